@@ -1,0 +1,137 @@
+/* The RV64GC hart: architectural state and the interpreter's contract.
+ *
+ * The hart knows nothing of processes or syscalls.  It executes user-mode
+ * code until something needs the outside world (ecall, a fault, the end of
+ * its instruction budget) and returns a stop reason; the caller (the guest
+ * kernel via the machine's run loop) handles it and calls hart_run again.
+ *
+ * Every guest memory access goes through one translation hook
+ * (hart_mem_ops.translate), cached in a small software TLB inside the hart,
+ * so that the MMU issue can replace the interim translation with real page
+ * tables without touching the interpreter. */
+#ifndef MMSIM_CPU_HART_H
+#define MMSIM_CPU_HART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exception causes (privileged spec, mcause values). */
+enum hart_cause {
+    CAUSE_MISALIGNED_FETCH = 0,
+    CAUSE_FETCH_ACCESS = 1,
+    CAUSE_ILLEGAL_INSN = 2,
+    CAUSE_BREAKPOINT = 3,
+    CAUSE_MISALIGNED_LOAD = 4,
+    CAUSE_LOAD_ACCESS = 5,
+    CAUSE_MISALIGNED_STORE = 6,     /* also misaligned AMO / LR / SC */
+    CAUSE_STORE_ACCESS = 7,
+    CAUSE_ECALL_U = 8,
+    CAUSE_FETCH_PAGE_FAULT = 12,
+    CAUSE_LOAD_PAGE_FAULT = 13,
+    CAUSE_STORE_PAGE_FAULT = 15,
+};
+
+enum hart_access { HART_READ = 0, HART_WRITE = 1, HART_EXEC = 2 };
+
+enum hart_stop {
+    HART_STOP_BUDGET = 0,   /* executed the requested number of instructions */
+    HART_STOP_ECALL,        /* pc points AT the ecall; caller advances pc by 4 */
+    HART_STOP_EBREAK,       /* pc points at the ebreak (c.ebreak: 2 bytes) */
+    HART_STOP_TRAP,         /* exception: cause/tval set, pc = faulting insn */
+    HART_STOP_REQUEST,      /* hart->stop_request was set (by a hook) */
+};
+
+struct hart;
+
+struct hart_mem_ops {
+    /* Translate the page containing vaddr for the given access.  On success
+     * store in *host the host address that corresponds to the START of the
+     * 4 KiB guest page containing vaddr and return 0; the hart may cache
+     * that mapping in its software TLB until hart_tlb_flush().  On failure
+     * return the exception cause to raise (e.g. CAUSE_LOAD_PAGE_FAULT). */
+    int (*translate)(void *ctx, uint64_t vaddr, enum hart_access acc, uint8_t **host);
+    /* Current simulated time in timer ticks, for rdtime / the time CSR. */
+    uint64_t (*read_time)(void *ctx);
+};
+
+/* Number of software TLB entries per access type (direct mapped). */
+#define HART_STLB_SIZE 256
+
+struct hart_stlb_entry {
+    uint64_t vpn_tag;           /* vaddr >> 12, or UINT64_MAX when empty */
+    uintptr_t addend;           /* host address = vaddr + addend */
+};
+
+struct hart_stats {
+    uint64_t insns;             /* retired instructions (== instret) */
+    uint64_t loads, stores, amos, branches, taken_branches;
+    uint64_t ecalls, traps, stlb_misses, decode_misses, icache_flushes;
+};
+
+struct hart {
+    /* Architectural state. */
+    uint64_t x[32];             /* x[0] is always 0 when observed */
+    uint64_t f[32];             /* raw 64-bit FP registers (NaN-boxed singles) */
+    uint64_t pc;
+    uint32_t fflags;            /* fcsr[4:0] */
+    uint32_t frm;               /* fcsr[7:5] */
+    uint64_t cycle;             /* mcycle seen by rdcycle */
+    uint64_t instret;           /* seen by rdinstret */
+
+    /* LR/SC reservation (a reservation set of one aligned 8-byte word). */
+    uint64_t resv_addr;
+    bool resv_valid;
+
+    /* Set by hart_run on HART_STOP_TRAP. */
+    uint32_t cause;
+    uint64_t tval;              /* faulting address, or the raw instruction */
+
+    /* Asynchronous stop request (checked at block boundaries). */
+    volatile int stop_request;
+
+    uint32_t id;                /* CPU number in the machine */
+    FILE *trace;                /* non-NULL: spike-like commit log */
+
+    const struct hart_mem_ops *ops;
+    void *ctx;                  /* passed to ops */
+
+    struct hart_stlb_entry stlb_r[HART_STLB_SIZE];
+    struct hart_stlb_entry stlb_w[HART_STLB_SIZE];
+    struct hart_stlb_entry stlb_x[HART_STLB_SIZE];
+
+    struct hart_stats stats;
+
+    struct hart_dcache *dcache; /* decoded-instruction cache, owned by cpu/ */
+};
+
+/* Initialise a hart (zeroed state, empty TLB and decode cache).  Returns 0,
+ * or -1 when the decode cache cannot be allocated. */
+int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void *ctx);
+void hart_destroy(struct hart *h);
+
+/* Execute up to max_insns instructions; returns why it stopped.  The host
+ * floating-point environment is restored before returning. */
+enum hart_stop hart_run(struct hart *h, uint64_t max_insns);
+
+/* Forget all cached translations (after munmap, mprotect, a page-table
+ * change, or sfence.vma). Cheap. */
+void hart_tlb_flush(struct hart *h);
+/* Forget decoded instructions (fence.i, or code pages unmapped/rewritten). */
+void hart_icache_flush(struct hart *h);
+
+/* Copy memory through the hart's translation (for the syscall layer).
+ * Return 0, or the exception cause of the first failing page. */
+int hart_read_mem(struct hart *h, uint64_t vaddr, void *dst, size_t len);
+int hart_write_mem(struct hart *h, uint64_t vaddr, const void *src, size_t len);
+
+/* Disassemble one instruction (raw, 16- or 32-bit) at pc into buf, in the
+ * objdump/spike style ("addi    a0,a0,1").  Returns the instruction length
+ * in bytes (2 or 4). */
+int hart_disasm(uint32_t insn, uint64_t pc, char *buf, size_t len);
+
+/* ABI register names ("zero", "ra", "sp", ... / "ft0" ...). */
+extern const char *const hart_xreg_name[32];
+extern const char *const hart_freg_name[32];
+
+#endif

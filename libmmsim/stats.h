@@ -1,0 +1,66 @@
+/* The statistics registry.
+ *
+ * Counters live as plain uint64_t fields in the structs of the rooms that
+ * bump them (cheap on hot paths); each is registered once, by name, with a
+ * pointer, so output, lookup and reset need no cooperation from the owner. */
+#ifndef MMSIM_STATS_H
+#define MMSIM_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmsim/mmsim.h"
+
+/* A histogram with power-of-two buckets: bucket i counts values v with
+ * 2^(i-1) <= v < 2^i (bucket 0 counts v == 0). */
+#define STATS_HIST_BUCKETS 48
+struct stats_hist {
+    uint64_t count, sum, min, max;
+    uint64_t bucket[STATS_HIST_BUCKETS];
+};
+
+static inline void stats_hist_add(struct stats_hist *h, uint64_t v)
+{
+    unsigned b = v ? 64 - (unsigned)__builtin_clzll(v) : 0;
+    if (b >= STATS_HIST_BUCKETS)
+        b = STATS_HIST_BUCKETS - 1;
+    h->bucket[b]++;
+    h->count++;
+    h->sum += v;
+    if (v > h->max)
+        h->max = v;
+    if (h->count == 1 || v < h->min)
+        h->min = v;
+}
+
+/* The value at percentile p (0..100) as the upper bound of its bucket. */
+uint64_t stats_hist_percentile(const struct stats_hist *h, double p);
+
+struct stats_registry;
+
+struct stats_registry *stats_create(void);
+void stats_destroy(struct stats_registry *r);
+
+/* Register a counter / histogram under a dotted name (copied).  The pointer
+ * must stay valid while the registry lives.  Returns MMSIM_OK,
+ * MMSIM_ERR_INVALID for a duplicate or malformed name, MMSIM_ERR_NOMEM. */
+int stats_add_counter(struct stats_registry *r, const char *name, uint64_t *value,
+                      const char *desc);
+int stats_add_hist(struct stats_registry *r, const char *name, struct stats_hist *h,
+                   const char *desc);
+/* printf-style name helper: stats_add_counterf(r, &c, "desc", "cpu%u.insns", i). */
+int stats_add_counterf(struct stats_registry *r, uint64_t *value, const char *desc,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int stats_add_histf(struct stats_registry *r, struct stats_hist *h, const char *desc,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+int stats_count(const struct stats_registry *r);
+const char *stats_name(const struct stats_registry *r, int i);
+/* Counter value, or for a histogram "<name>.count|sum|min|max|mean|p50|p95|p99". */
+int stats_get(const struct stats_registry *r, const char *name, uint64_t *value);
+void stats_reset(struct stats_registry *r);
+/* Text: one "name value  # desc" line each; JSON: an object nested by the
+ * dotted names.  Returns MMSIM_OK or MMSIM_ERR_IO / MMSIM_ERR_NOMEM. */
+int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt);
+
+#endif

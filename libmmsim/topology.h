@@ -1,0 +1,120 @@
+/* The validated machine description, as every room sees it.
+ *
+ * A topology is immutable once loaded: the YAML parser (topology.c) fills it,
+ * validation checks it, and numa/route.c derives routes and the SLIT table.
+ * Rooms read it when a machine is assembled and keep what they need. */
+#ifndef MMSIM_TOPOLOGY_H
+#define MMSIM_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmsim/mmsim.h"
+
+#define TOPO_MAX_NODES 64
+#define TOPO_MAX_CPUS 1024
+
+/* A latency as written in the file: time (picoseconds) or core cycles.
+ * Kept in the unit it was given in so that "4cycles" stays exactly 4 cycles
+ * whatever the clock. */
+enum topo_unit { TOPO_PS = 0, TOPO_CYCLES = 1 };
+struct topo_lat {
+    uint64_t amount;
+    enum topo_unit unit;
+};
+
+enum topo_repl { TOPO_REPL_LRU = 0, TOPO_REPL_PLRU, TOPO_REPL_RANDOM };
+
+struct topo_cache {
+    uint64_t size;      /* bytes; 0 = no such cache */
+    uint32_t ways;
+    uint32_t line;      /* bytes */
+    struct topo_lat latency;
+    enum topo_repl repl;
+    uint32_t mshrs;
+};
+
+struct topo_tlb {
+    uint32_t entries;   /* 0 = no such TLB */
+    uint32_t ways;
+    enum topo_repl repl;
+};
+
+/* Per-CPU parameters; the same for every CPU of a machine. */
+struct topo_cpu {
+    struct topo_cache l1i, l1d, l2;
+    struct topo_tlb itlb, dtlb, l2tlb;
+    uint32_t pwc_entries;   /* page-walk cache entries per upper level */
+};
+
+enum topo_arb { TOPO_ARB_ROUND_ROBIN = 0, TOPO_ARB_FCFS };
+
+struct topo_node {
+    uint32_t ncpus;
+    uint32_t first_cpu;         /* CPUs are numbered node by node */
+    uint64_t mem_size;          /* bytes; 0 = a CPU-only node */
+    uint64_t mem_base;          /* guest physical base of this node's DRAM */
+    uint64_t movable;           /* bytes of ZONE_MOVABLE at the top */
+    struct topo_lat mem_latency;        /* memory controller access */
+    uint64_t mem_bandwidth;             /* bytes per second */
+    uint32_t bus_width;                 /* bytes per bus cycle */
+    uint64_t bus_clock_hz;
+    struct topo_lat bus_latency;        /* arbitration + address phase */
+    enum topo_arb bus_arbitration;
+    struct topo_cache llc;
+    int line;                           /* source line, for messages */
+};
+
+struct topo_link {
+    uint32_t a, b;                      /* bidirectional: a <-> b */
+    struct topo_lat latency;            /* per traversal, one direction */
+    uint64_t bandwidth;                 /* bytes per second, per direction */
+    int line;
+};
+
+struct mmsim_topology {
+    char *name;
+    char *description;
+    char *source;           /* file path, "<bundled:NAME>" or "<string>" */
+    uint64_t clock_hz;
+    uint32_t nnodes, ncpus, nlinks;
+    struct topo_node *nodes;
+    struct topo_link *links;
+    struct topo_cpu cpu;
+
+    /* Guest kernel parameters. */
+    uint32_t max_order;         /* number of buddy orders, default 11 */
+    uint64_t min_free_kbytes;   /* 0 = derive as Linux does */
+
+    /* Derived by numa/route.c (or given explicitly: distance only). */
+    bool distance_explicit;
+    uint8_t *distance;          /* nnodes * nnodes, SLIT values */
+    uint32_t *hops;             /* nnodes * nnodes, links on the route */
+    uint32_t *next_hop;         /* nnodes * nnodes, next node on the route */
+    uint64_t *route_ps;         /* nnodes * nnodes, one-way link latency */
+};
+
+static inline uint32_t topo_cpu_node(const struct mmsim_topology *t, uint32_t cpu)
+{
+    for (uint32_t n = 0; n < t->nnodes; n++)
+        if (cpu >= t->nodes[n].first_cpu && cpu < t->nodes[n].first_cpu + t->nodes[n].ncpus)
+            return n;
+    return UINT32_MAX;
+}
+
+/* Parse and validate YAML text (len bytes); src names it in messages.
+ * Returns MMSIM_OK, MMSIM_ERR_PARSE (YAML syntax), MMSIM_ERR_TOPOLOGY
+ * (schema/validation) or MMSIM_ERR_NOMEM, with the message in err. */
+int topo_parse(const char *text, size_t len, const char *src, struct mmsim_topology **out,
+               char *err, size_t errlen);
+
+/* Convert a latency to picoseconds / to (rounded) core cycles. */
+uint64_t topo_lat_ps(const struct mmsim_topology *t, struct topo_lat l);
+uint64_t topo_lat_cycles(const struct mmsim_topology *t, struct topo_lat l);
+
+/* Deep copy (machines keep their own). Returns NULL on allocation failure. */
+struct mmsim_topology *topo_clone(const struct mmsim_topology *t);
+void topo_free(struct mmsim_topology *t);
+
+#endif

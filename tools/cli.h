@@ -1,0 +1,42 @@
+/* Shared helpers of the mmsim subcommands (tools/cmd_*.c).
+ *
+ * Each subcommand is `int cmd_NAME(int argc, char **argv)` with argv[0] the
+ * subcommand's name; it parses its options with getopt_long and returns the
+ * process exit status.  Exit codes follow env(1) (docs/CLI.md): the guest's
+ * own status passes through; 125 simulator or configuration error; 126
+ * program cannot be executed; 127 program not found; 128+N guest killed by
+ * signal N; 2 usage error. */
+#ifndef MMSIM_TOOLS_CLI_H
+#define MMSIM_TOOLS_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmsim/mmsim.h"
+
+#define EXIT_USAGE 2
+#define EXIT_SIM_ERROR 125
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND 127
+
+/* "mmsim: " + message + newline on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Load a topology by bundled name or file path (NULL: the default NUMA
+ * topology).  On failure print the precise message and return
+ * EXIT_SIM_ERROR; on success return 0. */
+int cli_load_topology(const char *arg, mmsim_topology **out);
+
+/* Load a topology and create a machine on it; same error convention. */
+int cli_create_machine(const char *topo_arg, uint64_t seed, mmsim_machine **out);
+
+/* Parse an unsigned number (decimal or 0x hex); 0 on success, -1 if bad. */
+int cli_parse_u64(const char *s, uint64_t *out);
+
+/* Subcommands. */
+int cmd_topologies(int argc, char **argv);
+int cmd_hardware(int argc, char **argv);
+int cmd_memory(int argc, char **argv);     /* kernel/page_alloc views */
+int cmd_run(int argc, char **argv);        /* run a guest program */
+
+#endif
