@@ -9,7 +9,7 @@
 #include "internal.h"
 #include "stats.h"
 
-enum stat_kind { STAT_COUNTER, STAT_HIST };
+enum stat_kind { STAT_COUNTER, STAT_GAUGE, STAT_HIST };
 
 struct stat_entry {
     char *name;
@@ -132,7 +132,7 @@ static int add(struct stats_registry *r, const char *name, enum stat_kind kind, 
         return MMSIM_ERR_NOMEM;
     e->desc = desc ? desc : "";
     e->kind = kind;
-    if (kind == STAT_COUNTER)
+    if (kind != STAT_HIST)
         e->p.counter = p;
     else
         e->p.hist = p;
@@ -150,6 +150,25 @@ int stats_add_hist(struct stats_registry *r, const char *name, struct stats_hist
                    const char *desc)
 {
     return add(r, name, STAT_HIST, h, desc);
+}
+
+int stats_add_gauge(struct stats_registry *r, const char *name, uint64_t *value,
+                    const char *desc)
+{
+    return add(r, name, STAT_GAUGE, value, desc);
+}
+
+int stats_add_gaugef(struct stats_registry *r, uint64_t *value, const char *desc,
+                     const char *fmt, ...)
+{
+    char name[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(name, sizeof(name), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(name))
+        return MMSIM_ERR_INVALID;
+    return stats_add_gauge(r, name, value, desc);
 }
 
 int stats_add_counterf(struct stats_registry *r, uint64_t *value, const char *desc,
@@ -240,7 +259,7 @@ int stats_get(const struct stats_registry *r, const char *name, uint64_t *value)
     unsigned s = find_slot(r, name, strlen(name));
     if (r->slot[s] >= 0) {
         const struct stat_entry *e = &r->e[r->slot[s]];
-        *value = e->kind == STAT_COUNTER ? *e->p.counter : e->p.hist->count;
+        *value = e->kind != STAT_HIST ? *e->p.counter : e->p.hist->count;
         return MMSIM_OK;
     }
     /* "<hist>.<field>" */
@@ -265,7 +284,7 @@ void stats_reset(struct stats_registry *r)
     for (int i = 0; i < r->n; i++) {
         if (r->e[i].kind == STAT_COUNTER)
             *r->e[i].p.counter = 0;
-        else
+        else if (r->e[i].kind == STAT_HIST)
             memset(r->e[i].p.hist, 0, sizeof(struct stats_hist));
     }
 }
@@ -334,8 +353,8 @@ int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt)
         int rc = MMSIM_OK;
         for (int i = 0; i < r->n && rc == MMSIM_OK; i++) {
             const struct stat_entry *e = &r->e[i];
-            json_t *v = e->kind == STAT_COUNTER ? json_integer((json_int_t)*e->p.counter)
-                                                : hist_json(e->p.hist);
+            json_t *v = e->kind != STAT_HIST ? json_integer((json_int_t)*e->p.counter)
+                                             : hist_json(e->p.hist);
             rc = json_put(root, e->name, v);
         }
         if (rc == MMSIM_OK && json_dumpf(root, f, JSON_INDENT(2)) != 0)
@@ -347,7 +366,7 @@ int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt)
     }
     for (int i = 0; i < r->n; i++) {
         const struct stat_entry *e = &r->e[i];
-        if (e->kind == STAT_COUNTER) {
+        if (e->kind != STAT_HIST) {
             fprintf(f, "%-48s %20llu", e->name, (unsigned long long)*e->p.counter);
             if (*e->desc)
                 fprintf(f, "  # %s", e->desc);

@@ -48,6 +48,12 @@ int stats_add_counter(struct stats_registry *r, const char *name, uint64_t *valu
                       const char *desc);
 int stats_add_hist(struct stats_registry *r, const char *name, struct stats_hist *h,
                    const char *desc);
+/* A gauge is a level, not an event count (free pages, resident pages): it
+ * is read like a counter but stats_reset() leaves it alone. */
+int stats_add_gauge(struct stats_registry *r, const char *name, uint64_t *value,
+                    const char *desc);
+int stats_add_gaugef(struct stats_registry *r, uint64_t *value, const char *desc,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* printf-style name helper: stats_add_counterf(r, &c, "desc", "cpu%u.insns", i). */
 int stats_add_counterf(struct stats_registry *r, uint64_t *value, const char *desc,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -58,6 +64,7 @@ int stats_count(const struct stats_registry *r);
 const char *stats_name(const struct stats_registry *r, int i);
 /* Counter value, or for a histogram "<name>.count|sum|min|max|mean|p50|p95|p99". */
 int stats_get(const struct stats_registry *r, const char *name, uint64_t *value);
+/* Zero every counter and histogram (gauges keep their value). */
 void stats_reset(struct stats_registry *r);
 /* Text: one "name value  # desc" line each; JSON: an object nested by the
  * dotted names.  Returns MMSIM_OK or MMSIM_ERR_IO / MMSIM_ERR_NOMEM. */

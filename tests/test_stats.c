@@ -30,9 +30,14 @@ START_TEST(counters_by_name)
     ck_assert_int_eq(stats_add_counter(r, "a b", &b, NULL), MMSIM_ERR_INVALID);
     ck_assert_int_eq(stats_add_counter(r, "", &b, NULL), MMSIM_ERR_INVALID);
     ck_assert_int_eq(stats_add_counter(r, "ok", NULL, NULL), MMSIM_ERR_INVALID);
+    uint64_t g = 99;
+    ck_assert_int_eq(stats_add_gaugef(r, &g, "a level", "node%d.free_pages", 0), MMSIM_OK);
     stats_reset(r);
     ck_assert_uint_eq(a, 0);
     ck_assert_uint_eq(b, 0);
+    ck_assert_uint_eq(g, 99);   /* gauges are levels: a reset keeps them */
+    ck_assert_int_eq(stats_get(r, "node0.free_pages", &v), MMSIM_OK);
+    ck_assert_uint_eq(v, 99);
     stats_destroy(r);
     stats_destroy(NULL);
 }
