@@ -247,7 +247,7 @@ START_TEST(good_corpus_loads)
         size_t l = strlen(e->d_name);
         if (l < 6 || strcmp(e->d_name + l - 5, ".yaml"))
             continue;
-        char path[1200], err[512];
+        char path[1400], err[512];
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         mmsim_topology *t;
         ck_assert_msg(mmsim_topology_open(path, &t, err, sizeof(err)) == MMSIM_OK, "%s", err);
