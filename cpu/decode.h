@@ -1,0 +1,64 @@
+/* Instruction decoding: spec-named field helpers, the decoded form cached
+ * by the interpreter, and the compressed-to-32-bit expansion. */
+#ifndef MMSIM_CPU_DECODE_H
+#define MMSIM_CPU_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/insn_table.h"
+
+/* One decoded instruction (16 bytes).  `blen` is the number of
+ * instructions from this one to the end of its basic block, inclusive
+ * (0: not computed yet); the interpreter accounts budgets per block. */
+struct rv_dinsn {
+    uint16_t op;            /* enum rv_op */
+    uint16_t blen;
+    uint8_t rd, rs1, rs2, rs3;
+    uint8_t len;            /* 2 or 4 */
+    uint8_t rm;             /* funct3 / rounding mode / aq-rl bits */
+    int32_t imm;            /* immediate, CSR number, or raw bits (illegal) */
+};
+_Static_assert(sizeof(struct rv_dinsn) == 16, "decoded insn is 16 bytes");
+
+/* Instruction fields, named as in the spec. */
+static inline uint32_t rv_opcode(uint32_t i) { return i & 0x7f; }
+static inline uint32_t rv_rd(uint32_t i) { return (i >> 7) & 31; }
+static inline uint32_t rv_rs1(uint32_t i) { return (i >> 15) & 31; }
+static inline uint32_t rv_rs2(uint32_t i) { return (i >> 20) & 31; }
+static inline uint32_t rv_rs3(uint32_t i) { return i >> 27; }
+static inline uint32_t rv_funct3(uint32_t i) { return (i >> 12) & 7; }
+
+static inline int32_t imm_i(uint32_t i) { return (int32_t)i >> 20; }
+static inline int32_t imm_s(uint32_t i)
+{
+    return (int32_t)(((int32_t)i >> 25) * 32) | (int32_t)((i >> 7) & 31);
+}
+static inline int32_t imm_b(uint32_t i)
+{
+    return (int32_t)(((int32_t)i >> 31) * 4096) | (int32_t)(((i >> 7) & 1) << 11) |
+           (int32_t)(((i >> 25) & 0x3f) << 5) | (int32_t)(((i >> 8) & 0xf) << 1);
+}
+static inline int32_t imm_u(uint32_t i) { return (int32_t)(i & 0xfffff000u); }
+static inline int32_t imm_j(uint32_t i)
+{
+    return (int32_t)(((int32_t)i >> 31) * (1 << 20)) | (int32_t)(i & 0xff000) |
+           (int32_t)(((i >> 20) & 1) << 11) | (int32_t)(((i >> 21) & 0x3ff) << 1);
+}
+
+/* Is this instruction the last of a basic block (it may change pc other
+ * than by falling through, or it stops the hart)? */
+bool rv_ends_block(int op);
+
+/* Decode a 32-bit instruction (or the 32-bit expansion of a compressed
+ * one, with len 2 and raw the 16-bit bits for the illegal trap value). */
+void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len);
+
+/* Expand a compressed instruction to the equivalent 32-bit instruction.
+ * Returns 0 for reserved or illegal encodings (0 is itself illegal). */
+uint32_t rv_expand_compressed(uint16_t c);
+
+/* Decode a 16- or 32-bit instruction from its raw bits. */
+void rv_decode_raw(struct rv_dinsn *d, uint32_t raw);
+
+#endif

@@ -1,0 +1,303 @@
+/* The hart: initialisation, the software TLB and its slow paths, the
+ * decoded-instruction cache, and hart_run around the interpreter loops. */
+#include <string.h>
+
+#include "cpu/fpu.h"
+#include "cpu/hart_internal.h"
+
+const char *const hart_xreg_name[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
+    "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
+    "t5", "t6",
+};
+
+const char *const hart_freg_name[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5",
+    "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
+int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void *ctx)
+{
+    memset(h, 0, sizeof(*h));
+    h->id = id;
+    h->ops = ops;
+    h->ctx = ctx;
+    /* calloc: untouched frames cost no host memory until used. */
+    h->dcache = calloc(1, sizeof(*h->dcache));
+    if (!h->dcache)
+        return -1;
+    hart_tlb_flush(h);
+    return 0;
+}
+
+void hart_destroy(struct hart *h)
+{
+    if (!h)
+        return;
+    free(h->dcache);
+    h->dcache = NULL;
+}
+
+void hart_tlb_flush(struct hart *h)
+{
+    for (int i = 0; i < HART_STLB_SIZE; i++) {
+        h->stlb_r[i].vpn_tag = UINT64_MAX;
+        h->stlb_w[i].vpn_tag = UINT64_MAX;
+        h->stlb_x[i].vpn_tag = UINT64_MAX;
+    }
+}
+
+void hart_icache_flush(struct hart *h)
+{
+    h->stats.icache_flushes++;
+    for (int i = 0; i < DCACHE_SETS; i++)
+        for (int w = 0; w < DCACHE_WAYS; w++)
+            h->dcache->page[i][w].host = 0;
+}
+
+/* ---- Calls out of the simulator run with the caller's FP environment. */
+
+void hart_callout_enter(struct hart *h, fenv_t *guest)
+{
+    fegetenv(guest);
+    fesetenv(&h->dcache->host_env);
+}
+
+void hart_callout_leave(struct hart *h, const fenv_t *guest)
+{
+    fesetenv(guest);
+}
+
+static int translate(struct hart *h, uint64_t vaddr, enum hart_access acc, uint8_t **host)
+{
+    fenv_t env;
+    hart_callout_enter(h, &env);
+    int r = h->ops->translate(h->ctx, vaddr, acc, host);
+    hart_callout_leave(h, &env);
+    return r;
+}
+
+/* ---- Software TLB slow path ---- */
+
+uint8_t *hart_stlb_fill(struct hart *h, uint64_t vaddr, enum hart_access acc)
+{
+    uint8_t *page;
+    h->stats.stlb_misses++;
+    int cause = translate(h, vaddr & ~(uint64_t)(PAGE_SIZE - 1), acc, &page);
+    if (cause) {
+        h->cause = (uint32_t)cause;
+        h->tval = vaddr;
+        return NULL;
+    }
+    struct hart_stlb_entry *tlb = acc == HART_WRITE ? h->stlb_w
+                                  : acc == HART_EXEC ? h->stlb_x : h->stlb_r;
+    struct hart_stlb_entry *e = stlb_entry(tlb, vaddr);
+    e->vpn_tag = vaddr >> PAGE_SHIFT;
+    e->addend = (uintptr_t)page - (uintptr_t)(vaddr & ~(uint64_t)(PAGE_SIZE - 1));
+    return page + (vaddr & (PAGE_SIZE - 1));
+}
+
+static uint8_t *host_addr(struct hart *h, uint64_t vaddr, enum hart_access acc)
+{
+    struct hart_stlb_entry *tlb = acc == HART_WRITE ? h->stlb_w
+                                  : acc == HART_EXEC ? h->stlb_x : h->stlb_r;
+    struct hart_stlb_entry *e = stlb_entry(tlb, vaddr);
+    if (likely(e->vpn_tag == vaddr >> PAGE_SHIFT))
+        return (uint8_t *)(uintptr_t)(vaddr + e->addend);
+    return hart_stlb_fill(h, vaddr, acc);
+}
+
+/* Misaligned accesses are split at the page boundary; both pages are
+ * translated before anything is read or written, so a fault commits
+ * nothing.  On a fault tval is the first byte of the page that failed. */
+int hart_load_slow(struct hart *h, uint64_t addr, int size, uint64_t *val)
+{
+    unsigned first = PAGE_SIZE - (unsigned)(addr & (PAGE_SIZE - 1));
+    if (first > (unsigned)size)
+        first = (unsigned)size;
+    uint8_t *p0 = host_addr(h, addr, HART_READ), *p1 = NULL;
+    if (!p0)
+        return 1;
+    if (first < (unsigned)size && !(p1 = host_addr(h, addr + first, HART_READ)))
+        return 1;
+    uint8_t buf[8];
+    memcpy(buf, p0, first);
+    if (p1)
+        memcpy(buf + first, p1, (unsigned)size - first);
+    uint64_t v = 0;
+    memcpy(&v, buf, (size_t)size);      /* little-endian host */
+    *val = v;
+    return 0;
+}
+
+int hart_store_slow(struct hart *h, uint64_t addr, int size, uint64_t val)
+{
+    unsigned first = PAGE_SIZE - (unsigned)(addr & (PAGE_SIZE - 1));
+    if (first > (unsigned)size)
+        first = (unsigned)size;
+    uint8_t *p0 = host_addr(h, addr, HART_WRITE), *p1 = NULL;
+    if (!p0)
+        return 1;
+    if (first < (unsigned)size && !(p1 = host_addr(h, addr + first, HART_WRITE)))
+        return 1;
+    uint8_t buf[8];
+    memcpy(buf, &val, 8);
+    memcpy(p0, buf, first);
+    if (p1)
+        memcpy(p1, buf + first, (unsigned)size - first);
+    return 0;
+}
+
+static int copy_mem(struct hart *h, uint64_t vaddr, uint8_t *buf, size_t len, bool write)
+{
+    while (len) {
+        size_t n = PAGE_SIZE - (vaddr & (PAGE_SIZE - 1));
+        if (n > len)
+            n = len;
+        uint8_t *p;
+        int cause = h->ops->translate(h->ctx, vaddr & ~(uint64_t)(PAGE_SIZE - 1),
+                                      write ? HART_WRITE : HART_READ, &p);
+        if (cause)
+            return cause;
+        p += vaddr & (PAGE_SIZE - 1);
+        if (write)
+            memcpy(p, buf, n);
+        else
+            memcpy(buf, p, n);
+        vaddr += n;
+        buf += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int hart_read_mem(struct hart *h, uint64_t vaddr, void *dst, size_t len)
+{
+    return copy_mem(h, vaddr, dst, len, false);
+}
+
+int hart_write_mem(struct hart *h, uint64_t vaddr, const void *src, size_t len)
+{
+    return copy_mem(h, vaddr, (uint8_t *)(uintptr_t)src, len, true);
+}
+
+/* ---- Decoded-instruction cache ---- */
+
+static struct dpage *dpage_for_host(struct hart *h, uintptr_t host)
+{
+    struct hart_dcache *dc = h->dcache;
+    struct dpage *p = dcache_find(dc, host);
+    if (likely(p))
+        return p;
+    /* Replace the way not filled last. */
+    unsigned set = dcache_set(host);
+    unsigned way = dc->last_fill[set] ^ 1;
+    dc->last_fill[set] = (uint8_t)way;
+    p = &dc->page[set][way];
+    h->stats.decode_misses++;
+    memset(p->slot, 0, sizeof(p->slot));    /* all RV_UNDECODED */
+    p->slot[PAGE_SLOTS].op = RV_PAGE_END;
+    p->host = host;
+    p->bytes = (const uint8_t *)host;
+    return p;
+}
+
+struct dpage *hart_dpage_lookup(struct hart *h, uint64_t pc)
+{
+    uint8_t *hp = host_addr(h, pc, HART_EXEC);
+    if (unlikely(!hp))
+        return NULL;
+    return dpage_for_host(h, (uintptr_t)hp & ~(uintptr_t)(PAGE_SIZE - 1));
+}
+
+void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx)
+{
+    const uint8_t *page = p->bytes;
+    struct rv_dinsn *d = &p->slot[idx];
+    uint16_t lo;
+    memcpy(&lo, page + 2 * idx, 2);
+    if ((lo & 3) != 3) {
+        rv_decode_raw(d, lo);
+    } else if (idx == PAGE_SLOTS - 1) {
+        /* The upper half lives on the next page, whose mapping is not part
+         * of this page's key: decode it at each execution. */
+        memset(d, 0, sizeof(*d));
+        d->op = RV_CROSS;
+        d->len = 4;
+    } else {
+        uint16_t hi;
+        memcpy(&hi, page + 2 * idx + 2, 2);
+        rv_decode_raw(d, (uint32_t)hi << 16 | lo);
+    }
+}
+
+unsigned hart_block_len(struct hart *h, struct dpage *p, unsigned idx)
+{
+    unsigned n = 0, i = idx;
+    while (i < PAGE_SLOTS) {
+        struct rv_dinsn *d = &p->slot[i];
+        if (d->op == RV_UNDECODED)
+            hart_decode_slot(h, p, i);
+        n++;
+        if (rv_ends_block(d->op))
+            break;
+        i += d->len / 2;
+    }
+    /* Every instruction of the block learns its distance to the end, so a
+     * trap or a counter read in the middle can tell what has retired. */
+    for (unsigned k = 0, j = idx; k < n; k++) {
+        p->slot[j].blen = (uint16_t)(n - k);
+        j += p->slot[j].len / 2;
+    }
+    return n;
+}
+
+uint32_t hart_fetch_raw(struct hart *h, uint64_t pc)
+{
+    uint16_t lo = 0, hi = 0;
+    uint8_t *p = host_addr(h, pc, HART_EXEC);
+    if (!p)
+        return 0;
+    memcpy(&lo, p, 2);
+    if ((lo & 3) != 3)
+        return lo;
+    if (!(p = host_addr(h, pc + 2, HART_EXEC)))
+        return lo;
+    memcpy(&hi, p, 2);
+    return (uint32_t)hi << 16 | lo;
+}
+
+/* ---- hart_run ---- */
+
+enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
+{
+    struct hart_dcache *dc = h->dcache;
+    uint64_t retired = 0;
+    int r;
+
+    fegetenv(&dc->host_env);
+    fesetenv(FE_DFL_ENV);       /* RNE, no flags, no flush-to-zero */
+    dc->host_round = FE_TONEAREST;
+    for (;;) {
+        if (h->trace)
+            r = hart_run_trace(h, max_insns, &retired);
+        else {
+            r = hart_run_fast(h, max_insns, &retired);
+            if (r < 0)  /* the next block is longer than the budget left */
+                r = hart_run_step(h, max_insns, &retired);
+        }
+        if (r >= 0)
+            break;
+    }
+    h->instret += retired;
+    h->cycle += retired;
+    h->stats.insns += retired;
+    if (r == HART_STOP_TRAP)
+        h->stats.traps++;
+    else if (r == HART_STOP_ECALL)
+        h->stats.ecalls++;
+    fpu_sync_flags(h);
+    fesetenv(&dc->host_env);
+    return (enum hart_stop)r;
+}

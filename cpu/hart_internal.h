@@ -1,0 +1,111 @@
+/* Private to cpu/: the decoded-instruction cache, the software TLB slow
+ * paths and the hooks shared by the interpreter, the FPU helpers and the
+ * trace. */
+#ifndef MMSIM_CPU_HART_INTERNAL_H
+#define MMSIM_CPU_HART_INTERNAL_H
+
+#include <fenv.h>
+
+#include "cpu/decode.h"
+#include "cpu/hart.h"
+#include "internal.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE 4096u
+#define PAGE_SLOTS (PAGE_SIZE / 2)      /* one slot per halfword */
+
+/* Decoded form of one guest page, keyed by the host address of the page
+ * (so it survives TLB flushes and serves every virtual alias).  Slot i
+ * holds the instruction starting at byte 2*i; slot PAGE_SLOTS is the
+ * RV_PAGE_END sentinel that sends sequential flow back to a lookup. */
+struct dpage {
+    uintptr_t host;                     /* lookup key: host page, 0 = free */
+    /* Where the slots were decoded from.  Kept when hart_icache_flush()
+     * clears the key, so a run that a callout flushed under its feet can
+     * still finish decoding the block it is in. */
+    const uint8_t *bytes;
+    struct rv_dinsn slot[PAGE_SLOTS + 1];
+};
+
+/* Two-way set associative, so a loop calling into a page that maps to the
+ * same set does not re-decode both pages on every call. */
+#define DCACHE_SETS 64
+#define DCACHE_WAYS 2
+
+struct hart_dcache {
+    struct dpage page[DCACHE_SETS][DCACHE_WAYS];
+    uint8_t last_fill[DCACHE_SETS];     /* way filled most recently */
+    /* A straddling instruction decoded for one execution, followed by a
+     * page-end sentinel at the slot its length leads to. */
+    struct rv_dinsn cross[3];
+    fenv_t host_env;                    /* the caller's FP environment */
+    int host_round;                     /* host rounding mode during a run */
+};
+
+static inline unsigned dcache_set(uintptr_t host)
+{
+    return (unsigned)((host >> PAGE_SHIFT) ^ (host >> (PAGE_SHIFT + 6))) % DCACHE_SETS;
+}
+
+/* The decoded page for a host page address, or NULL. */
+static inline struct dpage *dcache_find(struct hart_dcache *dc, uintptr_t host)
+{
+    struct dpage *set = dc->page[dcache_set(host)];
+    if (likely(set[0].host == host))
+        return &set[0];
+    if (set[1].host == host)
+        return &set[1];
+    return NULL;
+}
+
+/* Software TLB. */
+static inline struct hart_stlb_entry *stlb_entry(struct hart_stlb_entry *tlb, uint64_t vaddr)
+{
+    return &tlb[(vaddr >> PAGE_SHIFT) & (HART_STLB_SIZE - 1)];
+}
+
+/* Out-of-line TLB refill: translate the page of vaddr for acc, cache it,
+ * return the host address of vaddr; on failure record cause/tval on the
+ * hart and return NULL. */
+uint8_t *hart_stlb_fill(struct hart *h, uint64_t vaddr, enum hart_access acc);
+
+/* Slow memory access (misaligned, page-straddling, or TLB miss).  Returns
+ * 0, or non-zero after recording cause and tval on the hart. */
+int hart_load_slow(struct hart *h, uint64_t addr, int size, uint64_t *val);
+int hart_store_slow(struct hart *h, uint64_t addr, int size, uint64_t val);
+
+/* The decoded page for pc (a TLB lookup for execute plus a cache lookup),
+ * or NULL after recording a fetch fault. */
+struct dpage *hart_dpage_lookup(struct hart *h, uint64_t pc);
+/* Decode the instruction of slot idx of page p; the bytes of the next
+ * page, if needed, are read through an execute translation. */
+void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx);
+/* Length of the basic block starting at slot idx (decodes as needed). */
+unsigned hart_block_len(struct hart *h, struct dpage *p, unsigned idx);
+
+/* Run the FP environment of the host around calls out of the simulator
+ * (translate, read_time) so the guest's sticky flags do not leak. */
+void hart_callout_enter(struct hart *h, fenv_t *guest);
+void hart_callout_leave(struct hart *h, const fenv_t *guest);
+
+/* The run loops (interp.c): return a stop reason, or -1 when the next
+ * block does not fit the budget and the caller must single-step. */
+int hart_run_fast(struct hart *h, uint64_t max, uint64_t *retired);
+int hart_run_step(struct hart *h, uint64_t max, uint64_t *retired);
+int hart_run_trace(struct hart *h, uint64_t max, uint64_t *retired);
+
+/* Trace hooks (trace.c). */
+struct rv_trace_state {
+    uint64_t pc;
+    uint64_t addr;              /* store address, when the insn stores */
+    int store_size;             /* 0: no memory write */
+    struct rv_dinsn d;
+    uint32_t raw;
+};
+void hart_trace_before(struct hart *h, struct rv_trace_state *t, const struct rv_dinsn *d);
+void hart_trace_after(struct hart *h, const struct rv_trace_state *t);
+
+/* Raw instruction bits at pc (for traces), 0 when not fetchable. */
+uint32_t hart_fetch_raw(struct hart *h, uint64_t pc);
+
+#endif

@@ -1,0 +1,253 @@
+/* The interpreter: three instantiations of one loop (interp_loop.h).
+ *
+ *   hart_run_fast   runs whole basic blocks with no per-instruction check;
+ *                   budget and stop_request are checked between blocks.
+ *   hart_run_step   one instruction per "block": used for the tail of a
+ *                   budget that ends inside a block, so budgets are exact.
+ *   hart_run_trace  like step, plus the spike-like commit log.
+ */
+#include <string.h>
+
+#include "cpu/fpu.h"
+#include "cpu/hart_internal.h"
+
+/* Memory access fast paths: one compare of the page tag (and alignment)
+ * and one add; everything else goes to the out-of-line slow path. */
+static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, uint64_t *v)
+{
+    struct hart_stlb_entry *e = stlb_entry(h->stlb_r, a);
+    if (likely((((a >> PAGE_SHIFT) ^ e->vpn_tag) | (a & (uint64_t)(size - 1))) == 0)) {
+        const void *p = (const void *)(uintptr_t)(a + e->addend);
+        switch (size) {
+        case 1: *v = *(const uint8_t *)p; break;
+        case 2: { uint16_t t; memcpy(&t, p, 2); *v = t; break; }
+        case 4: { uint32_t t; memcpy(&t, p, 4); *v = t; break; }
+        default: memcpy(v, p, 8); break;
+        }
+        return 0;
+    }
+    return hart_load_slow(h, a, size, v);
+}
+
+static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
+{
+    struct hart_stlb_entry *e = stlb_entry(h->stlb_w, a);
+    if (likely((((a >> PAGE_SHIFT) ^ e->vpn_tag) | (a & (uint64_t)(size - 1))) == 0)) {
+        void *p = (void *)(uintptr_t)(a + e->addend);
+        switch (size) {
+        case 1: *(uint8_t *)p = (uint8_t)v; break;
+        case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }
+        case 4: { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); break; }
+        default: memcpy(p, &v, 8); break;
+        }
+        return 0;
+    }
+    return hart_store_slow(h, a, size, v);
+}
+
+/* Host address for an LR/SC/AMO: must be naturally aligned (else the
+ * misaligned cause), translated for acc. NULL after recording the trap. */
+static NOINLINE uint8_t *amo_slow(struct hart *h, uint64_t a, int size, enum hart_access acc)
+{
+    if (a & (uint64_t)(size - 1)) {
+        h->cause = acc == HART_READ ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE;
+        h->tval = a;
+        return NULL;
+    }
+    return hart_stlb_fill(h, a, acc);
+}
+
+static ALWAYS_INLINE uint8_t *amo_addr(struct hart *h, uint64_t a, int size, enum hart_access acc)
+{
+    struct hart_stlb_entry *e = stlb_entry(acc == HART_WRITE ? h->stlb_w : h->stlb_r, a);
+    if (likely((((a >> PAGE_SHIFT) ^ e->vpn_tag) | (a & (uint64_t)(size - 1))) == 0))
+        return (uint8_t *)(uintptr_t)(a + e->addend);
+    return amo_slow(h, a, size, acc);
+}
+
+static uint64_t amo_op(int op, uint64_t old, uint64_t src, bool word)
+{
+    if (word) {
+        old = (uint64_t)(int64_t)(int32_t)old;
+        src = (uint64_t)(int64_t)(int32_t)src;
+    }
+    switch (op) {
+    case RV_AMOSWAP_W: case RV_AMOSWAP_D: return src;
+    case RV_AMOADD_W: case RV_AMOADD_D: return old + src;
+    case RV_AMOXOR_W: case RV_AMOXOR_D: return old ^ src;
+    case RV_AMOAND_W: case RV_AMOAND_D: return old & src;
+    case RV_AMOOR_W: case RV_AMOOR_D: return old | src;
+    case RV_AMOMIN_W: case RV_AMOMIN_D: return (int64_t)old < (int64_t)src ? old : src;
+    case RV_AMOMAX_W: case RV_AMOMAX_D: return (int64_t)old > (int64_t)src ? old : src;
+    case RV_AMOMINU_W: return (uint32_t)old < (uint32_t)src ? old : src;
+    case RV_AMOMAXU_W: return (uint32_t)old > (uint32_t)src ? old : src;
+    case RV_AMOMINU_D: return old < src ? old : src;
+    default: return old > src ? old : src;  /* AMOMAXU_D */
+    }
+}
+
+/* Execute one LR/SC/AMO.  Returns 0, or non-zero after recording a trap. */
+static NOINLINE int exec_amo(struct hart *h, const struct rv_dinsn *d)
+{
+    int op = d->op;
+    bool word = op <= RV_AMOMAXU_W;
+    int size = word ? 4 : 8;
+    uint64_t a = h->x[d->rs1], old, v;
+    uint8_t *p;
+
+    h->stats.amos++;
+    if (op == RV_LR_W || op == RV_LR_D) {
+        if (!(p = amo_addr(h, a, size, HART_READ)))
+            return 1;
+        if (word) {
+            uint32_t t;
+            memcpy(&t, p, 4);
+            v = (uint64_t)(int64_t)(int32_t)t;
+        } else {
+            memcpy(&v, p, 8);
+        }
+        h->resv_addr = a;
+        h->resv_valid = true;
+        h->x[d->rd] = v;
+        h->x[0] = 0;
+        return 0;
+    }
+    if (op == RV_SC_W || op == RV_SC_D) {
+        if (a & (uint64_t)(size - 1)) {
+            h->cause = CAUSE_MISALIGNED_STORE;
+            h->tval = a;
+            return 1;
+        }
+        uint64_t fail = 1;
+        if (h->resv_valid && h->resv_addr == a) {
+            if (!(p = amo_addr(h, a, size, HART_WRITE)))
+                return 1;       /* nothing committed, reservation kept */
+            memcpy(p, &h->x[d->rs2], (size_t)size);
+            fail = 0;
+        }
+        h->resv_valid = false;  /* any SC clears the reservation */
+        h->x[d->rd] = fail;
+        h->x[0] = 0;
+        return 0;
+    }
+    if (!(p = amo_addr(h, a, size, HART_WRITE)))
+        return 1;
+    if (word) {
+        uint32_t t;
+        memcpy(&t, p, 4);
+        old = (uint64_t)(int64_t)(int32_t)t;
+        t = (uint32_t)amo_op(op, old, h->x[d->rs2], true);
+        memcpy(p, &t, 4);
+    } else {
+        memcpy(&old, p, 8);
+        v = amo_op(op, old, h->x[d->rs2], false);
+        memcpy(p, &v, 8);
+    }
+    h->x[d->rd] = old;
+    h->x[0] = 0;
+    return 0;
+}
+
+/* Zicsr: fflags, frm, fcsr and the read-only cycle/time/instret.
+ * instret_now is what retired in this hart_run so far.  Returns false for
+ * an illegal access (unknown CSR, or a write to a read-only one), having
+ * changed nothing. */
+static NOINLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
+{
+    int op = d->op;
+    unsigned csr = (unsigned)d->imm & 0xfff;
+    bool imm_form = op >= RV_CSRRWI;
+    uint64_t src = imm_form ? d->rs1 : h->x[d->rs1];
+    bool is_write = op == RV_CSRRW || op == RV_CSRRWI || d->rs1 != 0;
+    uint64_t old;
+
+    if ((csr >> 10) == 3 && is_write)     /* csr[11:10] = 3: read-only */
+        return false;
+    switch (csr) {
+    case 0x001: old = fpu_get_flags(h); break;
+    case 0x002: old = h->frm; break;
+    case 0x003: old = fpu_get_flags(h) | h->frm << 5; break;
+    case 0xc00: old = h->cycle + instret_now; break;
+    case 0xc01: {
+        fenv_t env;
+        hart_callout_enter(h, &env);
+        old = h->ops->read_time ? h->ops->read_time(h->ctx) : 0;
+        hart_callout_leave(h, &env);
+        break;
+    }
+    case 0xc02: old = h->instret + instret_now; break;
+    default: return false;
+    }
+    if (is_write) {
+        uint64_t nv;
+        switch (op) {
+        case RV_CSRRW: case RV_CSRRWI: nv = src; break;
+        case RV_CSRRS: case RV_CSRRSI: nv = old | src; break;
+        default: nv = old & ~src; break;
+        }
+        switch (csr) {
+        case 0x001: fpu_set_flags(h, (uint32_t)nv & 31); break;
+        case 0x002: h->frm = (uint32_t)nv & 7; break;
+        default:
+            fpu_set_flags(h, (uint32_t)nv & 31);
+            h->frm = (uint32_t)(nv >> 5) & 7;
+            break;
+        }
+    }
+    h->x[d->rd] = old;
+    h->x[0] = 0;
+    return true;
+}
+
+/* Decode the instruction straddling the page boundary at pc (its upper
+ * half is fetched through the next page's execute translation): returns
+ * the decoded form to dispatch, or NULL after recording a fetch fault. */
+static NOINLINE struct rv_dinsn *fetch_cross(struct hart *h, struct dpage *p, uint64_t pc)
+{
+    struct hart_dcache *dc = h->dcache;
+    uint16_t lo, hi;
+    memcpy(&lo, p->bytes + PAGE_SIZE - 2, 2);
+    struct hart_stlb_entry *e = stlb_entry(h->stlb_x, pc + 2);
+    const uint8_t *q = e->vpn_tag == (pc + 2) >> PAGE_SHIFT
+                           ? (const uint8_t *)(uintptr_t)(pc + 2 + e->addend)
+                           : hart_stlb_fill(h, pc + 2, HART_EXEC);
+    if (!q)
+        return NULL;
+    memcpy(&hi, q, 2);
+    rv_decode_raw(&dc->cross[0], (uint32_t)hi << 16 | lo);
+    dc->cross[0].blen = 1;
+    memset(&dc->cross[2], 0, sizeof(dc->cross[2]));
+    dc->cross[2].op = RV_PAGE_END;
+    return &dc->cross[0];
+}
+
+static NOINLINE uint64_t mulh(uint64_t a, uint64_t b, int kind)
+{
+    switch (kind) {
+    case 0: return (uint64_t)(((__int128)(int64_t)a * (__int128)(int64_t)b) >> 64);
+    case 1: return (uint64_t)(((__int128)(int64_t)a * (__int128)b) >> 64);
+    default: return (uint64_t)(((unsigned __int128)a * b) >> 64);
+    }
+}
+
+#define MODE_FAST 0
+#define MODE_STEP 1
+#define MODE_TRACE 2
+
+#define LOOP_NAME hart_run_fast
+#define LOOP_MODE MODE_FAST
+#include "cpu/interp_loop.h"
+#undef LOOP_NAME
+#undef LOOP_MODE
+
+#define LOOP_NAME hart_run_step
+#define LOOP_MODE MODE_STEP
+#include "cpu/interp_loop.h"
+#undef LOOP_NAME
+#undef LOOP_MODE
+
+#define LOOP_NAME hart_run_trace
+#define LOOP_MODE MODE_TRACE
+#include "cpu/interp_loop.h"
+#undef LOOP_NAME
+#undef LOOP_MODE

@@ -1,0 +1,570 @@
+/* The dispatch loop, included by interp.c once per mode (LOOP_MODE) under
+ * the name LOOP_NAME.  No include guard on purpose.
+ *
+ * Budget accounting: a block is a run of instructions ending with a
+ * control transfer, fence.i, ecall/ebreak, an illegal instruction or the
+ * end of the page; d->blen is the number of instructions from d to the
+ * end of its block.  The fast loop adds the block's length to `retired`
+ * when the block ends; a trap in the middle retires blk_n - d->blen. */
+
+int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
+{
+    uint64_t *const x = h->x;
+    uint64_t *const f = h->f;
+    struct hart_dcache *const dc = h->dcache;
+    uint64_t retired = *retired_io;
+    uint64_t pc = h->pc;
+    struct dpage *page = NULL;
+    struct rv_dinsn *d = NULL;
+    unsigned blk_n = 0;
+    int stop;
+#if LOOP_MODE == MODE_TRACE
+    struct rv_trace_state ts;
+#endif
+#define CASE(op) L_##op:
+#define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&L_RV_##id,
+    static const void *const dispatch_table[RV_NUM_OPS] = {
+        [RV_UNDECODED] = &&L_RV_UNDECODED, [RV_ILLEGAL] = &&L_RV_ILLEGAL,
+        [RV_PAGE_END] = &&L_RV_PAGE_END, [RV_CROSS] = &&L_RV_CROSS, [RV_NOP] = &&L_RV_NOP,
+        RV_INSN_LIST(LABEL)
+    };
+#undef LABEL
+
+/* Instructions retired before d in the current block. */
+#if LOOP_MODE == MODE_FAST
+#define DONE_IN_BLOCK (blk_n - d->blen)
+#else
+#define DONE_IN_BLOCK 0u
+#endif
+
+#if LOOP_MODE == MODE_TRACE
+#define TRACE_AFTER() hart_trace_after(h, &ts)
+#else
+#define TRACE_AFTER() ((void)0)
+#endif
+
+/* End of block: everything in it retired. */
+#define RETIRE_BLOCK()                                                         \
+    do {                                                                       \
+        retired += blk_n;                                                      \
+        TRACE_AFTER();                                                         \
+    } while (0)
+
+/* Fall through to the next instruction. */
+#if LOOP_MODE == MODE_FAST
+#define NEXT()                                                                 \
+    do {                                                                       \
+        unsigned l_ = d->len;                                                  \
+        pc += l_;                                                              \
+        d += l_ >> 1;                                                          \
+        goto dispatch;                                                         \
+    } while (0)
+#else
+#define NEXT()                                                                 \
+    do {                                                                       \
+        unsigned l_ = d->len;                                                  \
+        RETIRE_BLOCK();                                                        \
+        pc += l_;                                                              \
+        d += l_ >> 1;                                                          \
+        goto block_at_d;                                                       \
+    } while (0)
+#endif
+
+/* Block-ending fall through (not-taken branch, fence). */
+#define NEXT_BLOCK()                                                           \
+    do {                                                                       \
+        unsigned l_ = d->len;                                                  \
+        RETIRE_BLOCK();                                                        \
+        pc += l_;                                                              \
+        d += l_ >> 1;                                                          \
+        goto block_at_d;                                                       \
+    } while (0)
+
+/* Taken control transfer to t; a target in the same page needs no lookup. */
+#define JUMP(t)                                                                \
+    do {                                                                       \
+        uint64_t t_ = (t);                                                     \
+        RETIRE_BLOCK();                                                        \
+        if (((t_ ^ pc) >> PAGE_SHIFT) == 0) {                                  \
+            d = &page->slot[(t_ & (PAGE_SIZE - 1)) >> 1];                      \
+            pc = t_;                                                           \
+            goto block_at_d;                                                   \
+        }                                                                      \
+        pc = t_;                                                               \
+        goto block_lookup;                                                     \
+    } while (0)
+
+#define RD x[d->rd]
+#define RS1 x[d->rs1]
+#define RS2 x[d->rs2]
+#define IMM ((uint64_t)(int64_t)d->imm)
+#define SEXT32(v) ((uint64_t)(int64_t)(int32_t)(v))
+
+#define LOAD(size, conv)                                                       \
+    do {                                                                       \
+        uint64_t v_;                                                           \
+        h->stats.loads++;                                                      \
+        if (unlikely(load(h, RS1 + IMM, size, &v_)))                           \
+            goto trap;                                                         \
+        RD = conv(v_);                                                         \
+        x[0] = 0;                                                              \
+        NEXT();                                                                \
+    } while (0)
+#define STORE(size, val)                                                       \
+    do {                                                                       \
+        h->stats.stores++;                                                     \
+        if (unlikely(store(h, RS1 + IMM, size, val)))                          \
+            goto trap;                                                         \
+        NEXT();                                                                \
+    } while (0)
+#define BRANCH(cond)                                                           \
+    do {                                                                       \
+        h->stats.branches++;                                                   \
+        if (cond) {                                                            \
+            h->stats.taken_branches++;                                         \
+            JUMP(pc + IMM);                                                    \
+        }                                                                      \
+        NEXT_BLOCK();                                                          \
+    } while (0)
+#define OP(expr)                                                               \
+    do {                                                                       \
+        RD = (expr);                                                           \
+        NEXT();                                                                \
+    } while (0)
+/* Resolved rounding mode; dynamic with an invalid frm is illegal. */
+#define GET_RM(rm)                                                             \
+    int rm = d->rm == RM_DYN ? (int)h->frm : d->rm;                            \
+    if (unlikely(rm > RM_RMM))                                                 \
+        goto illegal_refetch
+#define FOP_S(kind, c)                                                         \
+    do {                                                                       \
+        GET_RM(rm);                                                            \
+        f[d->rd] = fpu_arith_s(h, kind, f[d->rs1], f[d->rs2], c, rm);          \
+        NEXT();                                                                \
+    } while (0)
+#define FOP_D(kind, c)                                                         \
+    do {                                                                       \
+        GET_RM(rm);                                                            \
+        f[d->rd] = fpu_arith_d(h, kind, f[d->rs1], f[d->rs2], c, rm);          \
+        NEXT();                                                                \
+    } while (0)
+#define FTOI(fn, kind)                                                         \
+    do {                                                                       \
+        GET_RM(rm);                                                            \
+        RD = fn(h, f[d->rs1], rm, kind);                                       \
+        x[0] = 0;                                                              \
+        NEXT();                                                                \
+    } while (0)
+#define ITOF(fn, kind)                                                         \
+    do {                                                                       \
+        GET_RM(rm);                                                            \
+        f[d->rd] = fn(h, RS1, rm, kind);                                       \
+        NEXT();                                                                \
+    } while (0)
+#define XWRITE(expr)                                                           \
+    do {                                                                       \
+        RD = (expr);                                                           \
+        x[0] = 0;                                                              \
+        NEXT();                                                                \
+    } while (0)
+
+block_lookup: {
+        /* Find the decoded page of pc: execute-TLB hit plus cache hit inline. */
+        struct hart_stlb_entry *e = stlb_entry(h->stlb_x, pc);
+        struct dpage *p = NULL;
+        if (likely(e->vpn_tag == pc >> PAGE_SHIFT)) {
+            uintptr_t host = (uintptr_t)(pc + e->addend) & ~(uintptr_t)(PAGE_SIZE - 1);
+            p = dcache_find(dc, host);
+        }
+        if (!p && !(p = hart_dpage_lookup(h, pc))) {
+            h->tval = pc;
+            stop = HART_STOP_TRAP;
+            goto out;
+        }
+        page = p;
+        d = &p->slot[(pc & (PAGE_SIZE - 1)) >> 1];
+    }
+
+block_at_d:
+    if (unlikely(h->stop_request)) {
+        stop = HART_STOP_REQUEST;
+        goto out;
+    }
+    if (unlikely(retired >= max)) {
+        stop = HART_STOP_BUDGET;
+        goto out;
+    }
+    {
+        unsigned n = d->blen;
+        if (unlikely(n == 0)) {
+            if (d->op == RV_PAGE_END)
+                goto block_lookup;
+            n = hart_block_len(h, page, (unsigned)(d - page->slot));
+        }
+#if LOOP_MODE == MODE_FAST
+        if (unlikely(n > max - retired)) {
+            stop = -1;          /* finish the budget in single steps */
+            goto out;
+        }
+        blk_n = n;
+#else
+        blk_n = 1;
+#endif
+    }
+
+dispatch:
+#if LOOP_MODE == MODE_TRACE
+    h->pc = pc;
+    hart_trace_before(h, &ts, d);
+#endif
+    /* Threaded dispatch: every handler ends with its own indirect jump to
+     * the next handler (the decoded op indexes dispatch_table). */
+    goto *dispatch_table[d->op];
+    {
+    CASE(RV_NOP) NEXT();
+    CASE(RV_LUI) OP(IMM);
+    CASE(RV_AUIPC) OP(pc + IMM);
+    CASE(RV_JAL) {
+        uint64_t t = pc + IMM;
+        x[d->rd] = pc + d->len;
+        x[0] = 0;
+        JUMP(t);
+    }
+    CASE(RV_JALR) {
+        uint64_t t = (RS1 + IMM) & ~(uint64_t)1;
+        x[d->rd] = pc + d->len;
+        x[0] = 0;
+        JUMP(t);
+    }
+    CASE(RV_BEQ) BRANCH(RS1 == RS2);
+    CASE(RV_BNE) BRANCH(RS1 != RS2);
+    CASE(RV_BLT) BRANCH((int64_t)RS1 < (int64_t)RS2);
+    CASE(RV_BGE) BRANCH((int64_t)RS1 >= (int64_t)RS2);
+    CASE(RV_BLTU) BRANCH(RS1 < RS2);
+    CASE(RV_BGEU) BRANCH(RS1 >= RS2);
+    CASE(RV_LB) LOAD(1, (uint64_t)(int64_t)(int8_t));
+    CASE(RV_LH) LOAD(2, (uint64_t)(int64_t)(int16_t));
+    CASE(RV_LW) LOAD(4, (uint64_t)(int64_t)(int32_t));
+    CASE(RV_LD) LOAD(8, );
+    CASE(RV_LBU) LOAD(1, );
+    CASE(RV_LHU) LOAD(2, );
+    CASE(RV_LWU) LOAD(4, );
+    CASE(RV_SB) STORE(1, RS2);
+    CASE(RV_SH) STORE(2, RS2);
+    CASE(RV_SW) STORE(4, RS2);
+    CASE(RV_SD) STORE(8, RS2);
+    CASE(RV_ADDI) OP(RS1 + IMM);
+    CASE(RV_SLTI) OP((int64_t)RS1 < (int64_t)IMM);
+    CASE(RV_SLTIU) OP(RS1 < IMM);
+    CASE(RV_XORI) OP(RS1 ^ IMM);
+    CASE(RV_ORI) OP(RS1 | IMM);
+    CASE(RV_ANDI) OP(RS1 & IMM);
+    CASE(RV_SLLI) OP(RS1 << d->imm);
+    CASE(RV_SRLI) OP(RS1 >> d->imm);
+    CASE(RV_SRAI) OP((uint64_t)((int64_t)RS1 >> d->imm));
+    CASE(RV_ADD) OP(RS1 + RS2);
+    CASE(RV_SUB) OP(RS1 - RS2);
+    CASE(RV_SLL) OP(RS1 << (RS2 & 63));
+    CASE(RV_SLT) OP((int64_t)RS1 < (int64_t)RS2);
+    CASE(RV_SLTU) OP(RS1 < RS2);
+    CASE(RV_XOR) OP(RS1 ^ RS2);
+    CASE(RV_SRL) OP(RS1 >> (RS2 & 63));
+    CASE(RV_SRA) OP((uint64_t)((int64_t)RS1 >> (RS2 & 63)));
+    CASE(RV_OR) OP(RS1 | RS2);
+    CASE(RV_AND) OP(RS1 & RS2);
+    CASE(RV_ADDIW) OP(SEXT32(RS1 + IMM));
+    CASE(RV_SLLIW) OP(SEXT32((uint32_t)RS1 << (d->imm & 31)));
+    CASE(RV_SRLIW) OP(SEXT32((uint32_t)RS1 >> (d->imm & 31)));
+    CASE(RV_SRAIW) OP(SEXT32((int32_t)RS1 >> (d->imm & 31)));
+    CASE(RV_ADDW) OP(SEXT32(RS1 + RS2));
+    CASE(RV_SUBW) OP(SEXT32(RS1 - RS2));
+    CASE(RV_SLLW) OP(SEXT32((uint32_t)RS1 << (RS2 & 31)));
+    CASE(RV_SRLW) OP(SEXT32((uint32_t)RS1 >> (RS2 & 31)));
+    CASE(RV_SRAW) OP(SEXT32((int32_t)RS1 >> (RS2 & 31)));
+    CASE(RV_FENCE) NEXT();
+    CASE(RV_FENCE_I) {
+        unsigned l = d->len;
+        RETIRE_BLOCK();
+        hart_icache_flush(h);
+        pc += l;
+        goto block_lookup;
+    }
+    CASE(RV_ECALL)
+        stop = HART_STOP_ECALL;
+        retired += DONE_IN_BLOCK;
+        goto out;
+    CASE(RV_EBREAK)
+        stop = HART_STOP_EBREAK;
+        retired += DONE_IN_BLOCK;
+        goto out;
+    CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
+    CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
+        if (unlikely(!exec_csr(h, d, retired + DONE_IN_BLOCK)))
+            goto illegal_refetch;
+        NEXT();
+
+    /* M */
+    CASE(RV_MUL) OP(RS1 * RS2);
+    CASE(RV_MULH) OP(mulh(RS1, RS2, 0));
+    CASE(RV_MULHSU) OP(mulh(RS1, RS2, 1));
+    CASE(RV_MULHU) OP(mulh(RS1, RS2, 2));
+    CASE(RV_DIV) {
+        int64_t a = (int64_t)RS1, b = (int64_t)RS2;
+        OP(b == 0 ? UINT64_MAX : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b));
+    }
+    CASE(RV_DIVU) OP(RS2 == 0 ? UINT64_MAX : RS1 / RS2);
+    CASE(RV_REM) {
+        int64_t a = (int64_t)RS1, b = (int64_t)RS2;
+        OP(b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b));
+    }
+    CASE(RV_REMU) OP(RS2 == 0 ? RS1 : RS1 % RS2);
+    CASE(RV_MULW) OP(SEXT32(RS1 * RS2));
+    CASE(RV_DIVW) {
+        int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+        OP(b == 0 ? UINT64_MAX : (a == INT32_MIN && b == -1) ? SEXT32(a) : SEXT32(a / b));
+    }
+    CASE(RV_DIVUW) {
+        uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+        OP(b == 0 ? UINT64_MAX : SEXT32(a / b));
+    }
+    CASE(RV_REMW) {
+        int32_t a = (int32_t)RS1, b = (int32_t)RS2;
+        OP(b == 0 ? SEXT32(a) : (a == INT32_MIN && b == -1) ? 0 : SEXT32(a % b));
+    }
+    CASE(RV_REMUW) {
+        uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+        OP(b == 0 ? SEXT32(a) : SEXT32(a % b));
+    }
+
+    /* A */
+    CASE(RV_LR_W) CASE(RV_SC_W) CASE(RV_AMOSWAP_W) CASE(RV_AMOADD_W) CASE(RV_AMOXOR_W)
+    CASE(RV_AMOAND_W) CASE(RV_AMOOR_W) CASE(RV_AMOMIN_W) CASE(RV_AMOMAX_W)
+    CASE(RV_AMOMINU_W) CASE(RV_AMOMAXU_W)
+    CASE(RV_LR_D) CASE(RV_SC_D) CASE(RV_AMOSWAP_D) CASE(RV_AMOADD_D) CASE(RV_AMOXOR_D)
+    CASE(RV_AMOAND_D) CASE(RV_AMOOR_D) CASE(RV_AMOMIN_D) CASE(RV_AMOMAX_D)
+    CASE(RV_AMOMINU_D) CASE(RV_AMOMAXU_D)
+        if (unlikely(exec_amo(h, d)))
+            goto trap;
+        NEXT();
+
+    /* F and D */
+    CASE(RV_FLW) {
+        uint64_t v;
+        h->stats.loads++;
+        if (unlikely(load(h, RS1 + IMM, 4, &v)))
+            goto trap;
+        f[d->rd] = box_s((uint32_t)v);
+        NEXT();
+    }
+    CASE(RV_FLD) {
+        uint64_t v;
+        h->stats.loads++;
+        if (unlikely(load(h, RS1 + IMM, 8, &v)))
+            goto trap;
+        f[d->rd] = v;
+        NEXT();
+    }
+    CASE(RV_FSW) STORE(4, f[d->rs2]);
+    CASE(RV_FSD) STORE(8, f[d->rs2]);
+    CASE(RV_FMADD_S) FOP_S(FPU_MADD, f[d->rs3]);
+    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB, f[d->rs3]);
+    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB, f[d->rs3]);
+    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD, f[d->rs3]);
+    CASE(RV_FADD_S) FOP_S(FPU_ADD, 0);
+    CASE(RV_FSUB_S) FOP_S(FPU_SUB, 0);
+    CASE(RV_FMUL_S) FOP_S(FPU_MUL, 0);
+    CASE(RV_FDIV_S) FOP_S(FPU_DIV, 0);
+    CASE(RV_FSQRT_S) FOP_S(FPU_SQRT, 0);
+    CASE(RV_FSGNJ_S) CASE(RV_FSGNJN_S) CASE(RV_FSGNJX_S) {
+        uint32_t a = unbox_s(f[d->rs1]), b = unbox_s(f[d->rs2]);
+        uint32_t s = d->op == RV_FSGNJ_S ? b : d->op == RV_FSGNJN_S ? ~b : a ^ b;
+        f[d->rd] = box_s((a & 0x7fffffffu) | (s & 0x80000000u));
+        NEXT();
+    }
+    CASE(RV_FMIN_S) f[d->rd] = fpu_minmax_s(h, f[d->rs1], f[d->rs2], false); NEXT();
+    CASE(RV_FMAX_S) f[d->rd] = fpu_minmax_s(h, f[d->rs1], f[d->rs2], true); NEXT();
+    CASE(RV_FCVT_W_S) FTOI(fpu_to_int_s, FPU_W);
+    CASE(RV_FCVT_WU_S) FTOI(fpu_to_int_s, FPU_WU);
+    CASE(RV_FCVT_L_S) FTOI(fpu_to_int_s, FPU_L);
+    CASE(RV_FCVT_LU_S) FTOI(fpu_to_int_s, FPU_LU);
+    CASE(RV_FMV_X_W) XWRITE(SEXT32(f[d->rs1]));
+    CASE(RV_FEQ_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_EQ));
+    CASE(RV_FLT_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_LT));
+    CASE(RV_FLE_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_LE));
+    CASE(RV_FCLASS_S) XWRITE(fpu_class_s(f[d->rs1]));
+    CASE(RV_FCVT_S_W) ITOF(fpu_from_int_s, FPU_W);
+    CASE(RV_FCVT_S_WU) ITOF(fpu_from_int_s, FPU_WU);
+    CASE(RV_FCVT_S_L) ITOF(fpu_from_int_s, FPU_L);
+    CASE(RV_FCVT_S_LU) ITOF(fpu_from_int_s, FPU_LU);
+    CASE(RV_FMV_W_X) f[d->rd] = box_s((uint32_t)RS1); NEXT();
+    CASE(RV_FMADD_D) FOP_D(FPU_MADD, f[d->rs3]);
+    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB, f[d->rs3]);
+    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB, f[d->rs3]);
+    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD, f[d->rs3]);
+    CASE(RV_FADD_D) FOP_D(FPU_ADD, 0);
+    CASE(RV_FSUB_D) FOP_D(FPU_SUB, 0);
+    CASE(RV_FMUL_D) FOP_D(FPU_MUL, 0);
+    CASE(RV_FDIV_D) FOP_D(FPU_DIV, 0);
+    CASE(RV_FSQRT_D) FOP_D(FPU_SQRT, 0);
+    CASE(RV_FSGNJ_D) CASE(RV_FSGNJN_D) CASE(RV_FSGNJX_D) {
+        uint64_t a = f[d->rs1], b = f[d->rs2];
+        uint64_t s = d->op == RV_FSGNJ_D ? b : d->op == RV_FSGNJN_D ? ~b : a ^ b;
+        f[d->rd] = (a & ~(1ull << 63)) | (s & (1ull << 63));
+        NEXT();
+    }
+    CASE(RV_FMIN_D) f[d->rd] = fpu_minmax_d(h, f[d->rs1], f[d->rs2], false); NEXT();
+    CASE(RV_FMAX_D) f[d->rd] = fpu_minmax_d(h, f[d->rs1], f[d->rs2], true); NEXT();
+    CASE(RV_FCVT_S_D) {
+        GET_RM(rm);
+        f[d->rd] = fpu_cvt_s_d(h, f[d->rs1], rm);
+        NEXT();
+    }
+    CASE(RV_FCVT_D_S) {
+        GET_RM(rm);
+        (void)rm;
+        f[d->rd] = fpu_cvt_d_s(h, f[d->rs1]);
+        NEXT();
+    }
+    CASE(RV_FEQ_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_EQ));
+    CASE(RV_FLT_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_LT));
+    CASE(RV_FLE_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_LE));
+    CASE(RV_FCLASS_D) XWRITE(fpu_class_d(f[d->rs1]));
+    CASE(RV_FCVT_W_D) FTOI(fpu_to_int_d, FPU_W);
+    CASE(RV_FCVT_WU_D) FTOI(fpu_to_int_d, FPU_WU);
+    CASE(RV_FCVT_L_D) FTOI(fpu_to_int_d, FPU_L);
+    CASE(RV_FCVT_LU_D) FTOI(fpu_to_int_d, FPU_LU);
+    CASE(RV_FCVT_D_W) ITOF(fpu_from_int_d, FPU_W);
+    CASE(RV_FCVT_D_WU) ITOF(fpu_from_int_d, FPU_WU);
+    CASE(RV_FCVT_D_L) ITOF(fpu_from_int_d, FPU_L);
+    CASE(RV_FCVT_D_LU) ITOF(fpu_from_int_d, FPU_LU);
+    CASE(RV_FMV_X_D) XWRITE(f[d->rs1]);
+    CASE(RV_FMV_D_X) f[d->rd] = RS1; NEXT();
+
+    /* Zba */
+    CASE(RV_SH1ADD) OP((RS1 << 1) + RS2);
+    CASE(RV_SH2ADD) OP((RS1 << 2) + RS2);
+    CASE(RV_SH3ADD) OP((RS1 << 3) + RS2);
+    CASE(RV_ADD_UW) OP((uint64_t)(uint32_t)RS1 + RS2);
+    CASE(RV_SH1ADD_UW) OP(((uint64_t)(uint32_t)RS1 << 1) + RS2);
+    CASE(RV_SH2ADD_UW) OP(((uint64_t)(uint32_t)RS1 << 2) + RS2);
+    CASE(RV_SH3ADD_UW) OP(((uint64_t)(uint32_t)RS1 << 3) + RS2);
+    CASE(RV_SLLI_UW) OP((uint64_t)(uint32_t)RS1 << d->imm);
+
+    /* Zbb */
+    CASE(RV_ANDN) OP(RS1 & ~RS2);
+    CASE(RV_ORN) OP(RS1 | ~RS2);
+    CASE(RV_XNOR) OP(~(RS1 ^ RS2));
+    CASE(RV_CLZ) OP(RS1 ? (uint64_t)__builtin_clzll(RS1) : 64);
+    CASE(RV_CTZ) OP(RS1 ? (uint64_t)__builtin_ctzll(RS1) : 64);
+    CASE(RV_CPOP) OP((uint64_t)__builtin_popcountll(RS1));
+    CASE(RV_CLZW) OP((uint32_t)RS1 ? (uint64_t)__builtin_clz((uint32_t)RS1) : 32);
+    CASE(RV_CTZW) OP((uint32_t)RS1 ? (uint64_t)__builtin_ctz((uint32_t)RS1) : 32);
+    CASE(RV_CPOPW) OP((uint64_t)__builtin_popcount((uint32_t)RS1));
+    CASE(RV_MAX) OP((int64_t)RS1 > (int64_t)RS2 ? RS1 : RS2);
+    CASE(RV_MAXU) OP(RS1 > RS2 ? RS1 : RS2);
+    CASE(RV_MIN) OP((int64_t)RS1 < (int64_t)RS2 ? RS1 : RS2);
+    CASE(RV_MINU) OP(RS1 < RS2 ? RS1 : RS2);
+    CASE(RV_SEXT_B) OP((uint64_t)(int64_t)(int8_t)RS1);
+    CASE(RV_SEXT_H) OP((uint64_t)(int64_t)(int16_t)RS1);
+    CASE(RV_ZEXT_H) OP((uint16_t)RS1);
+    CASE(RV_ROL) {
+        unsigned s = RS2 & 63;
+        OP(s ? (RS1 << s) | (RS1 >> (64 - s)) : RS1);
+    }
+    CASE(RV_ROR) {
+        unsigned s = RS2 & 63;
+        OP(s ? (RS1 >> s) | (RS1 << (64 - s)) : RS1);
+    }
+    CASE(RV_RORI) {
+        unsigned s = (unsigned)d->imm & 63;
+        OP(s ? (RS1 >> s) | (RS1 << (64 - s)) : RS1);
+    }
+    CASE(RV_ROLW) {
+        uint32_t v = (uint32_t)RS1;
+        unsigned s = RS2 & 31;
+        OP(SEXT32(s ? (v << s) | (v >> (32 - s)) : v));
+    }
+    CASE(RV_RORW) {
+        uint32_t v = (uint32_t)RS1;
+        unsigned s = RS2 & 31;
+        OP(SEXT32(s ? (v >> s) | (v << (32 - s)) : v));
+    }
+    CASE(RV_RORIW) {
+        uint32_t v = (uint32_t)RS1;
+        unsigned s = (unsigned)d->imm & 31;
+        OP(SEXT32(s ? (v >> s) | (v << (32 - s)) : v));
+    }
+    CASE(RV_ORC_B) {
+        uint64_t v = RS1, r = 0;
+        for (int i = 0; i < 64; i += 8)
+            if ((v >> i) & 0xff)
+                r |= 0xffull << i;
+        OP(r);
+    }
+    CASE(RV_REV8) OP(__builtin_bswap64(RS1));
+
+    /* Internal operations */
+    CASE(RV_PAGE_END)
+        /* Sequential flow left the page: the instructions before it in
+         * the block retired. */
+        retired += blk_n;
+        goto block_lookup;
+    CASE(RV_CROSS) {
+        struct rv_dinsn *c = fetch_cross(h, page, pc);
+        if (!c) {
+            goto trap;
+        }
+        d = c;
+        goto dispatch;
+    }
+    CASE(RV_ILLEGAL)
+        h->cause = CAUSE_ILLEGAL_INSN;
+        h->tval = (uint32_t)d->imm;
+        goto trap;
+    CASE(RV_UNDECODED)
+        /* Every slot of a block is decoded before the block runs. */
+        MMSIM_ASSERT(0);
+        h->cause = CAUSE_ILLEGAL_INSN;
+        h->tval = 0;
+        goto trap;
+    }
+
+illegal_refetch:
+    /* Illegal only at execution (bad dynamic rm, CSR access): the decoded
+     * form does not keep the bits, read them again. */
+    h->cause = CAUSE_ILLEGAL_INSN;
+    h->tval = hart_fetch_raw(h, pc);
+    h->cause = CAUSE_ILLEGAL_INSN;
+    goto trap;
+
+trap:
+    retired += DONE_IN_BLOCK;
+    stop = HART_STOP_TRAP;
+out:
+    h->pc = pc;
+    *retired_io = retired;
+    return stop;
+
+#undef DONE_IN_BLOCK
+#undef CASE
+#undef TRACE_AFTER
+#undef RETIRE_BLOCK
+#undef NEXT
+#undef NEXT_BLOCK
+#undef JUMP
+#undef RD
+#undef RS1
+#undef RS2
+#undef IMM
+#undef SEXT32
+#undef LOAD
+#undef STORE
+#undef BRANCH
+#undef OP
+#undef GET_RM
+#undef FOP_S
+#undef FOP_D
+#undef FTOI
+#undef ITOF
+#undef XWRITE
+}
