@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "kernel/kernel.h"
 #include "kernel/page_alloc.h"
 #include "machine.h"
 #include "numa/physmem.h"
@@ -54,6 +55,8 @@ int mmsim_machine_create(const mmsim_topology *t, uint64_t seed, mmsim_machine *
         goto fail;
     if ((rc = page_alloc_register_stats(m->page_alloc, m->stats)) != MMSIM_OK)
         goto fail;
+    if ((rc = kernel_create(m, &m->kernel)) != MMSIM_OK)
+        goto fail;
     *out = m;
     return MMSIM_OK;
 fail:
@@ -65,6 +68,7 @@ void mmsim_machine_destroy(mmsim_machine *m)
 {
     if (!m)
         return;
+    kernel_destroy(m->kernel);   /* tasks free their frames: before the allocator */
     page_alloc_destroy(m->page_alloc);
     physmem_destroy(m->physmem);
     stats_destroy(m->stats);

@@ -181,10 +181,192 @@ MMSIM_API int mmsim_machine_print_hardware(mmsim_machine *m, FILE *f, mmsim_form
 
 /* ---- Guest physical memory (kernel/page_alloc, kernel/mempolicy) -------- */
 /* MMSIM-MEMORY-API-BEGIN */
+/* The guest kernel's physical memory: nodes -> zones -> buddy allocator,
+ * and the NUMA memory policies of set_mempolicy(2)/mbind(2).  See
+ * docs/MEMORY.md.  Frames are 4 KiB; an allocation of order k is 2^k
+ * contiguous, naturally aligned frames (k < the topology's max_order,
+ * 11 by default). */
+
+/* Policy modes and mode flags: Linux's numeric values. */
+#define MMSIM_MPOL_DEFAULT 0
+#define MMSIM_MPOL_PREFERRED 1
+#define MMSIM_MPOL_BIND 2
+#define MMSIM_MPOL_INTERLEAVE 3
+#define MMSIM_MPOL_LOCAL 4
+#define MMSIM_MPOL_PREFERRED_MANY 5
+#define MMSIM_MPOL_WEIGHTED_INTERLEAVE 6
+#define MMSIM_MPOL_F_STATIC_NODES (1u << 15)
+#define MMSIM_MPOL_F_RELATIVE_NODES (1u << 14)
+
+/* A memory policy as a harness describes it.  All-zero is MPOL_DEFAULT
+ * (allocate on the allocating CPU's node, falling back by distance). */
+typedef struct mmsim_mempolicy {
+    int mode;                   /* MMSIM_MPOL_* */
+    unsigned flags;             /* MMSIM_MPOL_F_* */
+    uint64_t nodes;             /* bit n = node n */
+    uint8_t weights[64];        /* WEIGHTED_INTERLEAVE: per node, 0 means 1 */
+} mmsim_mempolicy;
+
+/* Allocation flags, as Linux's GFP flags (the values are libmmsim's own):
+ * which zones a request may use, whether other nodes may serve it, and
+ * which watermark it must respect. */
+#define MMSIM_GFP_DMA 0x0001u           /* ZONE_DMA only (below 16 MiB) */
+#define MMSIM_GFP_DMA32 0x0004u         /* ZONE_DMA32 and below (below 4 GiB) */
+#define MMSIM_GFP_HIGH 0x0020u          /* may use half of the min reserve */
+#define MMSIM_GFP_ZERO 0x0100u          /* zero the frames */
+#define MMSIM_GFP_MEMALLOC 0x2000u      /* ignore the watermarks */
+#define MMSIM_GFP_THISNODE 0x8000u      /* no fallback to other nodes */
+#define MMSIM_GFP_NOWAIT 0x0800u        /* cannot wait: min watermark */
+#define MMSIM_GFP_ATOMIC 0x0820u        /* cannot wait, high priority */
+#define MMSIM_GFP_KERNEL 0x0c00u        /* ZONE_NORMAL and below, can wait */
+#define MMSIM_GFP_USER 0x1c00u
+#define MMSIM_GFP_HIGHUSER_MOVABLE 0x1c0au  /* may use ZONE_MOVABLE */
+
+/* Zones, as Linux numbers them on a 64-bit machine without highmem. */
+#define MMSIM_ZONE_DMA 0
+#define MMSIM_ZONE_DMA32 1
+#define MMSIM_ZONE_NORMAL 2
+#define MMSIM_ZONE_MOVABLE 3
+#define MMSIM_NR_ZONES 4
+
+/* Allocate 2^order frames for a CPU under a policy (NULL: MPOL_DEFAULT).
+ * The policy is validated as set_mempolicy would (MMSIM_ERR_INVALID with
+ * the reason in mmsim_machine_errmsg).  ilx is the interleave index for
+ * INTERLEAVE and WEIGHTED_INTERLEAVE: the page offset within a mapping,
+ * or a counter the harness increments per allocation; other modes ignore
+ * it.  gfp is MMSIM_GFP_* (0 behaves as MMSIM_GFP_KERNEL).  Returns
+ * MMSIM_OK with *paddr = guest physical address of the first frame,
+ * MMSIM_ERR_GUEST_NOMEM when the policy's nodes cannot satisfy it (nothing
+ * is allocated then), MMSIM_ERR_RANGE for a cpu or order out of range. */
+MMSIM_API int mmsim_page_alloc(mmsim_machine *m, const mmsim_mempolicy *pol, unsigned cpu,
+                               unsigned gfp, unsigned order, uint64_t ilx, uint64_t *paddr);
+/* Free a block returned by mmsim_page_alloc, with the same order.
+ * MMSIM_ERR_INVALID if paddr is not the start of an allocated block of
+ * that order (a double free included); nothing changes then. */
+MMSIM_API int mmsim_page_free(mmsim_machine *m, uint64_t paddr, unsigned order);
+
+typedef struct mmsim_zone_info {
+    int populated;              /* 0: the zone has no memory on this node */
+    uint64_t start_pfn;         /* first frame (paddr >> 12) */
+    uint64_t spanned, present, managed;         /* frames */
+    uint64_t free_pages;
+    uint64_t min, low, high;    /* watermarks, frames */
+    uint64_t free_blocks[20];   /* per order, as /proc/buddyinfo */
+    unsigned orders;            /* valid entries of free_blocks */
+} mmsim_zone_info;
+
+typedef struct mmsim_numa_stat {
+    uint64_t numa_hit, numa_miss, numa_foreign, interleave_hit, local_node, other_node;
+} mmsim_numa_stat;
+
+/* Inspect zone `zone` (MMSIM_ZONE_*) of a node / a node's NUMA counters.
+ * MMSIM_ERR_RANGE for a node or zone out of range. */
+MMSIM_API int mmsim_memory_zone_info(mmsim_machine *m, unsigned node, unsigned zone,
+                                     mmsim_zone_info *out);
+MMSIM_API int mmsim_memory_numa_stat(mmsim_machine *m, unsigned node, mmsim_numa_stat *out);
+/* "DMA", "DMA32", "Normal", "Movable"; NULL out of range. */
+MMSIM_API const char *mmsim_zone_name(unsigned zone);
+
+typedef enum mmsim_memory_view {
+    MMSIM_VIEW_BUDDYINFO = 0,   /* /proc/buddyinfo */
+    MMSIM_VIEW_ZONEINFO = 1,    /* /proc/zoneinfo, abridged */
+    MMSIM_VIEW_PAGETYPEINFO = 2,/* /proc/pagetypeinfo (one migrate type) */
+    MMSIM_VIEW_EXTFRAG = 3,     /* debugfs extfrag/extfrag_index */
+    MMSIM_VIEW_NUMASTAT = 4,    /* numastat(8) */
+} mmsim_memory_view;
+
+/* Print a view of the machine's memory.  With MMSIM_FORMAT_JSON every
+ * view prints the same document: min_free_kbytes and, per node, free
+ * bytes, NUMA counters and each zone's sizes, watermarks, free blocks per
+ * order and extfrag index per order.  Returns MMSIM_OK, MMSIM_ERR_INVALID
+ * (unknown view or format), MMSIM_ERR_IO or MMSIM_ERR_NOMEM. */
+MMSIM_API int mmsim_memory_print(mmsim_machine *m, FILE *f, mmsim_memory_view view,
+                                 mmsim_format fmt);
 /* MMSIM-MEMORY-API-END */
 
 /* ---- Processes and running (kernel/, libmmsim/process.c) ---------------- */
 /* MMSIM-PROCESS-API-BEGIN */
+
+/* A guest process: a static RISC-V Linux executable (ELF64, EM_RISCV,
+ * ET_EXEC or static-pie) running in syscall-emulation mode on one CPU of a
+ * machine.  Processes belong to their machine: mmsim_machine_destroy()
+ * destroys those still alive.  Guest files are the host's (see
+ * mmsim_machine_set_root); guest fds 0/1/2 are the host's 0/1/2 unless
+ * mmsim_process_set_stdio() says otherwise.  Guest time is simulated time:
+ * CLOCK_REALTIME starts at 2026-01-01T00:00:00Z. */
+typedef struct mmsim_process mmsim_process;
+
+typedef enum mmsim_process_state {
+    MMSIM_PROCESS_RUNNABLE = 0,     /* created, or stopped by a budget */
+    MMSIM_PROCESS_EXITED = 1,       /* exit/exit_group: see exit_status */
+    MMSIM_PROCESS_KILLED = 2,       /* terminated by a signal */
+} mmsim_process_state;
+
+/* Create a process from an executable file.  argv (NULL-terminated; NULL
+ * means { path, NULL }) and envp (NULL-terminated; NULL means empty) are
+ * copied.  cpu must be a CPU of the machine not already running a
+ * process.  Returns MMSIM_OK and *out, or: MMSIM_ERR_NOT_FOUND (no such
+ * file), MMSIM_ERR_EXEC (not a valid static RISC-V executable; the message
+ * names the file and the reason), MMSIM_ERR_RANGE (cpu), MMSIM_ERR_STATE
+ * (cpu busy), MMSIM_ERR_GUEST_NOMEM, MMSIM_ERR_NOMEM, MMSIM_ERR_INVALID.
+ * Detail in mmsim_machine_errmsg(m). */
+MMSIM_API int mmsim_process_create(mmsim_machine *m, const char *path,
+                                   const char *const *argv, const char *const *envp,
+                                   unsigned cpu, mmsim_process **out);
+/* The same from an image in memory (copied; buf may be freed afterwards).
+ * name is used in messages, as argv[0] when argv is NULL, and for
+ * /proc/self/exe (which the guest cannot open: there is no file). */
+MMSIM_API int mmsim_process_create_mem(mmsim_machine *m, const void *buf, size_t len,
+                                       const char *name, const char *const *argv,
+                                       const char *const *envp, unsigned cpu,
+                                       mmsim_process **out);
+/* Destroy a process (killing it if it still runs).  NULL is a no-op. */
+MMSIM_API void mmsim_process_destroy(mmsim_process *p);
+
+/* Host file descriptors behind guest fds 0, 1, 2 (a negative value keeps
+ * the current one).  They are not closed by the simulator.  Call before the
+ * process first runs.  Returns MMSIM_OK or MMSIM_ERR_STATE. */
+MMSIM_API int mmsim_process_set_stdio(mmsim_process *p, int in, int out, int err);
+
+/* Confine guest paths to a host directory (NULL: the host's file system,
+ * as qemu-riscv64 does).  Affects processes created afterwards.  Returns
+ * MMSIM_OK, MMSIM_ERR_NOT_FOUND (not a directory), MMSIM_ERR_NOMEM. */
+MMSIM_API int mmsim_machine_set_root(mmsim_machine *m, const char *dir);
+/* Write an instruction trace (spike-like commit log) and a syscall trace to
+ * f (NULL: off).  f stays owned by the caller. */
+MMSIM_API int mmsim_machine_set_trace(mmsim_machine *m, FILE *f);
+/* Where warnings (unknown syscalls) and fault diagnoses go (default stderr;
+ * NULL: nowhere). */
+MMSIM_API int mmsim_machine_set_diag(mmsim_machine *m, FILE *f);
+
+/* Run every runnable process until all have exited or been killed
+ * (max_insns == 0), or until max_insns instructions have been executed in
+ * this call.  Returns MMSIM_OK when no process is left runnable,
+ * MMSIM_ERR_LIMIT when the budget ran out first (call again to continue),
+ * MMSIM_ERR_STATE when there is nothing to run. */
+MMSIM_API int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns);
+
+MMSIM_API mmsim_process_state mmsim_process_get_state(const mmsim_process *p);
+/* The wait(2)-style status of a finished process (WIFEXITED/WEXITSTATUS,
+ * WIFSIGNALED/WTERMSIG from <sys/wait.h> apply).  MMSIM_ERR_STATE while it
+ * is still runnable. */
+MMSIM_API int mmsim_process_wait_status(const mmsim_process *p, int *status);
+/* The status as a shell reports it: the exit code, or 128 + signal. */
+MMSIM_API int mmsim_process_exit_code(const mmsim_process *p, int *code);
+
+typedef struct mmsim_process_info {
+    unsigned pid, cpu;
+    uint64_t insns;             /* instructions retired by its CPU */
+    uint64_t cycles;            /* its CPU's clock */
+    uint64_t sim_time_ps;       /* simulated time of its CPU */
+    uint64_t syscalls;
+    uint64_t unknown_syscalls;  /* machine-wide calls returning ENOSYS */
+    uint64_t page_faults;       /* demand-paging allocations */
+    uint64_t resident_pages;    /* frames mapped now */
+} mmsim_process_info;
+
+/* Fill *out.  MMSIM_ERR_INVALID for NULL arguments. */
+MMSIM_API int mmsim_process_info_get(const mmsim_process *p, mmsim_process_info *out);
 /* MMSIM-PROCESS-API-END */
 
 #ifdef __cplusplus

@@ -1,0 +1,313 @@
+/* The process API: creating a guest process from an ELF executable (a file
+ * or a memory image), its state and exit status. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpu/hart.h"
+#include "elfload.h"
+#include "kernel/kernel.h"
+#include "kernel/mm.h"
+#include "machine.h"
+
+struct mmsim_process {
+    struct mmsim_machine *m;
+    struct task *t;
+};
+
+/* HWCAP bits are the ISA letters: 'I','M','A','F','D','C'. */
+#define HWCAP_IMAFDC                                                           \
+    ((1ULL << ('I' - 'A')) | (1ULL << ('M' - 'A')) | (1ULL << ('A' - 'A')) |   \
+     (1ULL << ('F' - 'A')) | (1ULL << ('D' - 'A')) | (1ULL << ('C' - 'A')))
+
+/* rt_sigreturn trampoline of the "[vdso]" page: li a7,139; ecall. */
+static const uint32_t sigtramp_code[2] = {0x08b00893, 0x00000073};
+
+static int setup(struct mmsim_machine *m, struct task *t, const void *image,
+                 const struct elf_info *info, const char *name, const char *const *argv,
+                 const char *const *envp)
+{
+    char err[1024];
+    struct mm *mm = t->mm;
+    int rc = elf_map(mm, image, info, name, err, sizeof(err));
+    if (rc)
+        return machine_err(m, rc, "%s", err);
+
+    unsigned sprot = MM_PROT_R | MM_PROT_W | (info->exec_stack ? MM_PROT_X : 0);
+    if (mm_map(mm, MM_STACK_TOP - MM_STACK_SIZE, MM_STACK_SIZE, sprot, VMA_STACK, "[stack]"))
+        return machine_err(m, MMSIM_ERR_NOMEM, "%s: cannot map the stack", name);
+    mm->stack_start = MM_STACK_TOP - MM_STACK_SIZE;
+
+    uint64_t vdso = mm_find_free(mm, MM_PAGE_SIZE);
+    if (!vdso || mm_map(mm, vdso, MM_PAGE_SIZE, MM_PROT_R | MM_PROT_X, VMA_SPECIAL, "[vdso]") ||
+        mm_poke(mm, vdso, sigtramp_code, sizeof(sigtramp_code)))
+        return machine_err(m, MMSIM_ERR_GUEST_NOMEM, "%s: cannot map the [vdso] page", name);
+    t->sigtramp = vdso;
+
+    uint8_t random16[16];
+    kernel_random(t->k, random16, sizeof(random16));
+    struct elf_stack_args sa = {
+        .argv = argv, .envp = envp, .execfn = argv[0] ? argv[0] : name,
+        .random16 = random16, .hwcap = HWCAP_IMAFDC,
+        .uid = getuid(), .euid = geteuid(), .gid = getgid(), .egid = getegid(),
+    };
+    uint64_t sp;
+    rc = elf_setup_stack(mm, MM_STACK_TOP, info, &sa, &sp);
+    if (rc == MMSIM_ERR_LIMIT)
+        return machine_err(m, rc, "%s: argument list too long", name);
+    if (rc)
+        return machine_err(m, rc, "%s: cannot build the initial stack", name);
+
+    /* Linux's start state: every register zero but sp (a0 = 0 is the
+     * rtld_fini glibc's _start expects from a kernel exec). */
+    struct hart *h = t->hart;
+    memset(h->x, 0, sizeof(h->x));
+    memset(h->f, 0, sizeof(h->f));
+    h->fflags = h->frm = 0;
+    h->resv_valid = false;
+    h->x[2] = sp;
+    h->pc = info->entry;
+    hart_tlb_flush(h);
+    hart_icache_flush(h);
+    return MMSIM_OK;
+}
+
+static int create(struct mmsim_machine *m, void *image, size_t len, const char *name,
+                  const char *host_path, const char *const *argv, const char *const *envp,
+                  unsigned cpu, mmsim_process **out)
+{
+    struct guest_kernel *k = m->kernel;
+    char err[1024];
+    struct elf_info *info = malloc(sizeof(*info));
+    if (!info) {
+        free(image);
+        return machine_err(m, MMSIM_ERR_NOMEM, "out of memory");
+    }
+    int rc = elf_check(image, len, name, info, err, sizeof(err));
+    if (rc) {
+        free(image);
+        free(info);
+        return machine_err(m, rc, "%s", err);
+    }
+    const char *default_argv[2] = {name, NULL};
+    const char *const no_env[1] = {NULL};
+    if (!argv)
+        argv = default_argv;
+    if (!envp)
+        envp = no_env;
+
+    struct mmsim_process *p = calloc(1, sizeof(*p));
+    struct task *t = NULL;
+    struct hart *h = kernel_hart(k, cpu);
+    if (!p || !h || task_create(k, cpu, &t)) {
+        free(p);
+        free(image);
+        free(info);
+        return machine_err(m, MMSIM_ERR_NOMEM, "out of memory creating a process");
+    }
+    p->m = m;
+    p->t = t;
+    t->proc = p;
+    t->hart = h;
+    t->mm->hart = h;
+    if (host_path) {
+        t->exe_host = realpath(host_path, NULL);
+        t->exe = t->exe_host ? mmsim_strdup(t->exe_host) : NULL;
+    } else {
+        t->exe = mmsim_strdup(name);
+    }
+    if (k->root) {
+        t->cwd = mmsim_strdup("/");
+    } else {
+        char cwd[PATH_MAX];
+        t->cwd = mmsim_strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
+    }
+    /* The previous process of this CPU (finished) leaves it. */
+    struct task *prev = k->cpus[cpu].cur;
+    k->cpus[cpu].cur = t;
+    rc = t->cwd ? setup(m, t, image, info, name, argv, envp)
+                : machine_err(m, MMSIM_ERR_NOMEM, "out of memory");
+    free(image);
+    free(info);
+    if (rc) {
+        task_destroy(t);        /* frees p */
+        k->cpus[cpu].cur = prev;
+        return rc;
+    }
+    if (prev)
+        prev->hart = NULL;      /* XXX: a finished task keeps no CPU */
+    *out = p;
+    return MMSIM_OK;
+}
+
+static int check_args(struct mmsim_machine *m, unsigned cpu, mmsim_process **out)
+{
+    if (!m->kernel)
+        return machine_err(m, MMSIM_ERR_STATE, "the machine has no guest kernel");
+    if (cpu >= m->topo->ncpus)
+        return machine_err(m, MMSIM_ERR_RANGE, "cpu %u out of range (the machine has %u CPUs)",
+                           cpu, m->topo->ncpus);
+    struct task *cur = m->kernel->cpus[cpu].cur;
+    if (cur && cur->state == TASK_RUNNABLE)
+        return machine_err(m, MMSIM_ERR_STATE, "cpu %u already runs a process", cpu);
+    return MMSIM_OK;
+}
+
+int mmsim_process_create(mmsim_machine *m, const char *path, const char *const *argv,
+                         const char *const *envp, unsigned cpu, mmsim_process **out)
+{
+    if (!out)
+        return machine_err(m, MMSIM_ERR_INVALID, "NULL out pointer");
+    *out = NULL;
+    if (!m || !path)
+        return machine_err(m, MMSIM_ERR_INVALID, "NULL machine or path");
+    machine_clear_err(m);
+    int rc = check_args(m, cpu, out);
+    if (rc)
+        return rc;
+    char err[1024];
+    void *image;
+    size_t len;
+    rc = elf_read_file(path, &image, &len, err, sizeof(err));
+    if (rc)
+        return machine_err(m, rc, "%s", err);
+    return create(m, image, len, path, path, argv, envp, cpu, out);
+}
+
+int mmsim_process_create_mem(mmsim_machine *m, const void *buf, size_t len, const char *name,
+                             const char *const *argv, const char *const *envp, unsigned cpu,
+                             mmsim_process **out)
+{
+    if (!out)
+        return machine_err(m, MMSIM_ERR_INVALID, "NULL out pointer");
+    *out = NULL;
+    if (!m || (!buf && len))
+        return machine_err(m, MMSIM_ERR_INVALID, "NULL machine or buffer");
+    machine_clear_err(m);
+    if (!name)
+        name = "<memory>";
+    int rc = check_args(m, cpu, out);
+    if (rc)
+        return rc;
+    void *image = malloc(len ? len : 1);
+    if (!image)
+        return machine_err(m, MMSIM_ERR_NOMEM, "out of memory copying the image");
+    if (len)
+        memcpy(image, buf, len);
+    return create(m, image, len, name, NULL, argv, envp, cpu, out);
+}
+
+void mmsim_process_destroy(mmsim_process *p)
+{
+    if (p)
+        task_destroy(p->t);
+}
+
+int mmsim_process_set_stdio(mmsim_process *p, int in, int out, int err)
+{
+    if (!p)
+        return MMSIM_ERR_INVALID;
+    if (p->t->started)
+        return machine_err(p->m, MMSIM_ERR_STATE, "the process has already run");
+    int fds[3] = {in, out, err};
+    for (int i = 0; i < 3; i++)
+        if (fds[i] >= 0) {
+            p->t->fds[i].host = fds[i];
+            p->t->fds[i].flags = 0;     /* the caller's: never closed by us */
+        }
+    return MMSIM_OK;
+}
+
+int mmsim_machine_set_root(mmsim_machine *m, const char *dir)
+{
+    if (!m || !m->kernel)
+        return MMSIM_ERR_INVALID;
+    char *r = NULL;
+    if (dir) {
+        struct stat st;
+        r = realpath(dir, NULL);
+        if (!r || stat(r, &st) || !S_ISDIR(st.st_mode)) {
+            free(r);
+            return machine_err(m, MMSIM_ERR_NOT_FOUND, "%s: not a directory", dir);
+        }
+        if (strcmp(r, "/") == 0)
+            r[0] = '\0';        /* "/" confines nothing: paths stay as they are */
+    }
+    free(m->kernel->root);
+    m->kernel->root = r;
+    return MMSIM_OK;
+}
+
+int mmsim_machine_set_trace(mmsim_machine *m, FILE *f)
+{
+    if (!m || !m->kernel)
+        return MMSIM_ERR_INVALID;
+    m->kernel->trace = f;
+    for (uint32_t i = 0; i < m->topo->ncpus; i++)
+        if (m->kernel->cpus[i].hart_ready)
+            m->harts[i].trace = f;
+    return MMSIM_OK;
+}
+
+int mmsim_machine_set_diag(mmsim_machine *m, FILE *f)
+{
+    if (!m || !m->kernel)
+        return MMSIM_ERR_INVALID;
+    m->kernel->diag = f;
+    return MMSIM_OK;
+}
+
+mmsim_process_state mmsim_process_get_state(const mmsim_process *p)
+{
+    if (!p)
+        return MMSIM_PROCESS_RUNNABLE;
+    switch (p->t->state) {
+    case TASK_EXITED: return MMSIM_PROCESS_EXITED;
+    case TASK_KILLED: return MMSIM_PROCESS_KILLED;
+    default: return MMSIM_PROCESS_RUNNABLE;
+    }
+}
+
+int mmsim_process_wait_status(const mmsim_process *p, int *status)
+{
+    if (!p || !status)
+        return MMSIM_ERR_INVALID;
+    switch (p->t->state) {
+    case TASK_EXITED: *status = (p->t->exit_code & 0xff) << 8; return MMSIM_OK;
+    case TASK_KILLED: *status = p->t->term_sig & 0x7f; return MMSIM_OK;
+    default: return MMSIM_ERR_STATE;
+    }
+}
+
+int mmsim_process_exit_code(const mmsim_process *p, int *code)
+{
+    if (!p || !code)
+        return MMSIM_ERR_INVALID;
+    switch (p->t->state) {
+    case TASK_EXITED: *code = p->t->exit_code & 0xff; return MMSIM_OK;
+    case TASK_KILLED: *code = 128 + p->t->term_sig; return MMSIM_OK;
+    default: return MMSIM_ERR_STATE;
+    }
+}
+
+int mmsim_process_info_get(const mmsim_process *p, mmsim_process_info *out)
+{
+    if (!p || !out)
+        return MMSIM_ERR_INVALID;
+    const struct task *t = p->t;
+    const struct hart *h = &p->m->harts[t->cpu];
+    memset(out, 0, sizeof(*out));
+    out->pid = t->pid;
+    out->cpu = t->cpu;
+    out->insns = h->instret;
+    out->cycles = h->cycle;
+    out->sim_time_ps = kernel_sim_ps(t->k, h->cycle);
+    out->syscalls = t->syscalls;
+    out->unknown_syscalls = t->k->nr_unknown;
+    out->page_faults = t->mm->faults;
+    out->resident_pages = t->mm->frames;
+    return MMSIM_OK;
+}
