@@ -10,10 +10,9 @@
 
 #include "cpu/hart_internal.h"
 
-/* The privilege column: spike's sample logs (machine mode) show 3.
- * XXX: the hart runs user code; 3 is kept so logs line up with spike's
- * bare-metal logs. */
-#define TRACE_PRIV 3
+/* The privilege column of spike's commit log: the hart runs user-mode code
+ * (syscall emulation), which spike logs as 0 (3 would be machine mode). */
+#define TRACE_PRIV 0
 
 static void print_insn(FILE *fp, uint32_t raw)
 {
