@@ -1,0 +1,92 @@
+/* Page-walk caches (see pwc.h).  Only walks use them: slow path. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "libmmsim/internal.h"
+#include "mmsim/mmsim.h"
+#include "mmu/pwc.h"
+
+int pwc_init(struct pwc *p, uint32_t entries)
+{
+    memset(p, 0, sizeof(*p));
+    if (!entries)
+        return MMSIM_OK;
+    p->e = calloc((size_t)SV_MAX_LEVELS * entries, sizeof(*p->e));
+    if (!p->e)
+        return MMSIM_ERR_NOMEM;
+    p->entries = entries;
+    return MMSIM_OK;
+}
+
+void pwc_free(struct pwc *p)
+{
+    free(p->e);
+    p->e = NULL;
+    p->entries = 0;
+}
+
+static uint64_t pwc_key(uint64_t va, unsigned level)
+{
+    return (va >> sv_level_shift(level)) << 1 | 1;
+}
+
+static struct pwc_entry *find(struct pwc *p, unsigned level, uint64_t key, unsigned asid)
+{
+    struct pwc_entry *row = p->e + (size_t)level * p->entries;
+    for (uint32_t i = 0; i < p->entries; i++)
+        if (row[i].key == key && (row[i].global || row[i].asid == asid))
+            return &row[i];
+    return NULL;
+}
+
+unsigned pwc_lookup(struct pwc *p, uint64_t va, unsigned asid, unsigned levels,
+                    uint64_t *table, bool *global)
+{
+    if (!p->entries)
+        return 0;
+    for (unsigned l = 1; l < levels; l++) {
+        struct pwc_entry *e = find(p, l, pwc_key(va, l), asid);
+        if (e) {
+            e->stamp = ++p->clock;
+            *table = e->table;
+            *global = e->global;
+            return l;
+        }
+    }
+    return 0;
+}
+
+void pwc_insert(struct pwc *p, unsigned level, uint64_t va, unsigned asid, bool global,
+                uint64_t table)
+{
+    if (!p->entries)
+        return;
+    MMSIM_ASSERT(level >= 1 && level < SV_MAX_LEVELS);
+    const uint64_t key = pwc_key(va, level);
+    struct pwc_entry *e = find(p, level, key, asid);
+    if (!e) {
+        struct pwc_entry *row = p->e + (size_t)level * p->entries;
+        e = &row[0];
+        for (uint32_t i = 0; i < p->entries && e->key; i++)
+            if (!row[i].key || row[i].stamp < e->stamp)
+                e = &row[i];
+    }
+    *e = (struct pwc_entry){.key = key, .table = table, .stamp = ++p->clock,
+                            .asid = (uint16_t)asid, .global = global};
+}
+
+void pwc_flush(struct pwc *p, bool by_va, uint64_t va, bool by_asid, unsigned asid)
+{
+    for (unsigned l = 1; l < SV_MAX_LEVELS && p->entries; l++) {
+        struct pwc_entry *row = p->e + (size_t)l * p->entries;
+        const uint64_t key = pwc_key(va, l);
+        for (uint32_t i = 0; i < p->entries; i++) {
+            struct pwc_entry *e = &row[i];
+            if (!e->key || (by_va && e->key != key))
+                continue;
+            if (by_asid && (e->global || e->asid != asid))
+                continue;
+            e->key = 0;
+        }
+    }
+}
