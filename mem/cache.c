@@ -1,0 +1,304 @@
+/* Set-associative tag/state caches: geometry, victim choice, fills,
+ * snoop operations and MSHRs.  See cache.h for the model. */
+#include "mem/cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool pow2(uint64_t x)
+{
+    return x && !(x & (x - 1));
+}
+
+const char *mesi_name(enum mesi s)
+{
+    static const char *const names[] = {"I", "S", "E", "M"};
+    return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_topology *t,
+               uint64_t seed)
+{
+    memset(c, 0, sizeof(*c));
+    if (!tc || !t)
+        return MMSIM_ERR_INVALID;
+    c->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
+    c->repl = tc->repl;
+    c->clock = 1;       /* above the 0 stamp of never-used lines */
+    c->hit_ps = topo_lat_ps(t, tc->latency);
+    c->hit_cycles = topo_lat_cycles(t, tc->latency);
+    if (tc->size == 0) {
+        /* Absent: one invalid line and no ways, so cache_hit never matches. */
+        c->lines = calloc(1, sizeof(*c->lines));
+        c->sets = 1;
+        c->line = 64;
+        c->line_shift = 6;
+        return c->lines ? MMSIM_OK : MMSIM_ERR_NOMEM;
+    }
+    if (!tc->ways || !pow2(tc->line) || tc->size % ((uint64_t)tc->ways * tc->line))
+        return MMSIM_ERR_INVALID;
+    const uint64_t sets = tc->size / ((uint64_t)tc->ways * tc->line);
+    if (!pow2(sets) || sets > UINT32_MAX)
+        return MMSIM_ERR_INVALID;
+    c->sets = (uint32_t)sets;
+    c->ways = tc->ways;
+    c->line = tc->line;
+    c->line_shift = (unsigned)__builtin_ctz(tc->line);
+    c->set_mask = sets - 1;
+    if (c->repl == TOPO_REPL_PLRU && c->ways > CACHE_PLRU_MAX_WAYS)
+        c->repl = TOPO_REPL_LRU;
+    while ((1u << c->plru_depth) < c->ways)
+        c->plru_depth++;
+    c->lines = calloc((size_t)sets * c->ways, sizeof(*c->lines));
+    if (c->repl == TOPO_REPL_PLRU)
+        c->plru = calloc((size_t)sets, sizeof(*c->plru));
+    c->nmshr = tc->mshrs;
+    if (c->nmshr)
+        c->mshr = calloc(c->nmshr, sizeof(*c->mshr));
+    if (!c->lines || (c->repl == TOPO_REPL_PLRU && !c->plru) || (c->nmshr && !c->mshr)) {
+        cache_free(c);
+        return MMSIM_ERR_NOMEM;
+    }
+    return MMSIM_OK;
+}
+
+void cache_free(struct cache *c)
+{
+    free(c->lines);
+    free(c->plru);
+    free(c->mshr);
+    c->lines = NULL;
+    c->plru = NULL;
+    c->mshr = NULL;
+    c->ways = 0;
+}
+
+static uint64_t next_random(struct cache *c)
+{
+    /* xorshift64* */
+    uint64_t x = c->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    return x * 0x2545f4914f6cdd1dull;
+}
+
+/* Way to replace in set: an invalid way, else per policy. */
+static unsigned victim(struct cache *c, size_t set)
+{
+    const struct cache_line *row = c->lines + set * c->ways;
+    for (unsigned w = 0; w < c->ways; w++)
+        if (row[w].state == MESI_I)
+            return w;
+    switch (c->repl) {
+    case TOPO_REPL_PLRU: {
+        /* Follow the bits; a right half with no real way is never taken. */
+        uint64_t bits = c->plru[set];
+        unsigned node = 1, way = 0;
+        for (unsigned d = c->plru_depth; d-- > 0;) {
+            unsigned b = (bits >> node) & 1;
+            if (b && (way | (1u << d)) >= c->ways)
+                b = 0;
+            way |= b << d;
+            node = 2 * node + b;
+        }
+        return way;
+    }
+    case TOPO_REPL_RANDOM:
+        return (unsigned)((next_random(c) >> 32) % c->ways);
+    default: {
+        unsigned v = 0;
+        for (unsigned w = 1; w < c->ways; w++)
+            if (row[w].stamp < row[v].stamp)
+                v = w;
+        return v;
+    }
+    }
+}
+
+/* addr's line and its set/way, or NULL. */
+static struct cache_line *find(const struct cache *c, uint64_t addr, size_t *set, unsigned *way)
+{
+    const uint64_t ln = addr >> c->line_shift;
+    *set = (size_t)(ln & c->set_mask);
+    struct cache_line *row = c->lines + *set * c->ways;
+    for (unsigned w = 0; w < c->ways; w++) {
+        if (row[w].tag == ln && row[w].state != MESI_I) {
+            *way = w;
+            return &row[w];
+        }
+    }
+    return NULL;
+}
+
+enum cache_outcome cache_access(struct cache *c, uint64_t addr, bool write, uint64_t now,
+                                struct cache_result *r)
+{
+    size_t set;
+    unsigned way;
+    struct cache_line *l = find(c, addr, &set, &way);
+    memset(r, 0, sizeof(*r));
+    if (!l) {
+        c->st.misses++;
+        return r->kind = CACHE_MISS;
+    }
+    r->prev = (enum mesi)l->state;
+    cache_touch(c, set, way);
+    if (write && l->state == MESI_S) {
+        c->st.upgrades++;
+        return r->kind = CACHE_UPGRADE;
+    }
+    if (write)
+        l->state = MESI_M;
+    c->st.hits++;
+    r->ready_ps = (l->ready > now ? l->ready : now) + c->hit_ps;
+    return r->kind = CACHE_HIT;
+}
+
+void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
+                struct cache_result *r)
+{
+    MMSIM_ASSERT(st != MESI_I);
+    memset(r, 0, sizeof(*r));
+    r->kind = CACHE_MISS;
+    if (!c->ways)
+        return;
+    size_t set;
+    unsigned way;
+    struct cache_line *l = find(c, addr, &set, &way);
+    if (l) {
+        r->prev = (enum mesi)l->state;
+        if (ready_ps > l->ready)
+            l->ready = ready_ps;
+    } else {
+        way = victim(c, set);
+        l = &c->lines[set * c->ways + way];
+        if (l->state != MESI_I) {
+            r->victim = true;
+            r->victim_dirty = l->state == MESI_M;
+            r->victim_addr = l->tag << c->line_shift;
+            c->st.evictions++;
+            c->st.writebacks += r->victim_dirty;
+        }
+        l->tag = addr >> c->line_shift;
+        l->ready = ready_ps;
+    }
+    l->state = (uint8_t)st;
+    cache_touch(c, set, way);
+}
+
+enum mesi cache_invalidate(struct cache *c, uint64_t addr)
+{
+    size_t set;
+    unsigned way;
+    struct cache_line *l = find(c, addr, &set, &way);
+    if (!l)
+        return MESI_I;
+    enum mesi prev = (enum mesi)l->state;
+    l->state = MESI_I;
+    c->st.invalidations++;
+    c->st.writebacks += prev == MESI_M;
+    return prev;
+}
+
+enum mesi cache_downgrade(struct cache *c, uint64_t addr)
+{
+    size_t set;
+    unsigned way;
+    struct cache_line *l = find(c, addr, &set, &way);
+    if (!l)
+        return MESI_I;
+    enum mesi prev = (enum mesi)l->state;
+    if (prev == MESI_M || prev == MESI_E)
+        l->state = MESI_S;
+    c->st.writebacks += prev == MESI_M;
+    return prev;
+}
+
+enum mesi cache_state(const struct cache *c, uint64_t addr)
+{
+    size_t set;
+    unsigned way;
+    const struct cache_line *l = find(c, addr, &set, &way);
+    return l ? (enum mesi)l->state : MESI_I;
+}
+
+uint64_t cache_mshr_acquire(struct cache *c, uint64_t addr, uint64_t now, int *slot)
+{
+    *slot = -1;
+    if (!c->nmshr)
+        return now;
+    const uint64_t ln = addr >> c->line_shift;
+    unsigned best = 0;
+    for (unsigned i = 0; i < c->nmshr; i++) {
+        const struct cache_mshr *m = &c->mshr[i];
+        if (m->free_ps > now && m->line == ln) {
+            c->st.mshr_merges++;
+            return m->free_ps;
+        }
+        /* Earliest free; ties to the lowest index (deterministic). */
+        if (m->free_ps < c->mshr[best].free_ps)
+            best = i;
+    }
+    struct cache_mshr *m = &c->mshr[best];
+    MMSIM_ASSERT(m->free_ps != UINT64_MAX);   /* an acquire left unreleased */
+    uint64_t start = now;
+    if (m->free_ps > now) {
+        start = m->free_ps;
+        c->st.mshr_stalls++;
+        c->st.mshr_stall_ps += start - now;
+    }
+    m->line = ln;
+    m->free_ps = UINT64_MAX;
+    *slot = (int)best;
+    return start;
+}
+
+void cache_mshr_release(struct cache *c, int slot, uint64_t fill_ps)
+{
+    if (slot < 0)
+        return;
+    MMSIM_ASSERT((unsigned)slot < c->nmshr && c->mshr[slot].free_ps == UINT64_MAX);
+    c->mshr[slot].free_ps = fill_ps;
+}
+
+uint32_t cache_mshr_busy(const struct cache *c, uint64_t now)
+{
+    uint32_t n = 0;
+    for (unsigned i = 0; i < c->nmshr; i++)
+        n += c->mshr[i].free_ps > now;
+    return n;
+}
+
+uint32_t cache_count(const struct cache *c)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < (size_t)c->sets * c->ways; i++)
+        n += c->lines[i].state != MESI_I;
+    return n;
+}
+
+int cache_stats_register(struct cache *c, struct stats_registry *r, const char *prefix)
+{
+    if (!c || !r || !prefix)
+        return MMSIM_ERR_INVALID;
+    const struct {
+        uint64_t *v;
+        const char *name, *desc;
+    } ctr[] = {
+        {&c->st.hits, "hits", "accesses that found the line with the needed permission"},
+        {&c->st.misses, "misses", "accesses that did not find the line"},
+        {&c->st.upgrades, "upgrades", "stores to a shared line (ownership requests)"},
+        {&c->st.evictions, "evictions", "valid lines displaced by fills"},
+        {&c->st.writebacks, "writebacks", "modified lines written back or forwarded"},
+        {&c->st.invalidations, "invalidations", "lines invalidated by coherence"},
+        {&c->st.mshr_merges, "mshr.merges", "misses merged with one in flight"},
+        {&c->st.mshr_stalls, "mshr.stalls", "misses that waited for a free MSHR"},
+        {&c->st.mshr_stall_ps, "mshr.stall_ps", "picoseconds waited for MSHRs"},
+    };
+    int rc = MMSIM_OK;
+    for (size_t i = 0; i < ARRAY_SIZE(ctr) && rc == MMSIM_OK; i++)
+        rc = stats_add_counterf(r, ctr[i].v, ctr[i].desc, "%s.%s", prefix, ctr[i].name);
+    return rc;
+}
