@@ -111,7 +111,9 @@ int mempolicy_init(struct mempolicy *p, int mode, unsigned flags, const nodemask
 
 void mempolicy_rebind(struct mempolicy *p, nodemask_t allowed)
 {
-    if (p->mode == MPOL_DEFAULT || p->mode == MPOL_LOCAL)
+    /* No node to rebind to (an empty cpuset is refused before this in
+     * Linux): keep the policy rather than pick node "64". */
+    if (p->mode == MPOL_DEFAULT || p->mode == MPOL_LOCAL || !allowed)
         return;
     nodemask_t tmp;
     if (p->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES))

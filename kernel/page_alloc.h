@@ -99,14 +99,17 @@ struct page_list {
 struct page {
     struct page_list lru;       /* free list link while PG_buddy */
     uint64_t pfn;               /* the frame this describes */
-    uint16_t flags;             /* PG_* */
+    uint8_t flags;              /* PG_* */
     uint8_t order;              /* of a free block or of an allocated head */
-    uint8_t zone;               /* node * MAX_NR_ZONES + zone_type; 0xff: none */
+    uint16_t zone;              /* node * MAX_NR_ZONES + zone_type; PAGE_NO_ZONE: none */
     int32_t mapcount;           /* for kernel/mm (Linux's _mapcount: -1 unmapped) */
 };
 
 #define PG_buddy 0x0001u        /* head of a free block on a free list */
 #define PG_head 0x0002u         /* head of an allocated block */
+#define PG_api 0x0004u          /* allocated through mmsim_page_alloc (the harness owns it) */
+/* 64 nodes x 4 zones use ids 0..255, so "no zone" needs a 16-bit value. */
+#define PAGE_NO_ZONE 0xffffu
 
 /* ---- The allocator ------------------------------------------------------ */
 
@@ -188,7 +191,9 @@ unsigned page_alloc_node_order(const struct page_alloc *pa, unsigned n, unsigned
 uint64_t page_alloc_min_free_kbytes(const struct page_alloc *pa);
 /* Linux's extfrag_index for an order, in thousandths: -1000 when the
  * request would succeed, 0..1000 otherwise (0: lack of memory, 1000:
- * fragmentation); 0 for an empty zone. */
+ * fragmentation); 0 for an empty zone.  Linux's formula dips below 0 when
+ * the few free blocks hold more than half a request (one free block of
+ * order - 1 gives -500), and so does this one: -999..1000 otherwise. */
 int page_alloc_extfrag_index(const struct page_alloc *pa, unsigned node, enum zone_type z,
                              unsigned order);
 

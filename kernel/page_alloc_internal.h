@@ -26,7 +26,7 @@ struct zone {
     uint32_t nonempty;                  /* bit o: free_area[o] has blocks */
     unsigned node;
     enum zone_type type;
-    uint8_t id;                         /* node * MAX_NR_ZONES + type */
+    uint16_t id;                        /* node * MAX_NR_ZONES + type */
     bool populated;
 
     uint64_t pgalloc, pgfree, alloc_fail;

@@ -62,6 +62,9 @@ int mmsim_page_alloc(mmsim_machine *m, const mmsim_mempolicy *pol, unsigned cpu,
                            order, mempolicy_mode_name(p.mode));
     if (rc)
         return machine_err(m, rc, "allocation failed");
+    /* Mark the block as the harness's, so mmsim_page_free can refuse frames
+     * the guest kernel owns (freeing those would double-free them later). */
+    page_alloc_pfn_to_page(m->page_alloc, pfn)->flags |= PG_api;
     *paddr = pfn << PAGE_SHIFT;
     return MMSIM_OK;
 }
@@ -78,6 +81,10 @@ int mmsim_page_free(mmsim_machine *m, uint64_t paddr, unsigned order)
         return machine_err(m, MMSIM_ERR_INVALID,
                            "%#llx is not an allocated block of order %u",
                            (unsigned long long)paddr, order);
+    if (!(page_alloc_pfn_to_page(m->page_alloc, pfn)->flags & PG_api))
+        return machine_err(m, MMSIM_ERR_INVALID,
+                           "%#llx was not allocated with mmsim_page_alloc (the guest kernel owns it)",
+                           (unsigned long long)paddr);
     page_free_pages(m->page_alloc, pfn, order);
     return MMSIM_OK;
 }

@@ -261,10 +261,11 @@ int elf_read_file(const char *path, void **buf, size_t *len, char *err, size_t e
         return (e == ENOENT || e == ENOTDIR) ? MMSIM_ERR_NOT_FOUND : MMSIM_ERR_EXEC;
     }
     struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        int e = errno;
+    int stat_failed = fstat(fd, &st) != 0;
+    if (stat_failed || !S_ISREG(st.st_mode)) {
+        int e = stat_failed ? errno : 0;
         close(fd);
-        if (S_ISDIR(st.st_mode))
+        if (!stat_failed && S_ISDIR(st.st_mode))
             mmsim_fmt(err, errlen, "%s: cannot execute: is a directory", path);
         else if (e)
             mmsim_fmt(err, errlen, "%s: %s", path, strerror(e));

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "libmmsim/machine.h"
 #include "page_alloc_testlib.h"
 #include "testutil.h"
 
@@ -693,6 +694,14 @@ START_TEST(public_api)
     ck_assert_int_eq(mmsim_page_free(m, 0x1000, 0), MMSIM_ERR_INVALID);   /* not DRAM */
     ck_assert_int_eq(mmsim_page_free(m, pa, 0), MMSIM_OK);
     ck_assert_int_eq(mmsim_page_free(m, pc, 0), MMSIM_OK);
+    /* A frame the guest kernel allocated is not the harness's to free:
+     * freeing it here would double-free it when the kernel lets it go. */
+    uint64_t kpfn;
+    ck_assert_int_eq(page_alloc_pages(m->page_alloc, GFP_KERNEL, 0, 0, NULL, &kpfn), MMSIM_OK);
+    ck_assert_int_eq(mmsim_page_free(m, kpfn << 12, 0), MMSIM_ERR_INVALID);
+    ck_assert_msg(strstr(mmsim_machine_errmsg(m), "not allocated with mmsim_page_alloc"), "%s",
+                  mmsim_machine_errmsg(m));
+    page_free_pages(m->page_alloc, kpfn, 0);
 
     /* Back to the boot state: node 0 = 2 GiB DMA32 (2-4 GiB) + 6 GiB NORMAL. */
     mmsim_zone_info zi;
