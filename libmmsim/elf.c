@@ -332,8 +332,11 @@ int elf_map(struct mm *mm, const void *buf, const struct elf_info *info, const c
                       (unsigned long long)s->vaddr);
             return MMSIM_ERR_GUEST_NOMEM;
         }
+        /* prev_prot is the permission of the last mapped page: this
+         * segment's own if it mapped new pages, else the union it was
+         * given above (three segments can share one page: RX, R, RW). */
+        prev_prot = end > prev_end ? s->prot : prev_prot | s->prot;
         prev_end = end > prev_end ? end : prev_end;
-        prev_prot = s->prot;
     }
     mm->brk_start = mm->brk = info->brk_start;
     return MMSIM_OK;

@@ -4,6 +4,7 @@
  * column, so every message can say "file:line:col: field.path: problem".
  * The schema is a set of small tables (one per mapping) so that unknown keys
  * are errors listing what is expected. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -45,6 +46,11 @@ static int fail_at(struct ctx *c, const yaml_node_t *n, const char *path, const 
     else
         mmsim_fmt(c->err, c->errlen, "%s: %s%s%s", c->src, path ? path : "",
                   path && *path ? ": " : "", msg);
+    /* Messages quote the user's keys and values, and YAML scalars may hold
+     * line breaks or other control characters: keep the message one line. */
+    for (char *q = c->err; q && c->errlen && *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f)
+            *q = '?';
     return -1;
 }
 
@@ -65,7 +71,9 @@ static int number_and_unit(const char *s, double *num, const char **unit)
         if (*p != '_')
             buf[j++] = *p;
     buf[j] = '\0';
-    if (!*buf || *buf == '-' || *buf == '+' || *buf == ' ')
+    /* strtod skips leading white space, so "\t-5GiB" (a quoted scalar)
+     * would be a negative number: no sign and no space of any kind. */
+    if (!*buf || *buf == '-' || *buf == '+' || isspace((unsigned char)*buf))
         return -1;
     char *end;
     errno = 0;
@@ -129,7 +137,9 @@ static int get_u64(struct ctx *c, const yaml_node_t *n, const char *path, uint64
     char *end;
     errno = 0;
     unsigned long long v = strtoull(buf, &end, 0);
-    if (!*buf || *end || errno || buf[0] == '-' || buf[0] == '+')
+    /* strtoull skips white space and negates after a '-': " -1" must not
+     * become 2^64 - 1. */
+    if (!*buf || *end || errno || buf[0] == '-' || buf[0] == '+' || isspace((unsigned char)buf[0]))
         return fail_at(c, n, path, "expected an integer, got '%s'", s);
     if (v > max)
         return fail_at(c, n, path, "%llu is too large (at most %llu)", v,
@@ -191,7 +201,9 @@ static int get_bw(struct ctx *c, const yaml_node_t *n, const char *path, uint64_
         return fail_at(c, n, path, "expected a bandwidth with a unit such as 25.6GB/s, got '%s'", s ? s : "a non-scalar");
     if (lookup_unit(bw_units, u, &f))
         return fail_at(c, n, path, "unknown bandwidth unit '%s' (expected B/s, KB/s, MB/s, GB/s, TB/s, KiB/s, MiB/s or GiB/s)", u);
-    if (v * f >= 1.8e19)
+    /* llround returns a long long: beyond its range the result is
+     * unspecified, so the limit is LLONG_MAX, not UINT64_MAX. */
+    if (v * f >= 9.2e18)
         return fail_at(c, n, path, "bandwidth '%s' is too large", s);
     *out = (uint64_t)llround(v * f);
     if (!*out)
