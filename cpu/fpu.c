@@ -16,7 +16,8 @@
 #include "cpu/hart_internal.h"
 
 /* GCC does not model the FP environment: it may move or merge FP
- * operations across fesetround() and the fe*exceptflag() calls.  Values
+ * operations across the MXCSR writes (or fesetround() and the fe*except()
+ * calls).  Values
  * pass through this empty asm, which the compiler must assume reads and
  * writes both the value and memory, to pin each operation between the
  * environment changes around it. */
@@ -34,35 +35,59 @@ static bool snan_d(uint64_t v) { return nan_d(v) && !(v & (1ull << 51)); }
 
 static void raise_flags(struct hart *h, uint32_t f) { h->fflags |= f; }
 
+/* ---- The host FPU's rounding mode and flags.  On x86-64 these live in
+ * MXCSR (flags in bits 0-5: IE DE ZE OE UE PE; rounding control in bits
+ * 13-14), which is all hart_run swaps (hart_internal.h); elsewhere
+ * <fenv.h>. ---- */
+#if HOSTFP_MXCSR
+enum { HF_NV = 0x01, HF_DZ = 0x04, HF_OF = 0x08, HF_UF = 0x10, HF_NX = 0x20, HF_ALL = 0x3f };
+static const unsigned host_rc[4] = { 0u << 13, 3u << 13, 1u << 13, 2u << 13 };
+
+static unsigned host_flags(void) { return _mm_getcsr() & HF_ALL; }
+static void host_set_flags(unsigned f) { _mm_setcsr((_mm_getcsr() & ~(unsigned)HF_ALL) | f); }
+static void host_set_round(int rm) { _mm_setcsr((_mm_getcsr() & ~(3u << 13)) | host_rc[rm]); }
+#else
+enum { HF_NV = FE_INVALID, HF_DZ = FE_DIVBYZERO, HF_OF = FE_OVERFLOW, HF_UF = FE_UNDERFLOW,
+       HF_NX = FE_INEXACT, HF_ALL = FE_ALL_EXCEPT };
 static const int host_rm[4] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD };
 
-/* Put the host in rounding mode rm (RMM computes in RNE and fixes up).
- * The mode last set is remembered, so the common case is one compare;
- * helpers that switch modes temporarily switch back before returning. */
+static unsigned host_flags(void) { return (unsigned)fetestexcept(FE_ALL_EXCEPT); }
+static void host_set_flags(unsigned f)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+    if (f)
+        feraiseexcept((int)f);
+}
+static void host_set_round(int rm) { fesetround(host_rm[rm]); }
+#endif
+
+/* Put the host in rounding mode rm (RMM is done in software, and its
+ * special cases, which are exact, in RNE).  The mode last set is
+ * remembered, so the common case is one compare. */
 static void set_round(struct hart *h, int rm)
 {
-    int want = rm < 4 ? host_rm[rm] : FE_TONEAREST;
+    int want = rm < 4 ? rm : RM_RNE;
     if (h->dcache->host_round != want) {
-        fesetround(want);
+        host_set_round(want);
         h->dcache->host_round = want;
     }
 }
 
-static uint32_t host_to_rv(int ex)
+static uint32_t host_to_rv(unsigned ex)
 {
-    return ((ex & FE_INEXACT) ? FFLAG_NX : 0) | ((ex & FE_UNDERFLOW) ? FFLAG_UF : 0) |
-           ((ex & FE_OVERFLOW) ? FFLAG_OF : 0) | ((ex & FE_DIVBYZERO) ? FFLAG_DZ : 0) |
-           ((ex & FE_INVALID) ? FFLAG_NV : 0);
+    return ((ex & HF_NX) ? FFLAG_NX : 0) | ((ex & HF_UF) ? FFLAG_UF : 0) |
+           ((ex & HF_OF) ? FFLAG_OF : 0) | ((ex & HF_DZ) ? FFLAG_DZ : 0) |
+           ((ex & HF_NV) ? FFLAG_NV : 0);
 }
 
 uint32_t fpu_get_flags(struct hart *h)
 {
-    return (h->fflags | host_to_rv(fetestexcept(FE_ALL_EXCEPT))) & 31;
+    return (h->fflags | host_to_rv(host_flags())) & 31;
 }
 
 void fpu_set_flags(struct hart *h, uint32_t flags)
 {
-    feclearexcept(FE_ALL_EXCEPT);
+    host_set_flags(0);
     h->fflags = flags & 31;
 }
 
@@ -71,131 +96,241 @@ void fpu_sync_flags(struct hart *h)
     h->fflags = fpu_get_flags(h);
 }
 
-/* ---- RMM: the host rounds to nearest-even; a result differs from RMM
- * only on an exact tie that RNE resolved towards zero. ---- */
+/* ---- RMM (round to nearest, ties to max magnitude) has no host mode.
+ * Its finite, non-zero cases are computed exactly in integer arithmetic
+ * (unsigned __int128; no long double) and rounded here, flags included:
+ * correct wherever the tie or the rounding error lies, subnormal range
+ * included.  RMM is rare, so this favours being obviously right over
+ * speed.  The rest rounds as in RNE and is left to the host: NaN, infinite
+ * and zero operands and division by zero give exact or special results,
+ * and a square root is never a tie. ---- */
 
-/* Round a double to single with ties away from zero. */
-static float d_to_s_rmm(double x)
+typedef unsigned __int128 u128;
+
+/* A binary format: precision p (with the implicit bit), emax (= bias;
+ * emin = 1 - emax), and the position of the sign bit. */
+struct ffmt {
+    int p, emax, sign_bit;
+};
+static const struct ffmt BIN64 = { 53, 1023, 63 }, BIN32 = { 24, 127, 31 };
+
+/* A finite value sign * m * 2^e, exactly. */
+struct term {
+    bool neg;
+    u128 m;
+    int e;
+};
+
+/* A finite value sign * (m + f) * 2^e for some 0 <= f < 1, where sticky
+ * says whether f != 0: enough to round correctly when m has more than p + 1
+ * bits. */
+struct exact {
+    bool neg;
+    u128 m;
+    int e;
+    bool sticky;
+};
+
+static int msb128(u128 v)
 {
-    FENV_BARRIER(x);
-    float rn = (float)x;                /* host is in RNE */
-    FENV_BARRIER(rn);
-    if ((double)rn == x || isinf(x) || isnan(x))
-        return rn;
-    fexcept_t saved;
-    fegetexceptflag(&saved, FE_ALL_EXCEPT);
-    fesetround(FE_TOWARDZERO);
-    FENV_BARRIER(x);
-    float lo = (float)x;
-    FENV_BARRIER(lo);
-    fesetround(FE_TONEAREST);
-    float hi = nextafterf(lo, x < 0 ? -INFINITY : INFINITY);
-    bool tie = !isinf(hi) && (double)hi - x == x - (double)lo;
-    fesetexceptflag(&saved, FE_ALL_EXCEPT);
-    return tie ? hi : rn;
+    uint64_t hi = (uint64_t)(v >> 64);
+    return hi ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll((uint64_t)v);
 }
 
-/* Ties-away correction of a double result r = RN(exact) given the exact
- * error err = exact - r (0 when unknown or exact). */
-static double fix_rmm_d(double r, double err)
+static u128 low_bits(u128 v, int n) { return v & (((u128)1 << n) - 1); }
+
+static bool finite_nonzero(const struct ffmt *F, uint64_t v)
 {
-    if (err == 0 || isinf(r) || isnan(r))
-        return r;
-    double away = nextafter(r, r < 0 || (r == 0 && err < 0) ? -INFINITY : INFINITY);
-    double ulp = fabs(away - r);
-    /* A tie that RNE sent towards zero: |err| is half an ulp and err
-     * points away from zero. */
-    if (2 * fabs(err) == ulp && (err > 0) == (r > 0 || (r == 0 && err > 0)))
-        return away;
+    uint64_t e = (v >> (F->p - 1)) & (uint64_t)(2 * F->emax + 1);
+    return e != (uint64_t)(2 * F->emax + 1) && (v & ((1ull << F->sign_bit) - 1)) != 0;
+}
+
+static bool is_finite(const struct ffmt *F, uint64_t v)
+{
+    return ((v >> (F->p - 1)) & (uint64_t)(2 * F->emax + 1)) != (uint64_t)(2 * F->emax + 1);
+}
+
+static bool is_zero(const struct ffmt *F, uint64_t v)
+{
+    return (v & ((1ull << F->sign_bit) - 1)) == 0;
+}
+
+/* Bits of a finite value as sign * m * 2^e. */
+static struct term unpack(const struct ffmt *F, uint64_t v)
+{
+    int fb = F->p - 1;
+    uint64_t be = (v >> fb) & (uint64_t)(2 * F->emax + 1);
+    uint64_t frac = v & ((1ull << fb) - 1);
+    struct term t = { (v >> F->sign_bit) & 1, frac, 1 - F->emax - fb };
+    if (be) {
+        t.m = frac | 1ull << fb;
+        t.e = (int)be - F->emax - fb;
+    }
+    return t;
+}
+
+/* Round x to format F with ties away from zero and raise NX, UF and OF as
+ * RISC-V does (tininess is detected after rounding; UF only when inexact).
+ * Returns the bits (a single unboxed). */
+static uint64_t round_rmm(struct hart *h, const struct ffmt *F, struct exact x)
+{
+    const int p = F->p, emin = 1 - F->emax;
+    const int norm = 125;       /* m is kept with its top bit here */
+    uint64_t sign = (uint64_t)x.neg << F->sign_bit;
+    if (x.m == 0) {
+        /* Only an exact cancellation gets here (producers never leave a
+         * lone sticky fraction): +0 in every mode but RDN. */
+        MMSIM_ASSERT(!x.sticky);
+        return 0;
+    }
+    int msb = msb128(x.m);
+    if (msb < norm) {
+        x.m <<= norm - msb;
+        x.e -= norm - msb;
+    } else if (msb > norm) {
+        int k = msb - norm;
+        x.sticky |= low_bits(x.m, k) != 0;
+        x.m >>= k;
+        x.e += k;
+    }
+    int top = norm + x.e;               /* 2^top <= |x| < 2^(top + 1) */
+    int lsb = top - (p - 1);            /* weight of the result's last bit */
+    if (lsb < emin - (p - 1))
+        lsb = emin - (p - 1);           /* subnormal */
+    int sh = lsb - x.e;                 /* >= norm - (p - 1) > 64 */
+    u128 q;
+    bool inexact;
+    if (sh >= norm + 2) {
+        /* |x| < 2^(norm + 1 + e) <= half the last place: rounds to 0 */
+        q = 0;
+        inexact = true;
+    } else {
+        u128 rem = low_bits(x.m, sh);
+        q = (x.m >> sh) + (rem >= (u128)1 << (sh - 1));     /* ties away */
+        inexact = rem != 0 || x.sticky;
+    }
+    if (q >> p) {                       /* carried into a new binade */
+        q >>= 1;
+        lsb++;
+    }
+    /* Tiny: the result rounded to p bits with an unbounded exponent is
+     * below 2^emin.  Only |x| just below 2^emin can round up to it. */
+    bool tiny = top < emin;
+    if (top == emin - 1) {
+        int su = norm - (p - 1);
+        u128 qu = (x.m >> su) + (low_bits(x.m, su) >= (u128)1 << (su - 1));
+        tiny = !(qu >> p);
+    }
+    uint32_t flags = inexact ? FFLAG_NX | (tiny ? FFLAG_UF : 0) : 0;
+    uint64_t bits;
+    if (q >> (p - 1)) {
+        int be = lsb + (p - 1) + F->emax;   /* biased exponent */
+        if (be > 2 * F->emax) {             /* overflow: ties away go to inf */
+            raise_flags(h, FFLAG_OF | FFLAG_NX);
+            return sign | (uint64_t)(2 * F->emax + 1) << (p - 1);
+        }
+        bits = sign | (uint64_t)be << (p - 1) | ((uint64_t)q & ((1ull << (p - 1)) - 1));
+    } else {
+        bits = sign | (uint64_t)q;          /* subnormal or zero */
+    }
+    raise_flags(h, flags);
+    return bits;
+}
+
+/* a + b exactly enough to round (a.m, b.m non-zero, at most 124 bits). */
+static struct exact add_terms(struct term a, struct term b)
+{
+    const int norm = 124;
+    int ka = norm - msb128(a.m), kb = norm - msb128(b.m);
+    a.m <<= ka;
+    a.e -= ka;
+    b.m <<= kb;
+    b.e -= kb;
+    if (b.e > a.e || (b.e == a.e && b.m > a.m)) {   /* |a| >= |b| */
+        struct term t = a;
+        a = b;
+        b = t;
+    }
+    int d = a.e - b.e;
+    bool sticky = false;
+    if (d <= 2) {                   /* align a on b without losing bits */
+        a.m <<= d;
+        a.e = b.e;
+    } else if (d >= 128) {
+        sticky = true;              /* all of b is below a's last bit */
+        b.m = 0;
+    } else {
+        sticky = low_bits(b.m, d) != 0;
+        b.m >>= d;
+    }
+    /* Now |a| + |b| = (a.m + b.m + f) * 2^a.e with 0 <= f < 1, f != 0 iff
+     * sticky; a difference borrows f from the last place: a.m - b.m - f
+     * = (a.m - b.m - 1) + (1 - f).  a.m > b.m when d > 2, so the result
+     * keeps well over p + 1 bits. */
+    struct exact r = { a.neg, a.m, a.e, sticky };
+    if (a.neg == b.neg)
+        r.m = a.m + b.m;
+    else
+        r.m = a.m - b.m - (sticky ? 1 : 0);
     return r;
 }
 
-static double rmm_err_d(int op, double a, double b, double r)
+/* The RMM result of op on raw operands (singles unboxed), into *out;
+ * false when the operation is left to the host. */
+static bool rmm_arith(struct hart *h, const struct ffmt *F, int op, uint64_t a, uint64_t b,
+                      uint64_t c, uint64_t *out)
 {
+    struct term ta, tb;
+    struct exact x;
     switch (op) {
-    case FPU_ADD: case FPU_SUB: {   /* TwoSum: exact error of RN(a + b) */
-        double bb = op == FPU_SUB ? -b : b;
-        double v = r - a;
-        return (a - (r - v)) + (bb - v);
-    }
+    case FPU_ADD:
+    case FPU_SUB:
+        if (!finite_nonzero(F, a) || !finite_nonzero(F, b))
+            return false;
+        ta = unpack(F, a);
+        tb = unpack(F, b);
+        tb.neg ^= op == FPU_SUB;
+        x = add_terms(ta, tb);
+        break;
     case FPU_MUL:
-        return fma(a, b, -r);
+        if (!finite_nonzero(F, a) || !finite_nonzero(F, b))
+            return false;
+        ta = unpack(F, a);
+        tb = unpack(F, b);
+        x = (struct exact){ ta.neg ^ tb.neg, ta.m * tb.m, ta.e + tb.e, false };
+        break;
     case FPU_DIV: {
-        /* a - r*b is exact; the quotient error is that divided by b.  A
-         * tie needs |a - r*b| == ulp/2 * |b|. */
-        double rem = fma(-r, b, a);
-        return rem / b;
+        if (!finite_nonzero(F, a) || !finite_nonzero(F, b))
+            return false;
+        ta = unpack(F, a);
+        tb = unpack(F, b);
+        /* At least 126 - 53 = 73 quotient bits, the rest is the sticky. */
+        int k = 126 - msb128(ta.m);
+        u128 num = ta.m << k;
+        x = (struct exact){ ta.neg ^ tb.neg, num / tb.m, ta.e - k - tb.e, num % tb.m != 0 };
+        break;
     }
-    default:
-        return 0;   /* sqrt results are never ties */
+    case FPU_SQRT:
+        return false;
+    default: {
+        if (!finite_nonzero(F, a) || !finite_nonzero(F, b) || !is_finite(F, c))
+            return false;
+        ta = unpack(F, a);
+        tb = unpack(F, b);
+        struct term prod = { ta.neg ^ tb.neg ^ (op == FPU_NMSUB || op == FPU_NMADD),
+                             ta.m * tb.m, ta.e + tb.e };
+        if (is_zero(F, c)) {
+            x = (struct exact){ prod.neg, prod.m, prod.e, false };
+        } else {
+            struct term tc = unpack(F, c);
+            tc.neg ^= op == FPU_MSUB || op == FPU_NMADD;
+            x = add_terms(prod, tc);
+        }
+        break;
     }
-}
-
-static void two_sum(double a, double b, double *s, double *e)
-{
-    *s = a + b;
-    double v = *s - a;
-    *e = (a - (*s - v)) + (b - v);
-}
-
-/* Exact error a*b + c - r of a fused result r = RN(a*b + c), as far as a
- * cascade of error-free transformations can tell; 0 when the remainder
- * does not vanish exactly (then r is not a tie and needs no fix). */
-static double rmm_err_fma(double a, double b, double c, double r)
-{
-    double ph = a * b, pl = fma(a, b, -ph);     /* a*b = ph + pl */
-    double s1, e1, d1, e2, t1, e3, t2, e4, t3, e5;
-    two_sum(ph, c, &s1, &e1);                   /* ph + c = s1 + e1 */
-    two_sum(s1, -r, &d1, &e2);                  /* s1 - r = d1 + e2 */
-    two_sum(d1, pl, &t1, &e3);
-    two_sum(t1, e1, &t2, &e4);
-    two_sum(t2, e2, &t3, &e5);                  /* err = t3 + e3 + e4 + e5 */
-    if (!isfinite(t3) || e3 != 0 || e4 != 0 || e5 != 0)
-        return 0;
-    return t3;
-}
-
-/* Single fma with ties away: a*b is exact in double and TwoSum gives the
- * exact sum s + e; only a float midpoint s with e = 0 is a tie, and a
- * midpoint s with e != 0 lies on the side e points to. */
-static float fmaf_rmm(float a, float b, float c)
-{
-    double s, e;
-    FENV_BARRIER(a);
-    two_sum((double)a * b, c, &s, &e);
-    FENV_BARRIER(s);
-    if (isnan(s) || isinf(s))
-        return (float)s;
-    float rn = (float)s;
-    FENV_BARRIER(rn);
-    fexcept_t saved;
-    fegetexceptflag(&saved, FE_ALL_EXCEPT);
-    fesetround(FE_TOWARDZERO);
-    FENV_BARRIER(s);
-    float lo = (float)s;
-    FENV_BARRIER(lo);
-    fesetround(FE_TONEAREST);
-    float hi = nextafterf(lo, s < 0 ? -INFINITY : INFINITY);
-    bool mid = (double)lo != s && !isinf(hi) && (double)hi - s == s - (double)lo;
-    fesetexceptflag(&saved, FE_ALL_EXCEPT);
-    if (e != 0)     /* s itself may be a float: the sum still was not */
-        feraiseexcept(FE_INEXACT);
-    if (!mid)
-        return rn;
-    if (e == 0 || (e > 0) == (s > 0))
-        return hi;
-    return lo;
-}
-
-static double rmm_err(int op, double a, double b, double c, double r)
-{
-    switch (op) {
-    case FPU_MADD: return rmm_err_fma(a, b, c, r);
-    case FPU_MSUB: return rmm_err_fma(a, b, -c, r);
-    case FPU_NMSUB: return rmm_err_fma(-a, b, c, r);
-    case FPU_NMADD: return rmm_err_fma(-a, b, -c, r);
-    default: return rmm_err_d(op, a, b, r);
     }
+    *out = round_rmm(h, F, x);
+    return true;
 }
 
 static uint64_t canon_d(double r) { return isnan(r) ? CANON_NAN_D : u64(r); }
@@ -211,6 +346,9 @@ static void fma_inf_zero(struct hart *h, double a, double b)
 
 uint64_t fpu_arith_d(struct hart *h, int op, uint64_t ua, uint64_t ub, uint64_t uc, int rm)
 {
+    uint64_t out;
+    if (rm == RM_RMM && rmm_arith(h, &BIN64, op, ua, ub, uc, &out))
+        return out;
     double a = f64(ua), b = f64(ub), c = f64(uc), r;
     set_round(h, rm);
     FENV_BARRIER(a);
@@ -228,48 +366,16 @@ uint64_t fpu_arith_d(struct hart *h, int op, uint64_t ua, uint64_t ub, uint64_t 
     default: fma_inf_zero(h, a, b); r = fma(-a, b, -c); break;
     }
     FENV_BARRIER(r);
-    if (rm == RM_RMM && !isnan(r)) {
-        fexcept_t saved;
-        fegetexceptflag(&saved, FE_ALL_EXCEPT);
-        FENV_BARRIER(a);
-        FENV_BARRIER(b);
-        FENV_BARRIER(c);
-        FENV_BARRIER(r);
-        r = fix_rmm_d(r, rmm_err(op, a, b, c, r));
-        FENV_BARRIER(r);
-        fesetexceptflag(&saved, FE_ALL_EXCEPT);
-    }
     return canon_d(r);
 }
 
 uint64_t fpu_arith_s(struct hart *h, int op, uint64_t ua, uint64_t ub, uint64_t uc, int rm)
 {
-    float a = f32(unbox_s(ua)), b = f32(unbox_s(ub)), c = f32(unbox_s(uc)), r;
-    if (rm == RM_RMM && op <= FPU_SQRT) {
-        /* Exactly representable operands: the double result rounds to
-         * single innocuously (53 >= 2 * 24 + 2), so round it with RMM. */
-        set_round(h, RM_RNE);
-        double x, da = a, db = b;
-        FENV_BARRIER(da);
-        FENV_BARRIER(db);
-        switch (op) {
-        case FPU_ADD: x = da + db; break;
-        case FPU_SUB: x = da - db; break;
-        case FPU_MUL: x = da * db; break;
-        case FPU_DIV: x = da / db; break;
-        default: x = sqrt(da); break;
-        }
-        return canon_s(d_to_s_rmm(x));
-    }
-    if (rm == RM_RMM) {
-        set_round(h, RM_RNE);
-        switch (op) {
-        case FPU_MADD: fma_inf_zero(h, a, b); return canon_s(fmaf_rmm(a, b, c));
-        case FPU_MSUB: fma_inf_zero(h, a, b); return canon_s(fmaf_rmm(a, b, -c));
-        case FPU_NMSUB: fma_inf_zero(h, a, b); return canon_s(fmaf_rmm(-a, b, c));
-        default: fma_inf_zero(h, a, b); return canon_s(fmaf_rmm(-a, b, -c));
-        }
-    }
+    uint32_t ba = unbox_s(ua), bb = unbox_s(ub), bc = unbox_s(uc);
+    uint64_t out;
+    if (rm == RM_RMM && rmm_arith(h, &BIN32, op, ba, bb, bc, &out))
+        return box_s((uint32_t)out);
+    float a = f32(ba), b = f32(bb), c = f32(bc), r;
     set_round(h, rm);
     FENV_BARRIER(a);
     FENV_BARRIER(b);
@@ -409,12 +515,11 @@ static uint64_t to_int(struct hart *h, double x, bool nan, int rm, int kind)
         return max_v[kind];
     }
     /* The host's floor/ceil may raise inexact: keep the guest's flags. */
-    fexcept_t saved;
-    fegetexceptflag(&saved, FE_ALL_EXCEPT);
+    unsigned saved = host_flags();
     FENV_BARRIER(x);
     double r = round_int(x, rm);
     FENV_BARRIER(r);
-    fesetexceptflag(&saved, FE_ALL_EXCEPT);
+    host_set_flags(saved);
     if (r < lo[kind]) {
         raise_flags(h, FFLAG_NV);
         return min_v[kind];
@@ -507,10 +612,14 @@ uint64_t fpu_from_int_d(struct hart *h, uint64_t x, int rm, int kind)
 
 uint64_t fpu_cvt_s_d(struct hart *h, uint64_t a, int rm)
 {
+    if (rm == RM_RMM && finite_nonzero(&BIN64, a)) {
+        struct term t = unpack(&BIN64, a);
+        return box_s((uint32_t)round_rmm(h, &BIN32, (struct exact){ t.neg, t.m, t.e, false }));
+    }
     double x = f64(a);
     set_round(h, rm);
     FENV_BARRIER(x);
-    float r = rm == RM_RMM ? d_to_s_rmm(x) : (float)x;
+    float r = (float)x;
     FENV_BARRIER(r);
     return canon_s(r);
 }

@@ -56,22 +56,10 @@ void hart_icache_flush(struct hart *h)
             h->dcache->page[i][w].host = 0;
 }
 
-/* ---- Calls out of the simulator run with the caller's FP environment. */
-
-void hart_callout_enter(struct hart *h, fenv_t *guest)
-{
-    fegetenv(guest);
-    fesetenv(&h->dcache->host_env);
-}
-
-void hart_callout_leave(struct hart *h, const fenv_t *guest)
-{
-    fesetenv(guest);
-}
-
+/* Calls out of the simulator run with the caller's FP environment. */
 static int translate(struct hart *h, uint64_t vaddr, enum hart_access acc, uint8_t **host)
 {
-    fenv_t env;
+    hostfp_env env;
     hart_callout_enter(h, &env);
     int r = h->ops->translate(h->ctx, vaddr, acc, host);
     hart_callout_leave(h, &env);
@@ -276,9 +264,9 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
     uint64_t retired = 0;
     int r;
 
-    fegetenv(&dc->host_env);
-    fesetenv(FE_DFL_ENV);       /* RNE, no flags, no flush-to-zero */
-    dc->host_round = FE_TONEAREST;
+    hostfp_save(&dc->host_env);
+    hostfp_set_default();       /* RNE, no flags, no flush-to-zero */
+    dc->host_round = RM_RNE;
     for (;;) {
         if (h->trace)
             r = hart_run_trace(h, max_insns, &retired);
@@ -298,6 +286,6 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
     else if (r == HART_STOP_ECALL)
         h->stats.ecalls++;
     fpu_sync_flags(h);
-    fesetenv(&dc->host_env);
+    hostfp_restore(&dc->host_env);
     return (enum hart_stop)r;
 }

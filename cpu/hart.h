@@ -51,7 +51,12 @@ struct hart_mem_ops {
      * that mapping in its software TLB until hart_tlb_flush().  On failure
      * return the exception cause to raise (e.g. CAUSE_LOAD_PAGE_FAULT). */
     int (*translate)(void *ctx, uint64_t vaddr, enum hart_access acc, uint8_t **host);
-    /* Current simulated time in timer ticks, for rdtime / the time CSR. */
+    /* Current simulated time in timer ticks, for rdtime / the time CSR.
+     * During the call the hart's cycle and instret fields include the
+     * instructions retired so far in the current hart_run (otherwise they
+     * are only brought up to date when hart_run returns), so a clock
+     * derived from them is exact.  translate and read_time run with the
+     * caller's floating-point environment, not the guest's. */
     uint64_t (*read_time)(void *ctx);
 };
 

@@ -5,6 +5,14 @@
 #define MMSIM_CPU_HART_INTERNAL_H
 
 #include <fenv.h>
+/* MXCSR on x86-64 (see "The host FP environment" below); defining
+ * MMSIM_HOSTFP_FENV selects the portable <fenv.h> code there too. */
+#if defined(__x86_64__) && !defined(MMSIM_HOSTFP_FENV)
+#define HOSTFP_MXCSR 1
+#include <xmmintrin.h>
+#else
+#define HOSTFP_MXCSR 0
+#endif
 
 #include "cpu/decode.h"
 #include "cpu/hart.h"
@@ -27,6 +35,37 @@ struct dpage {
     struct rv_dinsn slot[PAGE_SLOTS + 1];
 };
 
+/* ---- The host FP environment ----
+ *
+ * The guest's arithmetic runs on the host FPU (fpu.c), which holds the
+ * guest's rounding mode and accumulates its exception flags while hart_run
+ * executes; the caller's environment is saved on entry, restored on return,
+ * and swapped in around calls out of the simulator.
+ *
+ * On x86-64 all double/float arithmetic is SSE, whose whole state (rounding
+ * mode, sticky flags, exception masks, FTZ/DAZ) is the 32-bit MXCSR; cpu/
+ * never touches the x87 unit (no long double), so its state is the
+ * caller's throughout and the environment is just MXCSR: saving or
+ * restoring it is one stmxcsr/ldmxcsr, cheap enough for every software-TLB
+ * miss.  (glibc's x86-64 libm, which fpu.c calls for fma, sqrt and the
+ * roundings, works on double and float in SSE only, its fma fallback for
+ * CPUs without FMA3 included.)  Elsewhere the full <fenv.h> environment is
+ * swapped. */
+#if HOSTFP_MXCSR
+typedef uint32_t hostfp_env;
+/* The guest's environment at the start of a run: every exception masked,
+ * round to nearest, no flags, no flush-to-zero or denormals-are-zero. */
+#define HOSTFP_MXCSR_DEFAULT 0x1f80u
+static inline void hostfp_save(hostfp_env *e) { *e = _mm_getcsr(); }
+static inline void hostfp_restore(const hostfp_env *e) { _mm_setcsr(*e); }
+static inline void hostfp_set_default(void) { _mm_setcsr(HOSTFP_MXCSR_DEFAULT); }
+#else
+typedef fenv_t hostfp_env;
+static inline void hostfp_save(hostfp_env *e) { fegetenv(e); }
+static inline void hostfp_restore(const hostfp_env *e) { fesetenv(e); }
+static inline void hostfp_set_default(void) { fesetenv(FE_DFL_ENV); }
+#endif
+
 /* Two-way set associative, so a loop calling into a page that maps to the
  * same set does not re-decode both pages on every call. */
 #define DCACHE_SETS 64
@@ -38,8 +77,8 @@ struct hart_dcache {
     /* A straddling instruction decoded for one execution, followed by a
      * page-end sentinel at the slot its length leads to. */
     struct rv_dinsn cross[3];
-    fenv_t host_env;                    /* the caller's FP environment */
-    int host_round;                     /* host rounding mode during a run */
+    hostfp_env host_env;                /* the caller's FP environment */
+    int host_round;                     /* rm (RM_RNE..RM_RUP) the host is in */
 };
 
 static inline unsigned dcache_set(uintptr_t host)
@@ -84,9 +123,20 @@ void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx);
 unsigned hart_block_len(struct hart *h, struct dpage *p, unsigned idx);
 
 /* Run the FP environment of the host around calls out of the simulator
- * (translate, read_time) so the guest's sticky flags do not leak. */
-void hart_callout_enter(struct hart *h, fenv_t *guest);
-void hart_callout_leave(struct hart *h, const fenv_t *guest);
+ * (translate, read_time): the callout computes under the caller's rounding
+ * mode and flags (and whatever flags it raises stay the caller's), and the
+ * guest's sticky flags neither leak out nor get disturbed. */
+static inline void hart_callout_enter(struct hart *h, hostfp_env *guest)
+{
+    hostfp_save(guest);
+    hostfp_restore(&h->dcache->host_env);
+}
+
+static inline void hart_callout_leave(struct hart *h, const hostfp_env *guest)
+{
+    hostfp_save(&h->dcache->host_env);
+    hostfp_restore(guest);
+}
 
 /* The run loops (interp.c): return a stop reason, or -1 when the next
  * block does not fit the budget and the caller must single-step. */

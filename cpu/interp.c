@@ -169,10 +169,17 @@ static NOINLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t
     case 0x003: old = fpu_get_flags(h) | h->frm << 5; break;
     case 0xc00: old = h->cycle + instret_now; break;
     case 0xc01: {
-        fenv_t env;
+        /* The clock behind read_time may be derived from the hart's
+         * counters (the kernel's is its cycle count), which hart_run only
+         * writes back when it returns: make them current for the call. */
+        hostfp_env env;
+        h->cycle += instret_now;
+        h->instret += instret_now;
         hart_callout_enter(h, &env);
         old = h->ops->read_time ? h->ops->read_time(h->ctx) : 0;
         hart_callout_leave(h, &env);
+        h->cycle -= instret_now;
+        h->instret -= instret_now;
         break;
     }
     case 0xc02: old = h->instret + instret_now; break;

@@ -446,6 +446,48 @@ START_TEST(read_only_counters)
 }
 END_TEST
 
+/* A clock derived from the hart's cycle count, as the kernel's is: rdtime
+ * must see the cycles retired so far in the current hart_run. */
+static uint64_t clock_from_cycle(void *ctx)
+{
+    struct mock *m = ctx;
+    return m->h.cycle * 10 + m->h.instret;
+}
+
+static const struct hart_mem_ops cycle_clock_ops = { mock_translate, clock_from_cycle };
+
+START_TEST(rdtime_is_current)
+{
+    /* rdtime a0 ; 5 x nop ; rdtime a1 ; rdcycle a2 ; rdinstret a3 ;
+     * rdtime a4 ; ecall */
+    static const uint32_t prog[] = { 0xc0102573, 0x00000013, 0x00000013, 0x00000013,
+                                     0x00000013, 0x00000013, 0xc01025f3, 0xc0002673,
+                                     0xc02026f3, 0xc0102773, ECALL };
+    /* Whole runs (one block, fast loop), a budget per instruction (the
+     * single-step loop) and budgets splitting the block at every point. */
+    for (uint64_t budget = 1; budget <= 12; budget++) {
+        struct mock *m = mock_new();
+        put_words(m, CODE, prog, ARRAY_SIZE(prog));
+        m->h.ops = &cycle_clock_ops;
+        m->h.cycle = 2000;
+        m->h.instret = 1000;
+        enum hart_stop st;
+        while ((st = hart_run(&m->h, budget)) == HART_STOP_BUDGET)
+            ;
+        ck_assert_int_eq(st, HART_STOP_ECALL);
+        ck_assert_uint_eq(m->h.x[10], 2000 * 10 + 1000);
+        ck_assert_uint_eq(m->h.x[11], 2006 * 10 + 1006);
+        ck_assert_uint_eq(m->h.x[12], 2007);
+        ck_assert_uint_eq(m->h.x[13], 1008);
+        ck_assert_uint_eq(m->h.x[14], 2009 * 10 + 1009);
+        /* and the counters are left as the run retired them */
+        ck_assert_uint_eq(m->h.cycle, 2010);
+        ck_assert_uint_eq(m->h.instret, 1010);
+        mock_free(m);
+    }
+}
+END_TEST
+
 START_TEST(page_faults)
 {
     struct mock *m = mock_new();
@@ -932,6 +974,7 @@ static Suite *cpu_suite(void)
     tcase_add_test(t, compressed_program);
     tcase_add_test(t, illegal_instructions);
     tcase_add_test(t, read_only_counters);
+    tcase_add_test(t, rdtime_is_current);
     suite_add_tcase(s, t);
     t = tcase_create("memory");
     tcase_add_test(t, page_faults);

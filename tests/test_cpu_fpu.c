@@ -302,6 +302,135 @@ START_TEST(fused_multiply_add)
 }
 END_TEST
 
+/* RMM when the tie is at subnormal precision, or the rounding error is
+ * finer than the smallest subnormal.  q = 2^-1074 (bits 0x1), the last
+ * place of every double below 2^-1021; qs = 2^-149 for single. */
+START_TEST(rmm_subnormal)
+{
+    const uint64_t q5 = 0x5, nq5 = 0x8000000000000005ull;
+    /* 5q * 0.5 = 2.5q: a tie, away from zero is 3q (RNE: 2q, even);
+     * tiny and inexact, so UF too */
+    CHECK_F(BIN(0x09, RMM), q5, D(0.5), 0, 0, 0x3, NX | UF);
+    CHECK_F(BIN(0x09, RNE), q5, D(0.5), 0, 0, 0x2, NX | UF);
+    CHECK_F(BIN(0x09, RMM), nq5, D(0.5), 0, 0, 0x8000000000000003ull, NX | UF);
+    CHECK_F(BIN(0x0d, RMM), q5, D(2.0), 0, 0, 0x3, NX | UF);           /* fdiv.d */
+    CHECK_F(BIN(0x0d, RMM), q5, D(-2.0), 0, 0, 0x8000000000000003ull, NX | UF);
+    CHECK_F(fma_op(0x43, 1, RMM), q5, D(0.5), D(0.0), 0, 0x3, NX | UF); /* fmadd.d */
+    CHECK_F(fma_op(0x47, 1, RMM), q5, D(0.5), D(-0.0), 0, 0x3, NX | UF); /* fmsub.d */
+    CHECK_F(fma_op(0x4b, 1, RMM), q5, D(0.5), D(0.0), 0, 0x8000000000000003ull, NX | UF);
+    CHECK_F(fma_op(0x4f, 1, RMM), q5, D(0.5), D(0.0), 0, 0x8000000000000003ull, NX | UF);
+    /* 5q * 0.5 + q = 3.5q -> 4q; 5q * 0.5 - 2q = 0.5q -> q */
+    CHECK_F(fma_op(0x43, 1, RMM), q5, D(0.5), 0x1, 0, 0x4, NX | UF);
+    CHECK_F(fma_op(0x47, 1, RMM), q5, D(0.5), 0x2, 0, 0x1, NX | UF);
+    /* half the smallest subnormal ties away to it; a quarter is 0 */
+    CHECK_F(BIN(0x09, RMM), 0x1, D(0.5), 0, 0, 0x1, NX | UF);
+    CHECK_F(BIN(0x09, RNE), 0x1, D(0.5), 0, 0, 0x0, NX | UF);
+    CHECK_F(BIN(0x09, RMM), 0x1, D(-0.25), 0, 0, D(-0.0), NX | UF);
+    /* the largest subnormal times 0.5 + 2^-53-ish: (2^52 + 1)q * 0.5 =
+     * (2^51 + 0.5)q -> (2^51 + 1)q */
+    CHECK_F(BIN(0x09, RMM), 0x0010000000000001ull, D(0.5), 0, 0, 0x0008000000000001ull,
+            NX | UF);
+    /* a tie in the lowest normal binade, whose half ulp (2^-1075) is not a
+     * double either: (2^52 + 3)q * 1.5 = (1.5 * 2^52 + 4.5)q, normal, not
+     * tiny -> (1.5 * 2^52 + 5)q; RNE keeps the even + 4 */
+    CHECK_F(BIN(0x09, RMM), 0x0010000000000003ull, D(1.5), 0, 0, 0x0018000000000005ull, NX);
+    CHECK_F(BIN(0x09, RNE), 0x0010000000000003ull, D(1.5), 0, 0, 0x0018000000000004ull, NX);
+    /* tininess after rounding: (2^52 - 1)q * (1 + 2^-52) = 2^-1022 (1 -
+     * 2^-104) rounds to 2^-1022 even with an unbounded exponent: NX only */
+    CHECK_F(BIN(0x09, RMM), 0x000fffffffffffffull, D(1 + 0x1p-52), 0, 0,
+            0x0010000000000000ull, NX);
+    /* single: 5qs * 0.5, 5qs / 2, fma with c = 0, fcvt.s.d of 2.5qs */
+    CHECK_F(BIN(0x08, RMM), SB(0x5), S(0.5f), 0, 0, SB(0x3), NX | UF);
+    CHECK_F(BIN(0x0c, RMM), SB(0x5), S(2.0f), 0, 0, SB(0x3), NX | UF);
+    CHECK_F(fma_op(0x43, 0, RMM), SB(0x5), S(0.5f), S(0.0f), 0, SB(0x3), NX | UF);
+    CHECK_F(fop(0x20, 1, RMM), D(0x1.4p-148), 0, 0, 0, SB(0x3), NX | UF);
+    CHECK_F(fop(0x20, 1, RNE), D(0x1.4p-148), 0, 0, 0, SB(0x2), NX | UF);
+    CHECK_F(BIN(0x08, RMM), SB(0x007fffff), S(1 + 0x1p-23f), 0, 0, SB(0x00800000), NX);
+    /* fmadd.s: (-2^-126 (1 + 6 * 2^-23)) (-2^-126 (1 + 4 * 2^-23)) ~ 2^-252
+     * added to the subnormal -0x614280 qs: nearest is that subnormal, and
+     * the sum is inexact and tiny, so NX and UF */
+    CHECK_F(fma_op(0x43, 0, RMM), SB(0x80800006), SB(0x80800004), SB(0x80614280), 0,
+            SB(0x80614280), NX | UF);
+    CHECK_F(fma_op(0x43, 0, RNE), SB(0x80800006), SB(0x80800004), SB(0x80614280), 0,
+            SB(0x80614280), NX | UF);
+    /* exact cancellation is +0, as in RNE */
+    CHECK_F(fma_op(0x43, 1, RMM), q5, D(1.0), nq5, 0, D(0.0), 0);
+    CHECK_F(BIN(0x05, RMM), nq5, nq5, 0, 0, D(0.0), 0);
+    /* overflow: the largest double plus half its ulp (2^970) ties to inf */
+    CHECK_F(BIN(0x01, RMM), D(0x1.fffffffffffffp1023), D(0x1p970), 0, 0, D(INFINITY), OF | NX);
+    CHECK_F(BIN(0x01, RMM), D(0x1.fffffffffffffp1023), D(0x1.fffffffffffffp969), 0, 0,
+            D(0x1.fffffffffffffp1023), NX);
+    /* special operands still follow the host */
+    CHECK_F(BIN(0x0d, RMM), q5, D(0.0), 0, 0, D(INFINITY), DZ);
+    CHECK_F(fma_op(0x43, 1, RMM), D(INFINITY), D(0.0), D(1.0), 0, CAND, NV);
+    CHECK_F(fop(0x2d, 0, RMM), D(-1.0), 0, 0, 0, CAND, NV);
+}
+END_TEST
+
+/* Callouts (translate, read_time) run with the caller's FP environment:
+ * its rounding mode and flags, not the guest's; flags they raise stay the
+ * caller's and do not reach the guest. */
+static unsigned probe_translates, probe_times;
+static int probe_flags_translate, probe_flags_time;
+static uint64_t probe_third;
+
+static int probe_translate(void *ctx, uint64_t va, enum hart_access acc, uint8_t **host)
+{
+    probe_translates++;
+    probe_flags_translate |= fetestexcept(FE_ALL_EXCEPT);
+    return mock_translate(ctx, va, acc, host);
+}
+
+static uint64_t probe_time(void *ctx)
+{
+    (void)ctx;
+    volatile double one = 1.0, three = 3.0;
+    probe_times++;
+    probe_flags_time = fetestexcept(FE_ALL_EXCEPT);
+    probe_third = D(one / three);       /* rounded by the caller's mode */
+    return 42;
+}
+
+static const struct hart_mem_ops probe_ops = { probe_translate, probe_time };
+
+START_TEST(host_environment_in_callouts)
+{
+    /* fsqrt.d fa0,fa1 (NV) ; ld a0,0(a1) (TLB miss) ; rdtime a2 ;
+     * fdiv.d fa3,fa1,fa2,rtz ; ecall */
+    static const uint32_t prog[] = { 0x5a05f553, 0x0005b503, 0xc0102673, 0x1ac596d3, ECALL };
+    struct mock *m = mock_new();
+    put_words(m, CODE, prog, ARRAY_SIZE(prog));
+    m->h.ops = &probe_ops;
+    m->h.f[11] = D(-1.0);
+    m->h.f[12] = D(3.0);
+    m->h.x[11] = DATA;
+    probe_translates = probe_times = 0;
+    probe_flags_translate = probe_flags_time = 0;
+    fesetround(FE_UPWARD);
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_DIVBYZERO);
+    ck_assert_int_eq(hart_run(&m->h, 100), HART_STOP_ECALL);
+    int after = fetestexcept(FE_ALL_EXCEPT), round = fegetround();
+    fesetround(FE_TONEAREST);
+    feclearexcept(FE_ALL_EXCEPT);
+    ck_assert_uint_ge(probe_translates, 2);
+    ck_assert_uint_eq(probe_times, 1);
+    /* the host's flags, without the guest's NV */
+    ck_assert_int_eq(probe_flags_translate, FE_DIVBYZERO);
+    ck_assert_int_eq(probe_flags_time, FE_DIVBYZERO);
+    ck_assert_uint_eq(probe_third, 0x3fd5555555555556ull);     /* 1/3 rounded up */
+    ck_assert_uint_eq(m->h.x[12], 42);
+    /* the guest's: NV from the sqrt, NX from its own division, nothing of
+     * the host's DZ */
+    ck_assert_uint_eq(m->h.fflags, NV | NX);
+    ck_assert_uint_eq(m->h.f[13], 0xbfd5555555555555ull);      /* -1/3, rtz */
+    /* the callout's NX stays the host's */
+    ck_assert_int_eq(after, FE_DIVBYZERO | FE_INEXACT);
+    ck_assert_int_eq(round, FE_UPWARD);
+    mock_free(m);
+}
+END_TEST
+
 START_TEST(host_environment_restored)
 {
     fesetround(FE_UPWARD);
@@ -328,7 +457,9 @@ int main(void)
     tcase_add_test(t, conversions_saturate);
     tcase_add_test(t, min_max_compare_class);
     tcase_add_test(t, fused_multiply_add);
+    tcase_add_test(t, rmm_subnormal);
     tcase_add_test(t, host_environment_restored);
+    tcase_add_test(t, host_environment_in_callouts);
     suite_add_tcase(s, t);
     return testutil_run(s);
 }
