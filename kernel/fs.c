@@ -82,9 +82,9 @@ int fs_resolve(struct task *t, int64_t gdirfd, const char *path, int *hdirfd, ch
     *hdirfd = AT_FDCWD;
     if (strcmp(path, "/proc/self/exe") == 0) {
         /* The simulator's own /proc/self/exe is not the guest's program. */
-        if (!t->exe || !t->exe_host)
+        if (!t->g->exe || !t->g->exe_host)
             return -ENOENT;
-        mmsim_fmt(out, len, "%s", t->exe_host);
+        mmsim_fmt(out, len, "%s", t->g->exe_host);
         return 0;
     }
     if (path[0] != '/' && dfd != FS_AT_FDCWD) {
@@ -103,7 +103,7 @@ int fs_resolve(struct task *t, int64_t gdirfd, const char *path, int *hdirfd, ch
     if (path[0] == '/')
         mmsim_fmt(guest, sizeof(guest), "%s", path);
     else
-        mmsim_fmt(guest, sizeof(guest), "%s/%s", t->cwd, path);
+        mmsim_fmt(guest, sizeof(guest), "%s/%s", t->g->cwd, path);
     if (!root) {
         if (strlen(guest) >= len)
             return -ENAMETOOLONG;

@@ -17,6 +17,10 @@ static int k_translate(void *ctx, uint64_t vaddr, enum hart_access acc, uint8_t 
         return acc == HART_WRITE ? CAUSE_STORE_PAGE_FAULT
                : acc == HART_EXEC ? CAUSE_FETCH_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
     struct mm *mm = c->cur->mm;
+    /* First touch: the node of the CPU that touches (threads of one mm run
+     * on several nodes). */
+    uint32_t node = topo_cpu_node(c->k->m->topo, c->cpu);
+    mm->local_node = node == UINT32_MAX ? 0 : node;
     enum mm_fault f = mm_lookup(mm, vaddr, (int)acc, true, host);
     if (f == MM_OK)
         return 0;
@@ -72,6 +76,9 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     k->stdio[2] = 2;
     k->diag = stderr;
     k->next_pid = KERNEL_FIRST_PID;
+    k->quantum = KERNEL_QUANTUM;
+    k->timeslice = KERNEL_TIMESLICE;
+    k->switch_cost = KERNEL_SWITCH_COST;
     k->cpus = calloc(m->topo->ncpus, sizeof(*k->cpus));
     m->harts = calloc(m->topo->ncpus, sizeof(*m->harts));
     if (!k->cpus || !m->harts) {
@@ -90,6 +97,16 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
                       "calls of unimplemented syscalls (returned ENOSYS)");
     stats_add_counter(m->stats, "kernel.page_faults", &k->nr_faults,
                       "demand-paging faults that allocated a frame");
+    stats_add_counter(m->stats, "sched.switches", &k->nr_switches,
+                      "context switches (a CPU's hart taken by another thread)");
+    stats_add_counter(m->stats, "sched.migrations", &k->nr_migrations,
+                      "threads moved to another CPU (affinity changes)");
+    stats_add_counter(m->stats, "sched.threads_created", &k->nr_threads,
+                      "threads created by clone");
+    stats_add_counter(m->stats, "sched.idle_cycles", &k->idle_cycles,
+                      "cycles CPUs skipped with every thread blocked");
+    stats_add_counter(m->stats, "futex.waits", &k->nr_futex_waits, "futex waits that blocked");
+    stats_add_counter(m->stats, "futex.wakes", &k->nr_futex_wakes, "threads woken by futex");
     *out = k;
     return MMSIM_OK;
 }
@@ -98,8 +115,8 @@ void kernel_destroy(struct guest_kernel *k)
 {
     if (!k)
         return;
-    while (k->tasks)
-        task_destroy(k->tasks);
+    while (k->groups)
+        task_destroy(k->groups->leader);
     struct mmsim_machine *m = k->m;
     if (m->harts) {
         for (uint32_t i = 0; i < m->topo->ncpus; i++)

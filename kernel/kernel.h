@@ -31,6 +31,12 @@ struct task;
 /* Guest pids start here (deterministic; qemu would show host pids). */
 #define KERNEL_FIRST_PID 1000u
 
+/* Scheduler defaults (mmsim_machine_set_sched changes them). */
+#define KERNEL_QUANTUM 10000ULL         /* instructions per scheduling step */
+#define KERNEL_TIMESLICE 1000000ULL     /* cycles before a shared CPU switches */
+#define KERNEL_SWITCH_COST 2000ULL      /* cycles charged per context switch */
+#define KERNEL_MAX_THREADS 4096u        /* live threads of all processes */
+
 #define KFD_MAX 1024
 #define KFD_OWNED 0x1u          /* the kernel opened the host fd: close it */
 #define KFD_CLOEXEC 0x2u
@@ -47,22 +53,71 @@ struct ksigaction {
     uint64_t handler, flags, mask;
 };
 
-enum task_state { TASK_RUNNABLE = 0, TASK_EXITED, TASK_KILLED };
+enum task_state {
+    TASK_RUNNABLE = 0,          /* thread: may run; group: alive */
+    TASK_EXITED,                /* exit / exit_group */
+    TASK_KILLED,                /* a fatal signal */
+    TASK_BLOCKED,               /* thread only: futex wait or sleep */
+};
 
-struct task {
+#define TASK_NO_DEADLINE UINT64_MAX
+#define TOPO_MAX_CPUS_K 1024    /* = TOPO_MAX_CPUS (asserted in task.c) */
+#define KCPU_WORDS (TOPO_MAX_CPUS_K / 64)
+
+/* What the threads of one process share (CLONE_VM|FILES|SIGHAND|FS|
+ * THREAD): the address space, fds, signal actions, exe and cwd, limits,
+ * the memory policy (XXX: per process here, per thread on Linux), and the
+ * process's fate.  Owned by its mmsim_process; lives until that is
+ * destroyed.  The mm and the host fds are released as soon as the last
+ * thread is gone (kernel_reap), so the frames go back to the buddy
+ * allocator while the harness still holds the process. */
+struct tgroup {
     struct guest_kernel *k;
     struct mmsim_process *proc;
-    uint32_t pid, tid, cpu;
-    struct hart *hart;
-    struct mm *mm;
+    uint32_t pid;
+    uint32_t nthreads;          /* threads not yet exited */
+    struct task *leader;        /* the first thread (tid == pid) */
+    struct mm *mm;              /* NULL once released */
     struct mempolicy policy;    /* set_mempolicy (zero: MPOL_DEFAULT) */
 
     struct kfile fds[KFD_MAX];
     char *exe;                  /* /proc/self/exe as the guest sees it */
     char *exe_host;             /* the same file at host (NULL: from memory) */
     char *cwd;                  /* guest view, absolute, no trailing '/' but "/" */
-
     struct ksigaction sigact[KSIG_MAX + 1];
+    uint64_t sigtramp;          /* the "[vdso]" page's rt_sigreturn trampoline */
+    uint64_t rlim[16][2];       /* soft, hard (prlimit64 order of resources) */
+    bool rlim_set;              /* rlim initialised */
+
+    enum task_state state;      /* RUNNABLE while any thread lives */
+    bool released;              /* mm and fds freed */
+    int exit_code;              /* TASK_EXITED */
+    int term_sig;               /* TASK_KILLED */
+    uint64_t syscalls;
+    uint64_t faults, frames;    /* mm counters, kept when the mm is released */
+    uint32_t last_cpu;          /* CPU of the last thread to exit */
+    struct tgroup *next;
+};
+
+/* Architectural state of a thread that is not on its CPU's hart. */
+struct task_ctx {
+    uint64_t x[32], f[32], pc;
+    uint32_t fflags, frm;
+};
+
+/* One thread.  A CPU's hart holds the registers of the thread it ran last
+ * (kcpu.cur); the others keep theirs in ctx. */
+struct task {
+    struct guest_kernel *k;
+    struct tgroup *g;
+    uint32_t pid, tid, cpu;
+    struct hart *hart;          /* the hart of cpu */
+    struct mm *mm;              /* g->mm */
+    struct task_ctx ctx;
+    uint32_t on_hart;           /* CPU whose hart holds its registers, or
+                                 * UINT32_MAX (then they are in ctx) */
+    uint64_t affinity[KCPU_WORDS];
+
     uint64_t sigblocked, sigpending;
     struct ksiginfo {
         int32_t code;           /* si_code: SI_USER, SI_TKILL, SEGV_MAPERR... */
@@ -70,16 +125,24 @@ struct task {
     } siginfo[KSIG_MAX + 1];
     uint64_t altstack_sp, altstack_size;
     uint32_t altstack_flags;
-    uint64_t sigtramp;          /* the "[vdso]" page's rt_sigreturn trampoline */
 
     uint64_t clear_child_tid, robust_list, rseq;
-    uint64_t rlim[16][2];       /* soft, hard (prlimit64 order of resources) */
-    bool rlim_set;              /* rlim initialised */
+    uint32_t rseq_cpu;          /* cpu_id last written to the rseq area */
 
     enum task_state state;
     bool started;               /* has run at least once */
     int exit_code;              /* TASK_EXITED */
     int term_sig;               /* TASK_KILLED */
+
+    /* Blocking (TASK_BLOCKED): a futex wait and/or a deadline. */
+    const char *wait_what;      /* "futex_wait", "nanosleep" (diagnosis) */
+    uint64_t wait_addr;         /* futex word (0: not on a futex queue) */
+    uint32_t wait_bitset;
+    uint64_t deadline;          /* cycle of the timeout, or TASK_NO_DEADLINE */
+    int64_t timeout_ret;        /* a0 when the deadline passes */
+    struct task *fnext;         /* futex queue (k->futex_q), FIFO */
+    uint64_t ready_at;          /* cannot run before this cycle */
+    uint64_t run_seq;           /* when it last got a CPU (round robin) */
 
     uint64_t syscalls;
     struct task *next;
@@ -89,7 +152,10 @@ struct kcpu {
     struct guest_kernel *k;
     uint32_t cpu;
     bool hart_ready;
-    struct task *cur;
+    struct task *cur;           /* the thread whose registers the hart holds */
+    struct mm *loaded_mm;       /* what the hart's TLB / decode cache hold */
+    uint64_t slice_start;       /* cycle cur got the CPU */
+    bool yield;                 /* cur gave up the rest of its slice */
 };
 
 struct guest_kernel {
@@ -99,8 +165,20 @@ struct guest_kernel {
     FILE *trace;                /* instruction + syscall trace, or NULL */
     int stdio[3];               /* host fds behind guest 0/1/2 */
     struct kcpu *cpus;          /* topo->ncpus */
-    struct task *tasks;
+    struct task *tasks;         /* every thread, newest first */
+    struct tgroup *groups;
+    struct task *futex_q;       /* futex waiters, oldest first */
     uint32_t next_pid;
+
+    /* Scheduler (libmmsim/run.c): see docs/KERNEL.md. */
+    uint64_t quantum;           /* instructions a CPU runs between decisions */
+    uint64_t timeslice;         /* cycles a thread keeps a shared CPU */
+    uint64_t switch_cost;       /* cycles charged per context switch */
+    bool spread;                /* placement: spread over nodes (else fill) */
+    uint64_t run_seq;
+    uint32_t last_cpu;          /* CPU of the last step (LR/SC reservations) */
+    uint64_t nr_switches, nr_migrations, nr_threads, nr_futex_waits, nr_futex_wakes;
+    uint64_t idle_cycles;
 
     uint64_t nr_syscalls;
     uint64_t nr_unknown;        /* calls of unknown syscalls */
@@ -130,20 +208,72 @@ uint64_t kernel_sim_ps(const struct guest_kernel *k, uint64_t cycle);
 /* Cycles in ns nanoseconds (rounded up). */
 uint64_t kernel_ns_to_cycles(const struct guest_kernel *k, uint64_t ns);
 
-/* ---- tasks (task.c) ---- */
+/* ---- tasks and processes (task.c) ---- */
 
-/* A task with an empty address space on cpu; linked into k->tasks. */
+/* A process (thread group) with one thread on cpu and an empty address
+ * space; linked into k->groups and k->tasks.  The thread's affinity is
+ * every CPU of the machine. */
 int task_create(struct guest_kernel *k, uint32_t cpu, struct task **out);
-/* Unlink and free a task (frames, host fds it owns). */
+/* Free a process: all its threads, its mm, the host fds it owns, and its
+ * mmsim_process.  Any thread of the group may be passed. */
 void task_destroy(struct task *t);
+/* A new thread of t's process (clone with CLONE_THREAD): registers copied
+ * from t's hart, placed by sched_place.  0 or -ENOMEM / -EAGAIN. */
+int task_clone_thread(struct task *t, struct task **out);
+/* This thread ends (exit): CHILD_CLEARTID is written and woken; the
+ * process ends with its last thread. */
 void task_exit(struct task *t, int code);
+/* The whole process ends (exit_group). */
+void task_exit_group(struct task *t, int code);
+/* A fatal signal ends the whole process. */
 void task_kill(struct task *t, int sig);
+/* Free what finished threads and processes no longer need (mm, fds, dead
+ * threads other than the leader).  Called by the run loop between steps,
+ * never while a syscall of the thread is in progress. */
+void kernel_reap(struct guest_kernel *k);
 /* Host fd of a guest fd, or -EBADF. */
 int task_fd(struct task *t, int64_t gfd);
 /* Install a host fd at the lowest free guest fd >= min: the guest fd, or
  * -EMFILE (the host fd is then closed if owned). */
 int task_fd_install(struct task *t, int host, unsigned flags, int min);
 int task_fd_close(struct task *t, int64_t gfd);
+/* The thread with this tid, or NULL. */
+struct task *task_by_tid(struct guest_kernel *k, uint32_t tid);
+
+/* ---- scheduling helpers (task.c; the loop is libmmsim/run.c) ---- */
+
+/* The CPU for a new thread of parent's CPU: the first idle CPU allowed by
+ * mask, trying parent's node first and then the following nodes (in
+ * number order, wrapping); with no idle CPU, the least loaded one in the
+ * same order.  k->spread: the first idle CPU of the node (in that order)
+ * with the fewest live threads, so threads go round the nodes. */
+uint32_t sched_place(struct guest_kernel *k, uint32_t parent_cpu, const uint64_t *mask);
+/* Move t to cpu (affinity change): it leaves its hart at the next switch. */
+void sched_migrate(struct task *t, uint32_t cpu);
+/* Save the registers of the thread on c's hart into its ctx and forget
+ * it (c->cur = NULL). */
+void sched_unload(struct kcpu *c);
+/* Make t's registers the hart's (t->cpu's), saving the previous thread's;
+ * flushes the TLB and decode cache when the address space changes. */
+void sched_load(struct task *t);
+/* Flush every hart whose TLB holds mm (munmap, mprotect, mm freed). */
+void kernel_flush_mm(struct guest_kernel *k, struct mm *mm, bool exec);
+
+/* Block t (a syscall in progress; its a0 is set when it wakes). */
+void task_block(struct task *t, const char *what, uint64_t deadline, int64_t timeout_ret);
+/* Wake a blocked t with a0 = ret, not before cycle `when`. */
+void task_wake(struct task *t, int64_t ret, uint64_t when);
+/* Register a0 of t, wherever its registers are. */
+void task_set_a0(struct task *t, uint64_t v);
+
+/* ---- futex (futex.c) ---- */
+
+/* Wake up to n waiters on (mm, uaddr) whose bitset meets bitset, oldest
+ * first, at cycle `when`.  Returns the number woken. */
+int futex_wake(struct guest_kernel *k, struct mm *mm, uint64_t uaddr, uint32_t n,
+               uint32_t bitset, uint64_t when);
+/* Take t off the futex queue (it died or was interrupted). */
+void futex_dequeue(struct task *t);
 
 /* ---- syscalls (syscall.c) ---- */
 

@@ -141,11 +141,8 @@ static void free_range_frames(struct mm *mm, uint64_t start, uint64_t end)
 
 static void flush(struct mm *mm, bool exec)
 {
-    if (!mm->hart)
-        return;
-    hart_tlb_flush(mm->hart);
-    if (exec)
-        hart_icache_flush(mm->hart);
+    if (mm->flush)
+        mm->flush(mm->flush_ctx, mm, exec);
 }
 
 /* ---- Creation ----------------------------------------------------------- */

@@ -79,7 +79,10 @@ struct mm {
     uint64_t mmap_base;
     uint64_t stack_start;
 
-    struct hart *hart;                  /* flushed on unmap/protect; may be NULL */
+    /* Called on unmap/protect so that harts caching this mm forget it
+     * (exec: decoded instructions too).  NULL: nothing caches it. */
+    void (*flush)(void *ctx, struct mm *mm, bool exec);
+    void *flush_ctx;
 
     enum mm_fault last_fault;           /* reason of the last failed translate */
     uint64_t faults;                    /* demand-paging allocations */

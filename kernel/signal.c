@@ -73,9 +73,14 @@ void signal_send_code(struct task *t, int sig, int code)
 {
     if (sig < 1 || sig > KSIG_MAX)
         return;
+    if (t->state != TASK_RUNNABLE && t->state != TASK_BLOCKED)
+        return;
     t->sigpending |= bit(sig);
     t->siginfo[sig].code = code;
     t->siginfo[sig].addr = 0;
+    /* An unblocked signal interrupts a futex wait or a sleep. */
+    if (t->state == TASK_BLOCKED && !(t->sigblocked & bit(sig)))
+        task_wake(t, -EINTR, 0);
 }
 
 void signal_send(struct task *t, int sig)
@@ -121,7 +126,7 @@ static void die(struct task *t, int sig, bool fault)
 static int build_frame(struct task *t, int sig)
 {
     struct hart *h = t->hart;
-    struct ksigaction *act = &t->sigact[sig];
+    struct ksigaction *act = &t->g->sigact[sig];
     uint64_t sp = h->x[2];
     bool on_alt = t->altstack_size && sp - t->altstack_sp <= t->altstack_size;
     if ((act->flags & SA_ONSTACK_) && t->altstack_size && !on_alt)
@@ -155,7 +160,7 @@ static int build_frame(struct task *t, int sig)
     h->x[11] = sp + FRAME_INFO;
     h->x[12] = sp + FRAME_UC;
     h->x[2] = sp;
-    h->x[1] = t->sigtramp;
+    h->x[1] = t->g->sigtramp;
     h->pc = act->handler;
     t->sigblocked |= act->mask & ~UNBLOCKABLE;
     if (!(act->flags & SA_NODEFER_))
@@ -168,7 +173,7 @@ static int build_frame(struct task *t, int sig)
 /* Deliver one signal: handler, ignore, or default action. */
 static void deliver(struct task *t, int sig, bool fault)
 {
-    struct ksigaction *act = &t->sigact[sig];
+    struct ksigaction *act = &t->g->sigact[sig];
     t->sigpending &= ~bit(sig);
     if (sig == SIGKILL_ || act->handler == SIG_DFL_) {
         if (sig != SIGKILL_ && default_ignored(sig))
@@ -196,7 +201,7 @@ void signal_deliver(struct task *t)
         deliver(t, sig, false);
         /* A handler runs first; further signals are delivered when it
          * returns through rt_sigreturn (one frame per delivery round). */
-        if (t->sigact[sig].handler > SIG_IGN_)
+        if (t->g->sigact[sig].handler > SIG_IGN_)
             return;
     }
 }
@@ -205,7 +210,7 @@ void signal_fault(struct task *t, int sig, int code, uint64_t addr)
 {
     t->siginfo[sig].code = code;
     t->siginfo[sig].addr = addr;
-    struct ksigaction *act = &t->sigact[sig];
+    struct ksigaction *act = &t->g->sigact[sig];
     if (act->handler > SIG_IGN_ && !(t->sigblocked & bit(sig))) {
         t->sigpending |= bit(sig);
         deliver(t, sig, true);
@@ -222,7 +227,7 @@ int64_t sys_rt_sigaction(struct task *t, const uint64_t *a)
     int sig = (int)a[0];
     if (sig < 1 || sig > KSIG_MAX || a[3] != 8)
         return -EINVAL;
-    struct ksigaction *act = &t->sigact[sig];
+    struct ksigaction *act = &t->g->sigact[sig];
     struct ksigaction old = *act;
     if (a[1]) {
         if (sig == SIGKILL_ || sig == SIGSTOP_)
@@ -334,7 +339,7 @@ int64_t sys_sigaltstack(struct task *t, const uint64_t *a)
     return 0;
 }
 
-static int64_t send_self(struct task *t, int64_t sig, int code)
+static int64_t send_to(struct task *t, int64_t sig, int code)
 {
     if (sig < 0 || sig > KSIG_MAX)
         return -EINVAL;
@@ -350,23 +355,36 @@ int64_t sys_kill(struct task *t, const uint64_t *a)
         return -ESRCH;
     if (pid < -1 && (uint32_t)-pid != t->pid)
         return -ESRCH;
-    return send_self(t, (int32_t)a[1], SI_USER_);
+    /* A process-directed signal goes to the caller, or, when the caller
+     * blocks it, to the oldest thread that does not (Linux picks some
+     * such thread); blocked everywhere, it stays pending at the caller. */
+    int64_t sig = (int32_t)a[1];
+    struct task *to = t;
+    if (sig > 0 && sig <= KSIG_MAX && (t->sigblocked & bit((int)sig))) {
+        for (struct task *x = t->k->tasks; x; x = x->next)
+            if (x->g == t->g && (x->state == TASK_RUNNABLE || x->state == TASK_BLOCKED) &&
+                !(x->sigblocked & bit((int)sig)) && (to == t || x->tid < to->tid))
+                to = x;
+    }
+    return send_to(to, sig, SI_USER_);
 }
 
 int64_t sys_tkill(struct task *t, const uint64_t *a)
 {
     if ((int32_t)a[0] <= 0)
         return -EINVAL;
-    if ((uint32_t)a[0] != t->tid)
+    struct task *x = task_by_tid(t->k, (uint32_t)a[0]);
+    if (!x || x->g != t->g)
         return -ESRCH;
-    return send_self(t, (int32_t)a[1], SI_TKILL_);
+    return send_to(x, (int32_t)a[1], SI_TKILL_);
 }
 
 int64_t sys_tgkill(struct task *t, const uint64_t *a)
 {
     if ((int32_t)a[0] <= 0 || (int32_t)a[1] <= 0)
         return -EINVAL;
-    if ((uint32_t)a[0] != t->pid || (uint32_t)a[1] != t->tid)
+    struct task *x = task_by_tid(t->k, (uint32_t)a[1]);
+    if (!x || x->pid != (uint32_t)a[0] || x->g != t->g)
         return -ESRCH;
-    return send_self(t, (int32_t)a[2], SI_TKILL_);
+    return send_to(x, (int32_t)a[2], SI_TKILL_);
 }

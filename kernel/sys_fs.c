@@ -235,8 +235,8 @@ int64_t sys_dup3(struct task *t, const uint64_t *a)
     if (h < 0)
         return -errno;
     task_fd_close(t, newfd);
-    t->fds[newfd].host = h;
-    t->fds[newfd].flags = KFD_OWNED | ((a[2] & O_CLOEXEC) ? KFD_CLOEXEC : 0);
+    t->g->fds[newfd].host = h;
+    t->g->fds[newfd].flags = KFD_OWNED | ((a[2] & O_CLOEXEC) ? KFD_CLOEXEC : 0);
     return newfd;
 }
 
@@ -259,9 +259,9 @@ int64_t sys_fcntl(struct task *t, const uint64_t *a)
                                (int)a[2]);
     }
     case F_GETFD:
-        return (t->fds[gfd].flags & KFD_CLOEXEC) ? FD_CLOEXEC : 0;
+        return (t->g->fds[gfd].flags & KFD_CLOEXEC) ? FD_CLOEXEC : 0;
     case F_SETFD:
-        t->fds[gfd].flags = (t->fds[gfd].flags & ~KFD_CLOEXEC) |
+        t->g->fds[gfd].flags = (t->g->fds[gfd].flags & ~KFD_CLOEXEC) |
                             ((a[2] & FD_CLOEXEC) ? KFD_CLOEXEC : 0);
         return 0;
     case F_GETFL:
@@ -396,10 +396,10 @@ int64_t sys_readlinkat(struct task *t, const uint64_t *a)
         return -EINVAL;
     ssize_t r;
     if (strcmp(gpath, "/proc/self/exe") == 0) {
-        if (!t->exe)
+        if (!t->g->exe)
             return -ENOENT;
-        r = (ssize_t)strlen(t->exe);
-        memcpy(out, t->exe, (size_t)r);
+        r = (ssize_t)strlen(t->g->exe);
+        memcpy(out, t->g->exe, (size_t)r);
     } else {
         int dfd;
         int rc = fs_resolve(t, (int64_t)a[0], gpath, &dfd, path, sizeof(path));
@@ -437,10 +437,10 @@ int64_t sys_faccessat2(struct task *t, const uint64_t *a)
 
 int64_t sys_getcwd(struct task *t, const uint64_t *a)
 {
-    size_t n = strlen(t->cwd) + 1;
+    size_t n = strlen(t->g->cwd) + 1;
     if (a[1] < n)
         return -ERANGE;
-    return mm_copy_out(t->mm, a[0], t->cwd, n) ? -EFAULT : (int64_t)n;
+    return mm_copy_out(t->mm, a[0], t->g->cwd, n) ? -EFAULT : (int64_t)n;
 }
 
 int64_t sys_chdir(struct task *t, const uint64_t *a)
@@ -466,7 +466,7 @@ int64_t sys_chdir(struct task *t, const uint64_t *a)
         if (gpath[0] == '/')
             mmsim_fmt(joined, sizeof(joined), "%s", gpath);
         else
-            mmsim_fmt(joined, sizeof(joined), "%s/%s", t->cwd, gpath);
+            mmsim_fmt(joined, sizeof(joined), "%s/%s", t->g->cwd, gpath);
         if (fs_normalize(joined, norm, sizeof(norm)))
             return -ENAMETOOLONG;
         cwd = mmsim_strdup(norm);
@@ -475,8 +475,8 @@ int64_t sys_chdir(struct task *t, const uint64_t *a)
     }
     if (!cwd)
         return -ENOMEM;
-    free(t->cwd);
-    t->cwd = cwd;
+    free(t->g->cwd);
+    t->g->cwd = cwd;
     return 0;
 }
 

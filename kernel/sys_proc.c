@@ -19,8 +19,7 @@ int64_t sys_exit(struct task *t, const uint64_t *a)
 
 int64_t sys_exit_group(struct task *t, const uint64_t *a)
 {
-    /* Single-threaded processes: the group is the task. */
-    task_exit(t, (int)a[0]);
+    task_exit_group(t, (int)a[0]);
     return SYS_NORETURN;
 }
 
@@ -38,25 +37,55 @@ int64_t sys_set_robust_list(struct task *t, const uint64_t *a)
     return 0;
 }
 
-int64_t sys_futex(struct task *t, const uint64_t *a)
+#define CLONE_VM 0x100ULL
+#define CLONE_FS 0x200ULL
+#define CLONE_FILES 0x400ULL
+#define CLONE_SIGHAND 0x800ULL
+#define CLONE_PIDFD 0x1000ULL
+#define CLONE_VFORK 0x4000ULL
+#define CLONE_PARENT 0x8000ULL
+#define CLONE_THREAD 0x10000ULL
+#define CLONE_SYSVSEM 0x40000ULL
+#define CLONE_SETTLS 0x80000ULL
+#define CLONE_PARENT_SETTID 0x100000ULL
+#define CLONE_CHILD_CLEARTID 0x200000ULL
+#define CLONE_DETACHED 0x400000ULL
+#define CLONE_CHILD_SETTID 0x1000000ULL
+
+/* clone(flags, newsp, parent_tidptr, tls, child_tidptr) (riscv64 order).
+ * Threads only (what pthread_create asks for); a new process (fork,
+ * vfork, posix_spawn) is ENOSYS: XXX no fork yet. */
+int64_t sys_clone(struct task *t, const uint64_t *a)
 {
-    unsigned op = (unsigned)a[1] & 0x7f;   /* without PRIVATE / CLOCK_REALTIME */
-    switch (op) {
-    case 0:     /* FUTEX_WAIT */
-    case 9: {   /* FUTEX_WAIT_BITSET */
-        uint32_t v;
-        if (mm_copy_in(t->mm, &v, a[0], 4))
-            return -EFAULT;
-        /* XXX: no other thread can ever wake a single-threaded waiter; a
-         * matching value would hang forever on Linux. */
-        return v != (uint32_t)a[2] ? -EAGAIN : -ETIMEDOUT;
-    }
-    case 1:     /* FUTEX_WAKE */
-    case 10:    /* FUTEX_WAKE_BITSET */
-        return 0;
-    default:
+    uint64_t flags = a[0], newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
+    const uint64_t thread = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+    if ((flags & thread) != thread)
         return -ENOSYS;
-    }
+    if (flags & (CLONE_VFORK | CLONE_PIDFD) || (flags & 0xff))
+        return -EINVAL;     /* a thread has no exit signal (Linux: EINVAL) */
+    struct task *n;
+    int rc = task_clone_thread(t, &n);
+    if (rc)
+        return rc;
+    n->ctx.x[10] = 0;                       /* the child sees 0 */
+    if (newsp)
+        n->ctx.x[2] = newsp;
+    if (flags & CLONE_SETTLS)
+        n->ctx.x[4] = tls;                  /* tp */
+    if (flags & CLONE_CHILD_CLEARTID)
+        n->clear_child_tid = ctid;
+    uint32_t tid = n->tid;
+    if ((flags & CLONE_PARENT_SETTID) && mm_copy_out(t->mm, ptid, &tid, 4))
+        return -EFAULT;     /* XXX: the thread exists already */
+    if ((flags & CLONE_CHILD_SETTID) && mm_copy_out(t->mm, ctid, &tid, 4))
+        return -EFAULT;
+    return tid;
+}
+
+/* clone3: ENOSYS, so glibc falls back to clone (it does on ENOSYS). */
+int64_t sys_clone3(struct task *t, const uint64_t *a)
+{
+    return -ENOSYS;
 }
 
 /* rseq: registration only; cpu_id_start and cpu_id (offsets 0 and 4) hold
@@ -106,10 +135,10 @@ int64_t sys_prlimit64(struct task *t, const uint64_t *a)
         return -ESRCH;
     if (res >= 16)
         return -EINVAL;
-    if (!t->rlim_set) {
+    if (!t->g->rlim_set) {
         for (unsigned i = 0; i < 16; i++)
-            rlimit_of(i, t->rlim[i]);
-        t->rlim_set = true;
+            rlimit_of(i, t->g->rlim[i]);
+        t->g->rlim_set = true;
     }
     uint64_t nl[2];
     if (a[2]) {
@@ -117,15 +146,15 @@ int64_t sys_prlimit64(struct task *t, const uint64_t *a)
             return -EFAULT;
         if (nl[0] > nl[1])
             return -EINVAL;
-        if (nl[1] > t->rlim[res][1])
+        if (nl[1] > t->g->rlim[res][1])
             return -EPERM;      /* raising the hard limit needs privilege */
     }
-    if (a[3] && mm_copy_out(t->mm, a[3], t->rlim[res], sizeof(t->rlim[res])))
+    if (a[3] && mm_copy_out(t->mm, a[3], t->g->rlim[res], sizeof(t->g->rlim[res])))
         return -EFAULT;
     /* XXX: limits are remembered, not enforced. */
     if (a[2]) {
-        t->rlim[res][0] = nl[0];
-        t->rlim[res][1] = nl[1];
+        t->g->rlim[res][0] = nl[0];
+        t->g->rlim[res][1] = nl[1];
     }
     return 0;
 }
@@ -183,7 +212,11 @@ int64_t sys_getpgid(struct task *t, const uint64_t *a) { return t->pid; }
 int64_t sys_getsid(struct task *t, const uint64_t *a) { return t->pid; }
 int64_t sys_setpgid(struct task *t, const uint64_t *a) { return 0; }
 int64_t sys_wait4(struct task *t, const uint64_t *a) { return -ECHILD; }
-int64_t sys_sched_yield(struct task *t, const uint64_t *a) { return 0; }
+int64_t sys_sched_yield(struct task *t, const uint64_t *a)
+{
+    t->k->cpus[t->cpu].yield = true;   /* others on this CPU go first */
+    return 0;
+}
 
 int64_t sys_getgroups(struct task *t, const uint64_t *a)
 {
@@ -228,31 +261,59 @@ int64_t sys_getresgid(struct task *t, const uint64_t *a)
     return put_ids(t, a, getgid(), getegid());
 }
 
-/* The affinity of a task is its one CPU (like numactl --physcpubind). */
+/* The thread a sched_* call names: 0 is the caller; any live tid. */
+static struct task *target(struct task *t, int32_t pid)
+{
+    if (pid == 0)
+        return t;
+    return pid < 0 ? NULL : task_by_tid(t->k, (uint32_t)pid);
+}
+
 int64_t sys_sched_getaffinity(struct task *t, const uint64_t *a)
 {
     int32_t pid = (int32_t)a[0];
-    if (pid != 0 && (uint32_t)pid != t->pid)
+    struct task *x = target(t, pid);
+    if (pid < 0)
+        return -EINVAL;
+    if (!x)
         return -ESRCH;
     uint32_t ncpus = t->k->m->topo->ncpus;
     uint64_t need = (ncpus + 63) / 64 * 8;
     if (a[1] < need || (a[1] & 7))
         return -EINVAL;
-    uint8_t buf[TOPO_MAX_CPUS / 8];
-    memset(buf, 0, sizeof(buf));
-    buf[t->cpu / 8] = (uint8_t)(1u << (t->cpu % 8));
-    return mm_copy_out(t->mm, a[2], buf, need) ? -EFAULT : (int64_t)need;
+    return mm_copy_out(t->mm, a[2], x->affinity, need) ? -EFAULT : (int64_t)need;
 }
 
 int64_t sys_sched_setaffinity(struct task *t, const uint64_t *a)
 {
-    uint8_t buf[TOPO_MAX_CPUS / 8];
-    memset(buf, 0, sizeof(buf));
-    uint64_t n = a[1] < sizeof(buf) ? a[1] : sizeof(buf);
-    if (mm_copy_in(t->mm, buf, a[2], n))
+    int32_t pid = (int32_t)a[0];
+    struct task *x = target(t, pid);
+    if (pid < 0)
+        return -EINVAL;
+    if (!x)
+        return -ESRCH;
+    uint64_t mask[KCPU_WORDS];
+    memset(mask, 0, sizeof(mask));
+    uint64_t n = a[1] < sizeof(mask) ? a[1] : sizeof(mask);
+    if (mm_copy_in(t->mm, mask, a[2], n))
         return -EFAULT;
-    /* XXX: no migration yet: the mask must contain the current CPU. */
-    return (buf[t->cpu / 8] >> (t->cpu % 8)) & 1 ? 0 : -EINVAL;
+    /* Only the machine's CPUs count; none of them: EINVAL (Linux). */
+    uint32_t ncpus = t->k->m->topo->ncpus;
+    bool any = false;
+    for (uint32_t c = 0; c < TOPO_MAX_CPUS_K; c++) {
+        if (c >= ncpus)
+            mask[c / 64] &= ~(1ULL << (c % 64));
+        else if (mask[c / 64] >> (c % 64) & 1)
+            any = true;
+    }
+    if (!any)
+        return -EINVAL;
+    memcpy(x->affinity, mask, sizeof(mask));
+    if (!(mask[x->cpu / 64] >> (x->cpu % 64) & 1)) {
+        /* Off its CPU now: the next switch takes it to the new one. */
+        sched_migrate(x, sched_place(t->k, x->cpu, mask));
+    }
+    return 0;
 }
 
 int64_t sys_getcpu(struct task *t, const uint64_t *a)
@@ -272,8 +333,8 @@ int64_t sys_prctl(struct task *t, const uint64_t *a)
         return 0;
     case 16: {  /* PR_GET_NAME */
         char name[16] = "";
-        const char *s = t->exe ? strrchr(t->exe, '/') : NULL;
-        mmsim_fmt(name, sizeof(name), "%s", s ? s + 1 : t->exe ? t->exe : "");
+        const char *s = t->g->exe ? strrchr(t->g->exe, '/') : NULL;
+        mmsim_fmt(name, sizeof(name), "%s", s ? s + 1 : t->g->exe ? t->g->exe : "");
         return mm_copy_out(t->mm, a[1], name, 16) ? -EFAULT : 0;
     }
     default:

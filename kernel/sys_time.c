@@ -80,7 +80,7 @@ int64_t sys_gettimeofday(struct task *t, const uint64_t *a)
     return 0;
 }
 
-/* Sleeping advances the sleeper's clock: nothing else runs on its CPU. */
+/* Sleeping blocks the thread until simulated time reaches the deadline. */
 static int64_t sleep_ns(struct task *t, uint64_t ureq, bool absolute, int64_t clk)
 {
     struct g_timespec req;
@@ -98,10 +98,13 @@ static int64_t sleep_ns(struct task *t, uint64_t ureq, bool absolute, int64_t cl
             return rc;
         ns = ns > now ? ns - now : 0;
     }
-    /* Never interrupted (no other source of signals), so rem is never
-     * written, as on Linux for a sleep that completes. */
-    t->hart->cycle += kernel_ns_to_cycles(t->k, ns);
-    return 0;
+    /* The thread blocks until its CPU's clock reaches the deadline (the
+     * scheduler jumps there when nothing else runs).  XXX: interrupted by
+     * a signal it returns EINTR without writing rem. */
+    if (!ns)
+        return 0;
+    task_block(t, "nanosleep", t->hart->cycle + kernel_ns_to_cycles(t->k, ns), 0);
+    return SYS_NORETURN;
 }
 
 int64_t sys_nanosleep(struct task *t, const uint64_t *a)

@@ -366,7 +366,8 @@ static sys_fn *const syscall_table[] = {
     [259] = sys_riscv_flush_icache, [260] = sys_wait4, [261] = sys_prlimit64,
     [276] = sys_renameat2, [278] = sys_getrandom, [291] = sys_statx, [293] = sys_rseq,
     [439] = sys_faccessat2, [73] = sys_ppoll, [223] = sys_fadvise64, [81] = sys_sync,
-    [47] = sys_fallocate,
+    [47] = sys_fallocate, [220] = sys_clone, [435] = sys_clone3,
+    [236] = sys_get_mempolicy,
 };
 
 static void unknown(struct task *t, uint64_t nr, uint64_t pc)
@@ -400,6 +401,12 @@ void syscall_handle(struct task *t)
     uint64_t pc = h->pc;
     t->k->nr_syscalls++;
     t->syscalls++;
+    t->g->syscalls++;
+    /* First touch by a syscall (read into a fresh buffer) is local to the
+     * calling thread's node. */
+    uint32_t node = topo_cpu_node(t->k->m->topo, t->cpu);
+    if (t->mm && node != UINT32_MAX)
+        t->mm->local_node = node;
     h->pc += 4;     /* past the ecall; rt_sigreturn overwrites it */
     int64_t r;
     sys_fn *fn = nr < ARRAY_SIZE(syscall_table) ? syscall_table[nr] : NULL;

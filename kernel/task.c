@@ -1,4 +1,6 @@
-/* Tasks: creation, exit, and the per-task file descriptor table. */
+/* Tasks: processes (thread groups) and their threads, creation, exit,
+ * placement on CPUs, switching a CPU's hart between threads, blocking and
+ * waking, and the per-process file descriptor table. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,36 +12,27 @@
 #include "kernel/mm.h"
 #include "machine.h"
 
-int task_create(struct guest_kernel *k, uint32_t cpu, struct task **out)
+_Static_assert(TOPO_MAX_CPUS_K == TOPO_MAX_CPUS, "KCPU_WORDS must cover every CPU");
+
+static void mask_all(struct guest_kernel *k, uint64_t *mask)
 {
-    *out = NULL;
-    struct mmsim_machine *m = k->m;
-    struct task *t = calloc(1, sizeof(*t));
-    if (!t)
-        return MMSIM_ERR_NOMEM;
-    t->k = k;
-    t->cpu = cpu;
-    t->pid = t->tid = k->next_pid++;
-    uint32_t node = topo_cpu_node(m->topo, cpu);
-    if (mm_create(m->physmem, m->page_alloc, &t->policy, node == UINT32_MAX ? 0 : node,
-                  &t->mm)) {
-        free(t);
-        return MMSIM_ERR_NOMEM;
-    }
-    t->mm->fault_stat = &k->nr_faults;
-    for (int i = 0; i < KFD_MAX; i++)
-        t->fds[i].host = -1;
-    /* A standard fd closed at host is closed for the guest too: the host
-     * may reuse the number for a file the guest opens. */
-    for (int i = 0; i < 3; i++)
-        t->fds[i].host = fcntl(k->stdio[i], F_GETFD) < 0 ? -1 : k->stdio[i];
-    t->next = k->tasks;
-    k->tasks = t;
-    *out = t;
-    return MMSIM_OK;
+    memset(mask, 0, KCPU_WORDS * 8);
+    for (uint32_t c = 0; c < k->m->topo->ncpus; c++)
+        mask[c / 64] |= 1ULL << (c % 64);
 }
 
-void task_destroy(struct task *t)
+static void flush_hook(void *ctx, struct mm *mm, bool exec)
+{
+    kernel_flush_mm(ctx, mm, exec);
+}
+
+static void link_task(struct guest_kernel *k, struct task *t)
+{
+    t->next = k->tasks;
+    k->tasks = t;
+}
+
+static void unlink_task(struct task *t)
 {
     struct guest_kernel *k = t->k;
     for (struct task **pp = &k->tasks; *pp; pp = &(*pp)->next)
@@ -47,48 +40,433 @@ void task_destroy(struct task *t)
             *pp = t->next;
             break;
         }
-    if (t->cpu < k->m->topo->ncpus && k->cpus[t->cpu].cur == t) {
-        k->cpus[t->cpu].cur = NULL;
-        if (t->hart) {
-            hart_tlb_flush(t->hart);
-            hart_icache_flush(t->hart);
+    futex_dequeue(t);
+    if (t->on_hart != UINT32_MAX)
+        k->cpus[t->on_hart].cur = NULL;
+    t->on_hart = UINT32_MAX;
+}
+
+int task_create(struct guest_kernel *k, uint32_t cpu, struct task **out)
+{
+    *out = NULL;
+    struct mmsim_machine *m = k->m;
+    struct task *t = calloc(1, sizeof(*t));
+    struct tgroup *g = calloc(1, sizeof(*g));
+    if (!t || !g) {
+        free(t);
+        free(g);
+        return MMSIM_ERR_NOMEM;
+    }
+    t->k = g->k = k;
+    t->g = g;
+    t->cpu = cpu;
+    t->hart = cpu < m->topo->ncpus ? &m->harts[cpu] : NULL;
+    t->pid = t->tid = g->pid = k->next_pid++;
+    t->deadline = TASK_NO_DEADLINE;
+    t->rseq_cpu = UINT32_MAX;
+    t->on_hart = UINT32_MAX;
+    mask_all(k, t->affinity);
+    uint32_t node = topo_cpu_node(m->topo, cpu);
+    if (mm_create(m->physmem, m->page_alloc, &g->policy, node == UINT32_MAX ? 0 : node,
+                  &g->mm)) {
+        free(t);
+        free(g);
+        return MMSIM_ERR_NOMEM;
+    }
+    g->mm->fault_stat = &k->nr_faults;
+    g->mm->flush = flush_hook;
+    g->mm->flush_ctx = k;
+    t->mm = g->mm;
+    g->leader = t;
+    g->nthreads = 1;
+    g->last_cpu = cpu;
+    for (int i = 0; i < KFD_MAX; i++)
+        g->fds[i].host = -1;
+    /* A standard fd closed at host is closed for the guest too: the host
+     * may reuse the number for a file the guest opens. */
+    for (int i = 0; i < 3; i++)
+        g->fds[i].host = fcntl(k->stdio[i], F_GETFD) < 0 ? -1 : k->stdio[i];
+    g->next = k->groups;
+    k->groups = g;
+    link_task(k, t);
+    *out = t;
+    return MMSIM_OK;
+}
+
+/* Give back the address space and the host fds of a finished process. */
+static void release(struct tgroup *g)
+{
+    if (g->released)
+        return;
+    g->released = true;
+    struct guest_kernel *k = g->k;
+    for (int i = 0; i < KFD_MAX; i++)
+        if (g->fds[i].host >= 0) {
+            if (g->fds[i].flags & KFD_OWNED)
+                close(g->fds[i].host);
+            g->fds[i].host = -1;
+        }
+    if (g->mm) {
+        g->faults = g->mm->faults;
+        kernel_flush_mm(k, g->mm, true);
+        for (uint32_t c = 0; c < k->m->topo->ncpus; c++) {
+            if (k->cpus[c].cur && k->cpus[c].cur->g == g)
+                sched_unload(&k->cpus[c]);
+            /* A later mm may get the same address. */
+            if (k->cpus[c].loaded_mm == g->mm)
+                k->cpus[c].loaded_mm = NULL;
+        }
+        mm_destroy(g->mm);
+        g->mm = NULL;
+        for (struct task *t = k->tasks; t; t = t->next)
+            if (t->g == g)
+                t->mm = NULL;
+    }
+    g->frames = 0;
+}
+
+void task_destroy(struct task *t)
+{
+    struct tgroup *g = t->g;
+    struct guest_kernel *k = t->k;
+    release(g);
+    for (struct task **pp = &k->tasks; *pp;) {
+        struct task *x = *pp;
+        if (x->g == g) {
+            unlink_task(x);
+            free(x);
+        } else {
+            pp = &x->next;
         }
     }
-    for (int i = 0; i < KFD_MAX; i++)
-        task_fd_close(t, i);
-    mm_destroy(t->mm);
-    free(t->exe);
-    free(t->exe_host);
-    free(t->cwd);
-    free(t->proc);
-    free(t);
+    for (struct tgroup **pp = &k->groups; *pp; pp = &(*pp)->next)
+        if (*pp == g) {
+            *pp = g->next;
+            break;
+        }
+    free(g->exe);
+    free(g->exe_host);
+    free(g->cwd);
+    free(g->proc);
+    free(g);
+}
+
+int task_clone_thread(struct task *t, struct task **out)
+{
+    struct guest_kernel *k = t->k;
+    *out = NULL;
+    if (k->next_pid >= 0x3fffffffu)
+        return -EAGAIN;
+    uint32_t live = 0;
+    for (struct task *x = k->tasks; x; x = x->next)
+        live += x->state == TASK_RUNNABLE || x->state == TASK_BLOCKED;
+    if (live >= KERNEL_MAX_THREADS)
+        return -EAGAIN;         /* as RLIMIT_NPROC / threads-max would */
+    struct task *n = calloc(1, sizeof(*n));
+    if (!n)
+        return -ENOMEM;
+    n->k = k;
+    n->g = t->g;
+    n->mm = t->mm;
+    n->pid = t->pid;
+    n->tid = k->next_pid++;
+    memcpy(n->affinity, t->affinity, sizeof(n->affinity));
+    n->cpu = sched_place(k, t->cpu, n->affinity);
+    n->hart = kernel_hart(k, n->cpu);
+    if (!n->hart) {
+        free(n);
+        return -ENOMEM;
+    }
+    n->sigblocked = t->sigblocked;
+    n->deadline = TASK_NO_DEADLINE;
+    n->rseq_cpu = UINT32_MAX;
+    n->on_hart = UINT32_MAX;
+    const struct hart *h = t->hart;
+    memcpy(n->ctx.x, h->x, sizeof(n->ctx.x));
+    memcpy(n->ctx.f, h->f, sizeof(n->ctx.f));
+    n->ctx.pc = h->pc;
+    n->ctx.fflags = h->fflags;
+    n->ctx.frm = h->frm;
+    /* It exists from the parent's present on. */
+    n->ready_at = h->cycle;
+    t->g->nthreads++;
+    k->nr_threads++;
+    link_task(k, n);
+    *out = n;
+    return 0;
+}
+
+/* A thread is gone: off its CPU, off the futex queue. */
+static void thread_gone(struct task *t, enum task_state st)
+{
+    futex_dequeue(t);
+    t->state = st;
+    t->g->nthreads--;
+    t->g->last_cpu = t->cpu;
+}
+
+static void group_end(struct tgroup *g, enum task_state st, int code, int sig)
+{
+    if (g->state != TASK_RUNNABLE)
+        return;
+    g->state = st;
+    g->exit_code = code & 0xff;
+    g->term_sig = sig;
+    if (g->mm)
+        g->faults = g->mm->faults;
 }
 
 void task_exit(struct task *t, int code)
 {
-    t->state = TASK_EXITED;
+    if (t->state == TASK_EXITED || t->state == TASK_KILLED)
+        return;
+    if (t->clear_child_tid && t->mm) {
+        /* CLONE_CHILD_CLEARTID: what pthread_join waits for. */
+        uint32_t zero = 0;
+        if (mm_copy_out(t->mm, t->clear_child_tid, &zero, 4) == 0)
+            futex_wake(t->k, t->mm, t->clear_child_tid, 1, UINT32_MAX, t->hart->cycle);
+    }
     t->exit_code = code & 0xff;
+    thread_gone(t, TASK_EXITED);
+    /* XXX: the robust list is not walked (no owner-died mutexes). */
+    if (t->g->nthreads == 0) {
+        /* As wait(2) reports it: the leader's status, or the last thread's
+         * when the leader was the last. */
+        group_end(t->g, TASK_EXITED, t->g->leader->exit_code, 0);
+    }
+}
+
+static void end_all(struct tgroup *g, enum task_state st)
+{
+    for (struct task *x = g->k->tasks; x; x = x->next)
+        if (x->g == g && x->state != TASK_EXITED && x->state != TASK_KILLED)
+            thread_gone(x, st);
+}
+
+void task_exit_group(struct task *t, int code)
+{
+    t->exit_code = code & 0xff;
+    end_all(t->g, TASK_EXITED);
+    group_end(t->g, TASK_EXITED, code, 0);
 }
 
 void task_kill(struct task *t, int sig)
 {
-    t->state = TASK_KILLED;
     t->term_sig = sig;
+    end_all(t->g, TASK_KILLED);
+    group_end(t->g, TASK_KILLED, 0, sig);
 }
+
+void kernel_reap(struct guest_kernel *k)
+{
+    for (struct tgroup *g = k->groups; g; g = g->next)
+        if (g->state != TASK_RUNNABLE && !g->released)
+            release(g);
+    for (struct task **pp = &k->tasks; *pp;) {
+        struct task *t = *pp;
+        if ((t->state == TASK_EXITED || t->state == TASK_KILLED) && t != t->g->leader) {
+            unlink_task(t);     /* unlinks *pp */
+            free(t);
+        } else {
+            pp = &t->next;
+        }
+    }
+}
+
+struct task *task_by_tid(struct guest_kernel *k, uint32_t tid)
+{
+    for (struct task *t = k->tasks; t; t = t->next)
+        if (t->tid == tid && t->state != TASK_EXITED && t->state != TASK_KILLED)
+            return t;
+    return NULL;
+}
+
+/* ---- Placement and switching -------------------------------------------- */
+
+static uint32_t cpu_load(struct guest_kernel *k, uint32_t cpu)
+{
+    uint32_t n = 0;
+    for (struct task *t = k->tasks; t; t = t->next)
+        if (t->cpu == cpu && (t->state == TASK_RUNNABLE || t->state == TASK_BLOCKED))
+            n++;
+    return n;
+}
+
+/* Live threads on the allowed CPUs of node n; *idle: the first allowed
+ * CPU of n without one (UINT32_MAX: none). */
+static uint32_t node_load(struct guest_kernel *k, uint32_t n, const uint64_t *mask,
+                          uint32_t *idle)
+{
+    const struct topo_node *nd = &k->m->topo->nodes[n];
+    uint32_t load = 0;
+    *idle = UINT32_MAX;
+    for (uint32_t c = nd->first_cpu; c < nd->first_cpu + nd->ncpus; c++) {
+        if (!(mask[c / 64] >> (c % 64) & 1))
+            continue;
+        uint32_t l = cpu_load(k, c);
+        if (l == 0 && *idle == UINT32_MAX)
+            *idle = c;
+        load += l;
+    }
+    return load;
+}
+
+uint32_t sched_place(struct guest_kernel *k, uint32_t parent_cpu, const uint64_t *mask)
+{
+    const struct mmsim_topology *topo = k->m->topo;
+    uint32_t pnode = topo_cpu_node(topo, parent_cpu);
+    if (pnode == UINT32_MAX)
+        pnode = 0;
+    if (k->spread) {
+        /* The idle CPU of the least loaded node that has one. */
+        uint32_t best = UINT32_MAX, best_load = UINT32_MAX;
+        for (uint32_t i = 0; i < topo->nnodes; i++) {
+            uint32_t idle, load = node_load(k, (pnode + i) % topo->nnodes, mask, &idle);
+            if (idle != UINT32_MAX && load < best_load) {
+                best = idle;
+                best_load = load;
+            }
+        }
+        if (best != UINT32_MAX)
+            return best;
+    }
+    uint32_t best = UINT32_MAX, best_load = UINT32_MAX;
+    for (uint32_t i = 0; i < topo->nnodes; i++) {
+        const struct topo_node *nd = &topo->nodes[(pnode + i) % topo->nnodes];
+        for (uint32_t c = nd->first_cpu; c < nd->first_cpu + nd->ncpus; c++) {
+            if (!(mask[c / 64] >> (c % 64) & 1))
+                continue;
+            uint32_t load = cpu_load(k, c);
+            if (load == 0)
+                return c;
+            if (load < best_load) {
+                best = c;
+                best_load = load;
+            }
+        }
+    }
+    return best == UINT32_MAX ? parent_cpu : best;
+}
+
+void sched_unload(struct kcpu *c)
+{
+    struct task *t = c->cur;
+    if (!t)
+        return;
+    const struct hart *h = &c->k->m->harts[c->cpu];
+    memcpy(t->ctx.x, h->x, sizeof(t->ctx.x));
+    memcpy(t->ctx.f, h->f, sizeof(t->ctx.f));
+    t->ctx.pc = h->pc;
+    t->ctx.fflags = h->fflags;
+    t->ctx.frm = h->frm;
+    t->on_hart = UINT32_MAX;
+    c->cur = NULL;
+}
+
+void sched_load(struct task *t)
+{
+    struct guest_kernel *k = t->k;
+    struct kcpu *c = &k->cpus[t->cpu];
+    if (c->cur == t)
+        return;
+    struct hart *h = &k->m->harts[t->cpu];
+    if (t->on_hart != UINT32_MAX)
+        sched_unload(&k->cpus[t->on_hart]);     /* migrated */
+    if (c->cur)
+        sched_unload(c);
+    memcpy(h->x, t->ctx.x, sizeof(h->x));
+    memcpy(h->f, t->ctx.f, sizeof(h->f));
+    h->pc = t->ctx.pc;
+    h->fflags = t->ctx.fflags;
+    h->frm = t->ctx.frm;
+    h->resv_valid = false;          /* a context switch breaks LR/SC */
+    if (c->loaded_mm != t->mm) {
+        hart_tlb_flush(h);
+        hart_icache_flush(h);
+        c->loaded_mm = t->mm;
+    }
+    c->cur = t;
+    t->on_hart = t->cpu;
+    t->hart = h;
+    if (t->rseq && t->rseq_cpu != t->cpu && t->mm) {
+        /* rseq cpu_id_start, cpu_id: glibc's sched_getcpu reads them. */
+        uint32_t ids[2] = {t->cpu, t->cpu};
+        if (mm_copy_out(t->mm, t->rseq, ids, sizeof(ids)) == 0)
+            t->rseq_cpu = t->cpu;
+    }
+}
+
+void sched_migrate(struct task *t, uint32_t cpu)
+{
+    struct guest_kernel *k = t->k;
+    if (cpu == t->cpu || !kernel_hart(k, cpu))
+        return;
+    uint64_t now = k->m->harts[t->cpu].cycle;
+    /* When t is on its hart (the caller of sched_setaffinity), it stays
+     * there until the run loop sees t->cpu changed after the syscall and
+     * unloads it; t->hart changes at the next sched_load. */
+    t->cpu = cpu;
+    if (t->ready_at < now)
+        t->ready_at = now;
+    k->nr_migrations++;
+}
+
+void kernel_flush_mm(struct guest_kernel *k, struct mm *mm, bool exec)
+{
+    for (uint32_t i = 0; i < k->m->topo->ncpus; i++) {
+        struct kcpu *c = &k->cpus[i];
+        if (c->hart_ready && c->loaded_mm == mm) {
+            hart_tlb_flush(&k->m->harts[i]);
+            if (exec)
+                hart_icache_flush(&k->m->harts[i]);
+        }
+    }
+}
+
+void task_set_a0(struct task *t, uint64_t v)
+{
+    if (t->on_hart != UINT32_MAX)
+        t->k->m->harts[t->on_hart].x[10] = v;
+    else
+        t->ctx.x[10] = v;
+}
+
+void task_block(struct task *t, const char *what, uint64_t deadline, int64_t timeout_ret)
+{
+    t->state = TASK_BLOCKED;
+    t->wait_what = what;
+    t->deadline = deadline;
+    t->timeout_ret = timeout_ret;
+}
+
+void task_wake(struct task *t, int64_t ret, uint64_t when)
+{
+    if (t->state != TASK_BLOCKED)
+        return;
+    futex_dequeue(t);
+    t->state = TASK_RUNNABLE;
+    t->deadline = TASK_NO_DEADLINE;
+    t->wait_what = NULL;
+    if (t->ready_at < when)
+        t->ready_at = when;
+    task_set_a0(t, (uint64_t)ret);
+}
+
+/* ---- File descriptors --------------------------------------------------- */
 
 int task_fd(struct task *t, int64_t gfd)
 {
-    if (gfd < 0 || gfd >= KFD_MAX || t->fds[gfd].host < 0)
+    if (gfd < 0 || gfd >= KFD_MAX || t->g->fds[gfd].host < 0)
         return -EBADF;
-    return t->fds[gfd].host;
+    return t->g->fds[gfd].host;
 }
 
 int task_fd_install(struct task *t, int host, unsigned flags, int min)
 {
     for (int i = min < 0 ? 0 : min; i < KFD_MAX; i++)
-        if (t->fds[i].host < 0) {
-            t->fds[i].host = host;
-            t->fds[i].flags = flags;
+        if (t->g->fds[i].host < 0) {
+            t->g->fds[i].host = host;
+            t->g->fds[i].flags = flags;
             return i;
         }
     if (flags & KFD_OWNED)
@@ -98,9 +476,9 @@ int task_fd_install(struct task *t, int host, unsigned flags, int min)
 
 int task_fd_close(struct task *t, int64_t gfd)
 {
-    if (gfd < 0 || gfd >= KFD_MAX || t->fds[gfd].host < 0)
+    if (gfd < 0 || gfd >= KFD_MAX || t->g->fds[gfd].host < 0)
         return -EBADF;
-    struct kfile *f = &t->fds[gfd];
+    struct kfile *f = &t->g->fds[gfd];
     int rc = 0;
     /* Only fds the kernel opened are closed at host: the guest closing its
      * fd 1 must not close the simulator's stdout. */

@@ -45,7 +45,7 @@ static int setup(struct mmsim_machine *m, struct task *t, const void *image,
     if (!vdso || mm_map(mm, vdso, MM_PAGE_SIZE, MM_PROT_R | MM_PROT_X, VMA_SPECIAL, "[vdso]") ||
         mm_poke(mm, vdso, sigtramp_code, sizeof(sigtramp_code)))
         return machine_err(m, MMSIM_ERR_GUEST_NOMEM, "%s: cannot map the [vdso] page", name);
-    t->sigtramp = vdso;
+    t->g->sigtramp = vdso;
 
     uint8_t random16[16];
     kernel_random(t->k, random16, sizeof(random16));
@@ -63,15 +63,11 @@ static int setup(struct mmsim_machine *m, struct task *t, const void *image,
 
     /* Linux's start state: every register zero but sp (a0 = 0 is the
      * rtld_fini glibc's _start expects from a kernel exec). */
-    struct hart *h = t->hart;
-    memset(h->x, 0, sizeof(h->x));
-    memset(h->f, 0, sizeof(h->f));
-    h->fflags = h->frm = 0;
-    h->resv_valid = false;
-    h->x[2] = sp;
-    h->pc = info->entry;
-    hart_tlb_flush(h);
-    hart_icache_flush(h);
+    /* The registers wait in the thread's context until it first gets its
+     * CPU (sched_load); the CPU's hart may hold another process's thread. */
+    memset(&t->ctx, 0, sizeof(t->ctx));
+    t->ctx.x[2] = sp;
+    t->ctx.pc = info->entry;
     return MMSIM_OK;
 }
 
@@ -110,37 +106,38 @@ static int create(struct mmsim_machine *m, void *image, size_t len, const char *
     }
     p->m = m;
     p->t = t;
-    t->proc = p;
-    t->hart = h;
-    t->mm->hart = h;
+    t->g->proc = p;
     if (host_path) {
-        t->exe_host = realpath(host_path, NULL);
-        t->exe = t->exe_host ? mmsim_strdup(t->exe_host) : NULL;
+        t->g->exe_host = realpath(host_path, NULL);
+        t->g->exe = t->g->exe_host ? mmsim_strdup(t->g->exe_host) : NULL;
     } else {
-        t->exe = mmsim_strdup(name);
+        t->g->exe = mmsim_strdup(name);
     }
     if (k->root) {
-        t->cwd = mmsim_strdup("/");
+        t->g->cwd = mmsim_strdup("/");
     } else {
         char cwd[PATH_MAX];
-        t->cwd = mmsim_strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
+        t->g->cwd = mmsim_strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
     }
-    /* The previous process of this CPU (finished) leaves it. */
-    struct task *prev = k->cpus[cpu].cur;
-    k->cpus[cpu].cur = t;
-    rc = t->cwd ? setup(m, t, image, info, name, argv, envp)
-                : machine_err(m, MMSIM_ERR_NOMEM, "out of memory");
+    rc = t->g->cwd ? setup(m, t, image, info, name, argv, envp)
+                   : machine_err(m, MMSIM_ERR_NOMEM, "out of memory");
     free(image);
     free(info);
     if (rc) {
         task_destroy(t);        /* frees p */
-        k->cpus[cpu].cur = prev;
         return rc;
     }
-    if (prev)
-        prev->hart = NULL;      /* XXX: a finished task keeps no CPU */
     *out = p;
     return MMSIM_OK;
+}
+
+/* Does a live thread sit on cpu? */
+static bool cpu_busy(struct guest_kernel *k, unsigned cpu)
+{
+    for (struct task *t = k->tasks; t; t = t->next)
+        if (t->cpu == cpu && (t->state == TASK_RUNNABLE || t->state == TASK_BLOCKED))
+            return true;
+    return false;
 }
 
 static int check_args(struct mmsim_machine *m, unsigned cpu, mmsim_process **out)
@@ -150,8 +147,7 @@ static int check_args(struct mmsim_machine *m, unsigned cpu, mmsim_process **out
     if (cpu >= m->topo->ncpus)
         return machine_err(m, MMSIM_ERR_RANGE, "cpu %u out of range (the machine has %u CPUs)",
                            cpu, m->topo->ncpus);
-    struct task *cur = m->kernel->cpus[cpu].cur;
-    if (cur && cur->state == TASK_RUNNABLE)
+    if (cpu_busy(m->kernel, cpu))
         return machine_err(m, MMSIM_ERR_STATE, "cpu %u already runs a process", cpu);
     return MMSIM_OK;
 }
@@ -215,8 +211,8 @@ int mmsim_process_set_stdio(mmsim_process *p, int in, int out, int err)
     int fds[3] = {in, out, err};
     for (int i = 0; i < 3; i++)
         if (fds[i] >= 0) {
-            p->t->fds[i].host = fds[i];
-            p->t->fds[i].flags = 0;     /* the caller's: never closed by us */
+            p->t->g->fds[i].host = fds[i];
+            p->t->g->fds[i].flags = 0;     /* the caller's: never closed by us */
         }
     return MMSIM_OK;
 }
@@ -264,7 +260,7 @@ mmsim_process_state mmsim_process_get_state(const mmsim_process *p)
 {
     if (!p)
         return MMSIM_PROCESS_RUNNABLE;
-    switch (p->t->state) {
+    switch (p->t->g->state) {
     case TASK_EXITED: return MMSIM_PROCESS_EXITED;
     case TASK_KILLED: return MMSIM_PROCESS_KILLED;
     default: return MMSIM_PROCESS_RUNNABLE;
@@ -275,9 +271,10 @@ int mmsim_process_wait_status(const mmsim_process *p, int *status)
 {
     if (!p || !status)
         return MMSIM_ERR_INVALID;
-    switch (p->t->state) {
-    case TASK_EXITED: *status = (p->t->exit_code & 0xff) << 8; return MMSIM_OK;
-    case TASK_KILLED: *status = p->t->term_sig & 0x7f; return MMSIM_OK;
+    const struct tgroup *g = p->t->g;
+    switch (g->state) {
+    case TASK_EXITED: *status = (g->exit_code & 0xff) << 8; return MMSIM_OK;
+    case TASK_KILLED: *status = g->term_sig & 0x7f; return MMSIM_OK;
     default: return MMSIM_ERR_STATE;
     }
 }
@@ -286,9 +283,10 @@ int mmsim_process_exit_code(const mmsim_process *p, int *code)
 {
     if (!p || !code)
         return MMSIM_ERR_INVALID;
-    switch (p->t->state) {
-    case TASK_EXITED: *code = p->t->exit_code & 0xff; return MMSIM_OK;
-    case TASK_KILLED: *code = 128 + p->t->term_sig; return MMSIM_OK;
+    const struct tgroup *g = p->t->g;
+    switch (g->state) {
+    case TASK_EXITED: *code = g->exit_code & 0xff; return MMSIM_OK;
+    case TASK_KILLED: *code = 128 + g->term_sig; return MMSIM_OK;
     default: return MMSIM_ERR_STATE;
     }
 }
@@ -298,16 +296,69 @@ int mmsim_process_info_get(const mmsim_process *p, mmsim_process_info *out)
     if (!p || !out)
         return MMSIM_ERR_INVALID;
     const struct task *t = p->t;
-    const struct hart *h = &p->m->harts[t->cpu];
+    const struct tgroup *g = t->g;
+    /* The CPU of its first thread while it lives; of its last thread to
+     * exit afterwards. */
+    uint32_t cpu = g->state == TASK_RUNNABLE ? t->cpu : g->last_cpu;
+    const struct hart *h = &p->m->harts[cpu];
     memset(out, 0, sizeof(*out));
-    out->pid = t->pid;
-    out->cpu = t->cpu;
+    out->pid = g->pid;
+    out->cpu = cpu;
     out->insns = h->instret;
     out->cycles = h->cycle;
     out->sim_time_ps = kernel_sim_ps(t->k, h->cycle);
-    out->syscalls = t->syscalls;
+    out->syscalls = g->syscalls;
     out->unknown_syscalls = t->k->nr_unknown;
-    out->page_faults = t->mm->faults;
-    out->resident_pages = t->mm->frames;
+    out->page_faults = g->mm ? g->mm->faults : g->faults;
+    out->resident_pages = g->mm ? g->mm->frames : 0;
+    return MMSIM_OK;
+}
+
+int mmsim_process_set_affinity(mmsim_process *p, const unsigned *cpus, size_t n)
+{
+    if (!p || (!cpus && n))
+        return MMSIM_ERR_INVALID;
+    struct task *t = p->t;
+    if (t->started)
+        return machine_err(p->m, MMSIM_ERR_STATE, "the process has already run");
+    uint32_t ncpus = p->m->topo->ncpus;
+    uint64_t mask[KCPU_WORDS];
+    memset(mask, 0, sizeof(mask));
+    for (size_t i = 0; i < n; i++) {
+        if (cpus[i] >= ncpus)
+            return machine_err(p->m, MMSIM_ERR_RANGE,
+                               "cpu %u out of range (the machine has %u CPUs)", cpus[i], ncpus);
+        mask[cpus[i] / 64] |= 1ULL << (cpus[i] % 64);
+    }
+    if (!n)
+        return machine_err(p->m, MMSIM_ERR_INVALID, "empty CPU set");
+    memcpy(t->affinity, mask, sizeof(mask));
+    if (!(mask[t->cpu / 64] >> (t->cpu % 64) & 1)) {
+        uint32_t cpu = sched_place(t->k, t->cpu, mask);
+        if (!kernel_hart(t->k, cpu))
+            return machine_err(p->m, MMSIM_ERR_NOMEM, "out of memory");
+        t->cpu = cpu;
+        t->hart = &p->m->harts[cpu];
+    }
+    return MMSIM_OK;
+}
+
+int mmsim_machine_set_placement(mmsim_machine *m, mmsim_placement placement)
+{
+    if (!m || !m->kernel ||
+        (placement != MMSIM_PLACE_FILL && placement != MMSIM_PLACE_SPREAD))
+        return MMSIM_ERR_INVALID;
+    m->kernel->spread = placement == MMSIM_PLACE_SPREAD;
+    return MMSIM_OK;
+}
+
+int mmsim_machine_set_sched(mmsim_machine *m, uint64_t quantum_insns, uint64_t timeslice_ns)
+{
+    if (!m || !m->kernel)
+        return MMSIM_ERR_INVALID;
+    if (quantum_insns)
+        m->kernel->quantum = quantum_insns;
+    if (timeslice_ns)
+        m->kernel->timeslice = kernel_ns_to_cycles(m->kernel, timeslice_ns);
     return MMSIM_OK;
 }

@@ -1,7 +1,21 @@
-/* The run loop: each runnable task runs on its CPU's hart; the CPU with the
- * smallest clock goes first (the timing issue turns this into the
- * scheduler of DESIGN principle 2).  Stops are handled here: ecall ->
- * syscall, trap -> signal, budget -> limits. */
+/* The run loop and the scheduler.
+ *
+ * One struct hart per CPU; a thread runs on the hart of its CPU, and a
+ * CPU switches threads by copying architectural state (sched_load /
+ * sched_unload in kernel/task.c).  Each step the loop picks, over every
+ * thread that can make progress, the one with the earliest event time:
+ *   runnable: max(its CPU's clock, ready_at)  (ready_at: when it was woken
+ *             or created, so a CPU never runs a thread "in its past");
+ *   blocked with a timeout: max(its CPU's clock, deadline).
+ * Ties go to the lower CPU number, then (on one CPU) to the thread that
+ * holds the CPU if its time slice is not used up, then to the thread that
+ * ran least recently, then the lower tid.  A runnable thread then runs one
+ * quantum (k->quantum instructions, or up to its stop); a timed-out one is
+ * woken.  The CPU's clock jumps forward over idle time (counted in
+ * sched.idle_cycles).  Everything depends only on simulated state, so the
+ * same run gives the same result every time.  Nothing runnable and no
+ * timeout pending but threads blocked: a deadlock, reported with the list
+ * of blocked threads. */
 #include <inttypes.h>
 
 #include "cpu/hart.h"
@@ -9,8 +23,6 @@
 #include "kernel/mm.h"
 #include "machine.h"
 
-/* Instructions a hart runs before the loop looks at the others again. */
-#define RUN_SLICE 100000
 
 #define SIGILL_ 4
 #define SIGTRAP_ 5
@@ -58,33 +70,161 @@ static void trap(struct task *t)
     t->mm->last_fault = MM_OK;
 }
 
+static bool alive(const struct task *t)
+{
+    return t->state == TASK_RUNNABLE || t->state == TASK_BLOCKED;
+}
+
+/* The event time of t, or UINT64_MAX when it waits for another thread. */
+static uint64_t event_time(const struct guest_kernel *k, const struct task *t)
+{
+    uint64_t clock = k->m->harts[t->cpu].cycle;
+    if (t->state == TASK_RUNNABLE)
+        return clock > t->ready_at ? clock : t->ready_at;
+    if (t->state == TASK_BLOCKED && t->deadline != TASK_NO_DEADLINE)
+        return clock > t->deadline ? clock : t->deadline;
+    return UINT64_MAX;
+}
+
+/* Does a go before b (same event time, same CPU)? */
+static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
+                          const struct task *b)
+{
+    const struct kcpu *c = &k->cpus[a->cpu];
+    uint64_t clock = k->m->harts[a->cpu].cycle;
+    bool keep = !c->yield && clock - c->slice_start < k->timeslice;
+    if (keep && c->cur == a && a->state == TASK_RUNNABLE)
+        return true;
+    if (keep && c->cur == b && b->state == TASK_RUNNABLE)
+        return false;
+    if (a->run_seq != b->run_seq)
+        return a->run_seq < b->run_seq;
+    return a->tid < b->tid;
+}
+
+static struct task *pick(struct guest_kernel *k, uint64_t *when)
+{
+    struct task *best = NULL;
+    uint64_t bt = UINT64_MAX;
+    for (struct task *t = k->tasks; t; t = t->next) {
+        if (!alive(t) || !t->hart)
+            continue;
+        uint64_t e = event_time(k, t);
+        if (e == UINT64_MAX)
+            continue;
+        if (!best || e < bt || (e == bt && t->cpu < best->cpu) ||
+            (e == bt && t->cpu == best->cpu && before_on_cpu(k, t, best))) {
+            best = t;
+            bt = e;
+        }
+    }
+    *when = bt;
+    return best;
+}
+
+static int deadlock(struct mmsim_machine *m)
+{
+    struct guest_kernel *k = m->kernel;
+    char list[512] = "";
+    size_t len = 0;
+    unsigned n = 0, shown = 0;
+    /* The (at most 8) oldest blocked threads, in tid order. */
+    const struct task *first[8];
+    for (struct task *t = k->tasks; t; t = t->next) {
+        if (t->state != TASK_BLOCKED)
+            continue;
+        n++;
+        unsigned i = shown < 8 ? shown++ : 8;
+        while (i > 0 && first[i - 1]->tid > t->tid) {
+            if (i < 8)
+                first[i] = first[i - 1];
+            i--;
+        }
+        if (i < 8)
+            first[i] = t;
+    }
+    for (unsigned i = 0; i < shown; i++) {
+        const struct task *t = first[i];
+        int w = snprintf(list + len, sizeof(list) - len, "%stid %u %s 0x%" PRIx64, i ? ", " : "",
+                         t->tid, t->wait_what ? t->wait_what : "wait", t->wait_addr);
+        if (w > 0 && (size_t)w < sizeof(list) - len)
+            len += (size_t)w;
+    }
+    if (shown < n && len + 6 < sizeof(list))
+        snprintf(list + len, sizeof(list) - len, ", ...");
+    return machine_err(m, MMSIM_ERR_STATE, "deadlock: all %u threads are blocked (%s)", n, list);
+}
+
+/* Give t its CPU: switch the hart to it, charging the switch. */
+static void switch_to(struct guest_kernel *k, struct task *t, uint64_t when)
+{
+    struct kcpu *c = &k->cpus[t->cpu];
+    struct hart *h = &k->m->harts[t->cpu];
+    if (when > h->cycle) {
+        k->idle_cycles += when - h->cycle;
+        h->cycle = when;
+    }
+    if (c->cur != t) {
+        if (c->cur && alive(c->cur)) {
+            k->nr_switches++;
+            h->cycle += k->switch_cost;
+        }
+        sched_load(t);
+        c->slice_start = h->cycle;
+        c->yield = false;
+        t->run_seq = ++k->run_seq;
+    } else if (c->yield || h->cycle - c->slice_start >= k->timeslice) {
+        /* Nobody else wanted the CPU: a new slice for the same thread. */
+        c->slice_start = h->cycle;
+        c->yield = false;
+        t->run_seq = ++k->run_seq;
+    }
+}
+
 int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
 {
     if (!m)
         return MMSIM_ERR_INVALID;
     struct guest_kernel *k = m->kernel;
-    if (!k || !k->tasks)
+    if (!k || !k->groups)
         return machine_err(m, MMSIM_ERR_STATE, "no process to run");
     machine_clear_err(m);
     uint64_t done = 0;
     for (;;) {
-        struct task *t = NULL;
-        for (struct task *c = k->tasks; c; c = c->next)
-            if (c->state == TASK_RUNNABLE && c->hart &&
-                (!t || c->hart->cycle < t->hart->cycle ||
-                 (c->hart->cycle == t->hart->cycle && c->cpu < t->cpu)))
-                t = c;
-        if (!t)
+        kernel_reap(k);
+        uint64_t when;
+        struct task *t = pick(k, &when);
+        if (!t) {
+            for (struct task *x = k->tasks; x; x = x->next)
+                if (x->state == TASK_BLOCKED)
+                    return deadlock(m);
             return MMSIM_OK;
+        }
+        if (t->state == TASK_BLOCKED) {
+            /* Its timeout: it becomes runnable at the deadline (its CPU's
+             * clock moves there when the thread gets it). */
+            task_wake(t, t->timeout_ret, when);
+            continue;
+        }
         if (max_insns && done >= max_insns)
             return machine_err(m, MMSIM_ERR_LIMIT, "instruction limit (%" PRIu64 ") reached",
                                max_insns);
-        uint64_t budget = RUN_SLICE;
+        uint64_t budget = k->quantum;
         if (max_insns && max_insns - done < budget)
             budget = max_insns - done;
+        switch_to(k, t, when);
+        struct kcpu *c = &k->cpus[t->cpu];
         struct hart *h = t->hart;
-        k->cpus[t->cpu].cur = t;
         t->started = true;
+        signal_deliver(t);      /* sent by other threads while it was off */
+        if (t->state != TASK_RUNNABLE)
+            continue;
+        /* Another hart ran since this one's last step and may have written
+         * the reserved word: the reservation is lost (an SC may fail
+         * spuriously; the retry succeeds, as on hardware). */
+        if (k->last_cpu != t->cpu)
+            h->resv_valid = false;
+        k->last_cpu = t->cpu;
         uint64_t before = h->instret;
         enum hart_stop stop = hart_run(h, budget);
         done += h->instret - before;
@@ -105,7 +245,10 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
         default:
             break;
         }
-        if (t->state == TASK_RUNNABLE)
+        if (t->state == TASK_RUNNABLE && c->cur == t)
             signal_deliver(t);
+        /* Moved by sched_setaffinity: it leaves this hart now. */
+        if (c->cur == t && t->cpu != c->cpu)
+            sched_unload(c);
     }
 }

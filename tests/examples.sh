@@ -16,9 +16,9 @@
 #   QEMU_RISCV64      qemu binary (default: qemu-riscv64 from PATH)
 #   MMSIM_EXAMPLES_TIMEOUT  seconds per run (default 120)
 #
-# The simulator has no threads yet, so under mmsim `bandwidth` runs with
-# -t 1; the NUMA syscalls may return ENOSYS (from qemu, or from the
-# simulator today), which the workloads tolerate and this test accepts.
+# The NUMA syscalls may return ENOSYS (qemu on a host without NUMA, or a
+# call the simulator does not implement yet), which the workloads tolerate
+# and this test accepts.
 # A missing binary, qemu or mmsim is a FAILURE, never a skip.
 set -u -o pipefail
 
@@ -97,7 +97,7 @@ else
   [[ -n ${MMSIM_EXE:-} ]] || fail "MMSIM_EXE is not set (the mmsim executable; ctest sets it)"
   [[ -f $MMSIM_EXE && -x $MMSIM_EXE ]] || fail "mmsim executable missing or not executable: $MMSIM_EXE"
   runner=("$MMSIM_EXE" run -q)
-  threads=1     # no guest threads in the simulator yet
+  threads=2
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mmsim-examples.XXXXXX") || fail "mktemp failed"
@@ -183,7 +183,7 @@ fi
 if run 0 numa-policy -b 256K -r 1 -N 2 -s 16; then
   sane numa-policy
   pol='^(default|local|bind:[01]|preferred:[01]|interleave|weighted-interleave)(\(not-applied\))? +'
-  expect_lines 8 "$pol$num +$num placement: (unavailable.*|( node[0-9]+=[0-9]+\.[0-9]%)+)\$" "numa-policy"
+  expect_lines 8 "$pol$num +$num placement:( unavailable.*|( node[0-9]+=[0-9]+\.[0-9]%)+)\$" "numa-policy"
   for p in default local bind:0 bind:1 preferred:0 preferred:1 interleave weighted-interleave; do
     grep -qE "^$p(\(not-applied\))? " "$work/out" || problem "numa-policy: no line for policy $p"
   done

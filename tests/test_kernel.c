@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -208,6 +209,7 @@ static mmsim_machine *machine_with_task(uint64_t seed, struct task **t)
                                               envp, 0, &p), MMSIM_OK);
     *t = m->kernel->tasks;
     ck_assert_ptr_nonnull(*t);
+    sched_load(*t);     /* its registers on its CPU's hart, as when it runs */
     return m;
 }
 
@@ -350,12 +352,15 @@ START_TEST(time_and_identity)
     ck_assert_int_eq(ts[0], 3);
     const uint64_t bad[2] = {99, buf};
     ck_assert_int_eq(sys_clock_gettime(t, bad), -EINVAL);
-    /* nanosleep(1.5 s) advances the task's clock. */
+    /* nanosleep(1.5 s) blocks the thread until 4.5 simulated seconds. */
     int64_t req[2] = {1, 500000000};
     ck_assert_int_eq(mm_copy_out(t->mm, buf, req, 16), 0);
     const uint64_t ns[2] = {buf, 0};
-    ck_assert_int_eq(sys_nanosleep(t, ns), 0);
-    ck_assert_uint_eq(t->hart->cycle, m->topo->clock_hz * 9 / 2);
+    ck_assert_int_eq(sys_nanosleep(t, ns), SYS_NORETURN);
+    ck_assert_int_eq(t->state, TASK_BLOCKED);
+    ck_assert_uint_eq(t->deadline, m->topo->clock_hz * 9 / 2);
+    task_wake(t, 0, t->deadline);
+    ck_assert_int_eq(t->state, TASK_RUNNABLE);
     /* uname: machine is riscv64 (offset 4 * 65). */
     const uint64_t un[1] = {buf};
     ck_assert_int_eq(sys_uname(t, un), 0);
@@ -369,13 +374,173 @@ START_TEST(time_and_identity)
 }
 END_TEST
 
+static char *buddyinfo(mmsim_machine *m)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(mmsim_memory_print(m, f, MMSIM_VIEW_BUDDYINFO, MMSIM_FORMAT_TEXT), MMSIM_OK);
+    fclose(f);
+    return text;
+}
+
+/* Issue 6: the frames of processes that have exited (multi-threaded ones
+ * included) go back to the buddy allocator: /proc/buddyinfo at the end is
+ * /proc/buddyinfo at the start. */
+START_TEST(buddyinfo_restored_after_exit)
+{
+    mmsim_topology *topo;
+    char err[256];
+    ck_assert_int_eq(mmsim_topology_open("numa-4s-full", &topo, err, sizeof(err)), MMSIM_OK);
+    mmsim_machine *m;
+    ck_assert_int_eq(mmsim_machine_create(topo, 0, &m), MMSIM_OK);
+    mmsim_topology_destroy(topo);
+    char *before = buddyinfo(m);
+    int null = open("/dev/null", O_WRONLY);
+    ck_assert_int_ge(null, 0);
+    const char *progs[3] = {"tests/thr_mutex", "tests/thr_many", "tests/thr_oversub"};
+    const unsigned cpus[3] = {0, 4, 9};
+    mmsim_process *p[3];
+    for (int i = 0; i < 3; i++) {
+        char path[1024];
+        testutil_path("MMSIM_GUEST_DIR", progs[i], path, sizeof(path));
+        ck_assert_int_eq(mmsim_process_create(m, path, NULL, NULL, cpus[i], &p[i]), MMSIM_OK);
+        ck_assert_int_eq(mmsim_process_set_stdio(p[i], -1, null, -1), MMSIM_OK);
+    }
+    char *during = NULL;
+    ck_assert_int_eq(mmsim_machine_run(m, 200000), MMSIM_ERR_LIMIT);
+    during = buddyinfo(m);
+    ck_assert_str_ne(before, during);   /* the processes hold frames */
+    ck_assert_int_eq(mmsim_machine_run(m, 0), MMSIM_OK);
+    for (int i = 0; i < 3; i++) {
+        int code = -1;
+        ck_assert_int_eq(mmsim_process_exit_code(p[i], &code), MMSIM_OK);
+        ck_assert_int_eq(code, 0);
+        mmsim_process_info in;
+        ck_assert_int_eq(mmsim_process_info_get(p[i], &in), MMSIM_OK);
+        ck_assert_uint_eq(in.resident_pages, 0);
+        ck_assert_uint_gt(in.page_faults, 0);
+    }
+    char *after = buddyinfo(m);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(during);
+    free(after);
+    close(null);
+    mmsim_machine_destroy(m);
+}
+END_TEST
+
+/* Placement (docs/KERNEL.md): fill takes idle CPUs of the parent's node
+ * first, then the next nodes; spread takes the least loaded node; a mask
+ * restricts both; with no idle CPU, the least loaded allowed CPU. */
+static void placement_case(bool spread, const uint64_t *mask, const uint32_t *want, int n)
+{
+    mmsim_topology *topo;
+    char err[256];
+    ck_assert_int_eq(mmsim_topology_open("numa-4s-full", &topo, err, sizeof(err)), MMSIM_OK);
+    mmsim_machine *m;
+    ck_assert_int_eq(mmsim_machine_create(topo, 0, &m), MMSIM_OK);
+    mmsim_topology_destroy(topo);
+    char path[1024];
+    testutil_path("MMSIM_GUEST_DIR", "tests/thr_mutex", path, sizeof(path));
+    mmsim_process *p;
+    ck_assert_int_eq(mmsim_process_create(m, path, NULL, NULL, 0, &p), MMSIM_OK);
+    ck_assert_int_eq(mmsim_machine_set_placement(m, spread ? MMSIM_PLACE_SPREAD
+                                                          : MMSIM_PLACE_FILL), MMSIM_OK);
+    struct task *t = m->kernel->tasks;
+    if (mask)
+        memcpy(t->affinity, mask, sizeof(t->affinity));
+    sched_load(t);
+    for (int i = 0; i < n; i++) {
+        struct task *c;
+        ck_assert_int_eq(task_clone_thread(t, &c), 0);
+        ck_assert_uint_eq(c->cpu, want[i]);
+        ck_assert_uint_eq(c->tid, KERNEL_FIRST_PID + 1 + (uint32_t)i);
+    }
+    mmsim_machine_destroy(m);
+}
+
+START_TEST(thread_placement)
+{
+    const uint32_t fill[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2};
+    placement_case(false, NULL, fill, 18);
+    const uint32_t spread[] = {4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15, 0, 1};
+    placement_case(true, NULL, spread, 17);
+    uint64_t mask[KCPU_WORDS] = {(1u << 5) | (1u << 6) | (1u << 7) | (1u << 12)};
+    /* The parent (cpu 0) is outside the mask: 5, 6, 7 (node 1), 12, then
+     * the least loaded allowed CPU in the same order. */
+    const uint32_t masked[] = {5, 6, 7, 12, 5, 6};
+    placement_case(false, mask, masked, 6);
+}
+END_TEST
+
+/* futex(2) semantics as the man page states them: EAGAIN on a changed
+ * value, FIFO wake-ups, REQUEUE returns the woken count and CMP_REQUEUE
+ * woken + requeued, WAKE_OP's operation and comparison, EINVAL for an
+ * empty bitset, timeouts in simulated time. */
+START_TEST(futex_semantics)
+{
+    struct task *t;
+    mmsim_machine *m = machine_with_task(1, &t);
+    const uint64_t mm_args[6] = {0, 4096, PROT_RW, ANON_PRIVATE, (uint64_t)-1, 0};
+    uint64_t buf = (uint64_t)sys_mmap(t, mm_args), buf2 = buf + 64;
+    struct task *w[3];
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(task_clone_thread(t, &w[i]), 0);
+    enum { WAIT = 128, WAKE = 129, REQUEUE = 131, CMP_REQUEUE = 132, WAKE_OP = 133,
+           WAIT_BITSET = 137 };     /* the _PRIVATE forms */
+    for (int i = 0; i < 3; i++) {
+        const uint64_t a[6] = {buf, WAIT, 0, 0, 0, 0};
+        ck_assert_int_eq(sys_futex(w[i], a), SYS_NORETURN);
+        ck_assert_int_eq(w[i]->state, TASK_BLOCKED);
+    }
+    const uint64_t changed[6] = {buf, WAIT, 1, 0, 0, 0};
+    ck_assert_int_eq(sys_futex(t, changed), -EAGAIN);
+    const uint64_t cmp_bad[6] = {buf, CMP_REQUEUE, 1, 1, buf2, 1};
+    ck_assert_int_eq(sys_futex(t, cmp_bad), -EAGAIN);
+    const uint64_t cmp[6] = {buf, CMP_REQUEUE, 1, 1, buf2, 0};
+    ck_assert_int_eq(sys_futex(t, cmp), 2);             /* w0 woken, w1 moved */
+    ck_assert_int_eq(w[0]->state, TASK_RUNNABLE);
+    ck_assert_uint_eq(w[0]->ctx.x[10], 0);
+    ck_assert_int_eq(w[1]->state, TASK_BLOCKED);
+    const uint64_t rq[6] = {buf, REQUEUE, 0, 5, buf2, 0};
+    ck_assert_int_eq(sys_futex(t, rq), 0);              /* w2 moved, none woken */
+    const uint64_t wake1[6] = {buf2, WAKE, 1, 0, 0, 0};
+    ck_assert_int_eq(sys_futex(t, wake1), 1);
+    ck_assert_int_eq(w[1]->state, TASK_RUNNABLE);       /* FIFO: w1 before w2 */
+    ck_assert_int_eq(w[2]->state, TASK_BLOCKED);
+    const uint64_t nobits[6] = {buf, WAIT_BITSET, 0, 0, 0, 0};
+    ck_assert_int_eq(sys_futex(t, nobits), -EINVAL);
+    /* A 1 us timeout: the deadline is 1 us of simulated time later. */
+    int64_t ts[2] = {0, 1000};
+    ck_assert_int_eq(mm_copy_out(t->mm, buf + 128, ts, 16), 0);
+    const uint64_t timed[6] = {buf, WAIT, 0, buf + 128, 0, 0};
+    ck_assert_int_eq(sys_futex(w[0], timed), SYS_NORETURN);
+    ck_assert_uint_eq(w[0]->deadline, w[0]->hart->cycle + kernel_ns_to_cycles(m->kernel, 1000));
+    ck_assert_int_eq(w[0]->timeout_ret, -ETIMEDOUT);
+    /* WAKE_OP: *buf2 = 5 (SET), wake one on buf (w0), and one on buf2 (w2)
+     * because the old value 0 == 0 (CMP_EQ). */
+    const uint64_t op[6] = {buf, WAKE_OP, 1, 1, buf2, (0u << 28) | (0u << 24) | (5u << 12) | 0u};
+    ck_assert_int_eq(sys_futex(t, op), 2);
+    uint32_t v;
+    ck_assert_int_eq(mm_copy_in(t->mm, &v, buf2, 4), 0);
+    ck_assert_uint_eq(v, 5);
+    ck_assert_int_eq(w[0]->state, TASK_RUNNABLE);
+    ck_assert_int_eq(w[2]->state, TASK_RUNNABLE);
+    ck_assert_ptr_null(m->kernel->futex_q);
+    mmsim_machine_destroy(m);
+}
+END_TEST
+
 START_TEST(fd_table_protects_host_fds)
 {
     struct task *t;
     mmsim_machine *m = machine_with_task(1, &t);
     int spare = dup(2);
     ck_assert_int_ge(spare, 0);
-    mmsim_process_set_stdio(t->proc, -1, -1, spare);
+    mmsim_process_set_stdio(t->g->proc, -1, -1, spare);
     const uint64_t c2[1] = {2};
     ck_assert_int_eq(sys_close(t, c2), 0);
     ck_assert_int_ge(fcntl(spare, F_GETFD), 0);     /* still open at host */
@@ -419,6 +584,9 @@ static Suite *suite(void)
     tcase_add_test(tc, getrandom_is_deterministic);
     tcase_add_test(tc, time_and_identity);
     tcase_add_test(tc, fd_table_protects_host_fds);
+    tcase_add_test(tc, buddyinfo_restored_after_exit);
+    tcase_add_test(tc, thread_placement);
+    tcase_add_test(tc, futex_semantics);
     suite_add_tcase(s, tc);
     return s;
 }

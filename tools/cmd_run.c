@@ -16,16 +16,22 @@
 
 #include "cli.h"
 
+#define TOPO_NODES_MAX_CLI 1024
+
 extern char **environ;
 
 static void usage(FILE *f)
 {
-    fputs("usage: mmsim run [options] PROGRAM [ARGS...]\n"
+    fputs("usage: mmsim run [options] [BIND] PROGRAM [ARGS...] [-- [BIND] PROGRAM [ARGS...]]...\n"
           "Run a static RISC-V Linux executable (riscv64-linux-gnu-gcc -static) in\n"
           "syscall-emulation mode.  Guest output is mmsim's; the summary goes to stderr.\n"
           "\n"
           "  -t, --topology TOPO      bundled topology name or YAML file (default: NUMA)\n"
-          "      --physcpubind=CPU    run the program on CPU (default 0)\n"
+          "      --physcpubind=CPUS   run on these CPUs only (numactl list: 0-2,5 or all)\n"
+          "      --cpunodebind=NODES  run on the CPUs of these nodes only\n"
+          "      --quantum=N          instructions per scheduling step (default 10000)\n"
+          "      --spread             place new threads round the nodes (default: fill\n"
+          "                           the parent's node first)\n"
           "      --max-insns N        stop after N instructions (exit status 125)\n"
           "      --seed N             seed of every pseudo-random choice (default 0)\n"
           "      --trace[=FILE]       instruction and syscall trace (default: stderr)\n"
@@ -34,11 +40,103 @@ static void usage(FILE *f)
           "  -q, --quiet              no summary\n"
           "  -h, --help               this help\n"
           "\n"
-          "Exit status: the program's; 128+N if signal N killed it; 125 simulator\n"
-          "error; 126 cannot execute; 127 not found.\n", f);
+          "Several programs separated by -- run at the same time as independent\n"
+          "processes; BIND (--physcpubind, --cpunodebind) may be given for each.\n"
+          "Threads are placed on idle CPUs of the allowed set, their parent's node\n"
+          "first (docs/KERNEL.md).\n"
+          "\n"
+          "Exit status: the program's (with several, the first non-zero one in\n"
+          "command order); 128+N if signal N killed it; 125 simulator error or\n"
+          "guest deadlock; 126 cannot execute; 127 not found.\n", f);
 }
 
-enum { OPT_PHYSCPU = 256, OPT_MAXINSNS, OPT_SEED, OPT_TRACE, OPT_STATS, OPT_ROOT };
+enum {
+    OPT_PHYSCPU = 256, OPT_CPUNODE, OPT_QUANTUM, OPT_MAXINSNS, OPT_SEED, OPT_TRACE, OPT_STATS,
+    OPT_ROOT, OPT_SPREAD
+};
+
+#define MAX_CMDS 64
+
+/* One program of the command line. */
+struct command {
+    char **argv;                /* NULL-terminated (the -- replaced by NULL) */
+    const char *physcpubind, *cpunodebind;
+    mmsim_process *p;
+};
+
+/* numactl's list syntax: "all", or N and N-M ranges separated by commas.
+ * Sets bits in set[0..max-1]; 0 or -1 (malformed or out of range). */
+static int parse_list(const char *s, unsigned max, bool *set)
+{
+    if (strcmp(s, "all") == 0) {
+        for (unsigned i = 0; i < max; i++)
+            set[i] = true;
+        return 0;
+    }
+    const char *p = s;
+    for (;;) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            return -1;
+        unsigned long a = strtoul(p, &end, 10), b = a;
+        p = end;
+        if (*p == '-') {
+            p++;
+            if (*p < '0' || *p > '9')
+                return -1;
+            b = strtoul(p, &end, 10);
+            p = end;
+        }
+        if (a > b || b >= max)
+            return -1;
+        for (unsigned long i = a; i <= b; i++)
+            set[i] = true;
+        if (*p == '\0')
+            return 0;
+        if (*p++ != ',')
+            return -1;
+    }
+}
+
+/* The CPU set of a command: its binds, or every CPU.  Returns the number
+ * of CPUs (written to cpus), 0 after an error message. */
+static unsigned cpu_set(const mmsim_topology *topo, const struct command *c, unsigned *cpus)
+{
+    unsigned ncpus = mmsim_topology_cpu_count(topo), nnodes = mmsim_topology_node_count(topo);
+    bool *set = calloc(ncpus, sizeof(bool));
+    if (!set)
+        return 0;
+    unsigned n = 0;
+    if (c->physcpubind && parse_list(c->physcpubind, ncpus, set)) {
+        cli_error("--physcpubind: '%s' is not a CPU list of this machine (CPUs 0-%u)",
+                  c->physcpubind, ncpus - 1);
+        goto out;
+    }
+    if (c->cpunodebind) {
+        bool nodes[TOPO_NODES_MAX_CLI] = {false};
+        if (nnodes > TOPO_NODES_MAX_CLI || parse_list(c->cpunodebind, nnodes, nodes)) {
+            cli_error("--cpunodebind: '%s' is not a node list of this machine (nodes 0-%u)",
+                      c->cpunodebind, nnodes - 1);
+            goto out;
+        }
+        /* With both, the CPUs of the nodes that are also in the CPU list. */
+        for (unsigned cpu = 0; cpu < ncpus; cpu++) {
+            int node = mmsim_topology_cpu_node(topo, cpu);
+            bool in = node >= 0 && nodes[node];
+            set[cpu] = c->physcpubind ? set[cpu] && in : in;
+        }
+    }
+    for (unsigned cpu = 0; cpu < ncpus; cpu++)
+        if (!c->physcpubind && !c->cpunodebind)
+            cpus[n++] = cpu;
+        else if (set[cpu])
+            cpus[n++] = cpu;
+    if (!n)
+        cli_error("no CPU left by --physcpubind/--cpunodebind");
+out:
+    free(set);
+    return n;
+}
 
 static double now_seconds(void)
 {
@@ -78,6 +176,9 @@ int cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         {"topology", required_argument, NULL, 't'},
         {"physcpubind", required_argument, NULL, OPT_PHYSCPU},
+        {"cpunodebind", required_argument, NULL, OPT_CPUNODE},
+        {"quantum", required_argument, NULL, OPT_QUANTUM},
+        {"spread", no_argument, NULL, OPT_SPREAD},
         {"max-insns", required_argument, NULL, OPT_MAXINSNS},
         {"seed", required_argument, NULL, OPT_SEED},
         {"trace", optional_argument, NULL, OPT_TRACE},
@@ -88,8 +189,10 @@ int cmd_run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *topo = NULL, *stats_path = NULL, *root = NULL, *trace_path = NULL;
-    bool trace = false, quiet = false;
-    uint64_t cpu = 0, max_insns = 0, seed = 0;
+    bool trace = false, quiet = false, spread = false;
+    uint64_t quantum = 0, max_insns = 0, seed = 0;
+    struct command cmds[MAX_CMDS];
+    memset(cmds, 0, sizeof(cmds));
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+t:qh", opts, NULL)) != -1) {
@@ -97,9 +200,12 @@ int cmd_run(int argc, char **argv)
         case 't': topo = optarg; break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
-        case OPT_PHYSCPU:
-            if (cli_parse_u64(optarg, &cpu) || cpu > UINT32_MAX) {
-                cli_error("--physcpubind: '%s' is not a CPU number", optarg);
+        case OPT_PHYSCPU: cmds[0].physcpubind = optarg; break;
+        case OPT_SPREAD: spread = true; break;
+        case OPT_CPUNODE: cmds[0].cpunodebind = optarg; break;
+        case OPT_QUANTUM:
+            if (cli_parse_u64(optarg, &quantum) || !quantum) {
+                cli_error("--quantum: '%s' is not a positive number", optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -121,11 +227,51 @@ int cmd_run(int argc, char **argv)
         default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
+    /* Split the rest at "--": PROGRAM ARGS... [-- [BIND] PROGRAM ARGS...]... */
+    unsigned ncmds = 0;
+    for (int i = optind; ncmds < MAX_CMDS;) {
+        struct command *cmd = &cmds[ncmds];
+        while (ncmds > 0 && i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
+            const char *a = argv[i];
+            const char *v = strchr(a, '=');
+            bool phys = strncmp(a, "--physcpubind", 13) == 0 && (a[13] == '=' || !a[13]);
+            bool node = strncmp(a, "--cpunodebind", 13) == 0 && (a[13] == '=' || !a[13]);
+            if (!phys && !node) {
+                cli_error("run: only --physcpubind and --cpunodebind may follow '--' ('%s')", a);
+                return EXIT_USAGE;
+            }
+            if (!v) {
+                if (i + 1 >= argc) {
+                    cli_error("run: %s needs a value", a);
+                    return EXIT_USAGE;
+                }
+                v = argv[++i];
+            } else {
+                v++;
+            }
+            *(phys ? &cmd->physcpubind : &cmd->cpunodebind) = v;
+            i++;
+        }
+        if (i >= argc) {
+            cli_error("run: no program given (try 'mmsim run --help')");
+            return EXIT_USAGE;
+        }
+        cmd->argv = argv + i;
+        ncmds++;
+        while (i < argc && strcmp(argv[i], "--") != 0)
+            i++;
+        if (i >= argc)
+            break;
+        argv[i++] = NULL;       /* ends this command's argv */
+        if (ncmds == MAX_CMDS) {
+            cli_error("run: at most %d programs", MAX_CMDS);
+            return EXIT_USAGE;
+        }
+    }
+    if (!ncmds) {
         cli_error("run: no program given (try 'mmsim run --help')");
         return EXIT_USAGE;
     }
-    const char *prog = argv[optind];
 
     /* A guest writing to a closed pipe gets SIGPIPE itself (kernel/sys_fs.c);
      * the simulator must see EPIPE, not die. */
@@ -137,7 +283,6 @@ int cmd_run(int argc, char **argv)
         return rc;
     int status = EXIT_SIM_ERROR;
     FILE *tf = NULL;
-    mmsim_process *p = NULL;
     if (root && mmsim_machine_set_root(m, root) != MMSIM_OK) {
         cli_error("--root: %s", mmsim_machine_errmsg(m));
         goto out;
@@ -150,23 +295,65 @@ int cmd_run(int argc, char **argv)
         }
         mmsim_machine_set_trace(m, tf);
     }
-    rc = mmsim_process_create(m, prog, (const char *const *)argv + optind,
-                              (const char *const *)environ, (unsigned)cpu, &p);
-    if (rc != MMSIM_OK) {
-        status = create_error(m, rc);
+    if (quantum)
+        mmsim_machine_set_sched(m, quantum, 0);
+    if (spread)
+        mmsim_machine_set_placement(m, MMSIM_PLACE_SPREAD);
+    const mmsim_topology *mt = mmsim_machine_topology(m);
+    unsigned ncpus = mmsim_topology_cpu_count(mt);
+    unsigned *cpus = calloc(ncpus, sizeof(unsigned));
+    bool *taken = calloc(ncpus, sizeof(bool));
+    if (!cpus || !taken) {
+        cli_error("out of memory");
+        free(cpus);
+        free(taken);
         goto out;
     }
+    for (unsigned i = 0; i < ncmds; i++) {
+        struct command *cmd = &cmds[i];
+        unsigned n = cpu_set(mt, cmd, cpus);
+        if (!n) {
+            status = EXIT_USAGE;
+            break;
+        }
+        /* Its first thread starts on the first CPU of its set that no
+         * earlier program starts on. */
+        unsigned k = 0;
+        while (k < n && taken[cpus[k]])
+            k++;
+        if (k == n) {
+            cli_error("run: no free CPU for program %u (%s)", i + 1, cmd->argv[0]);
+            status = EXIT_SIM_ERROR;
+            break;
+        }
+        taken[cpus[k]] = true;
+        rc = mmsim_process_create(m, cmd->argv[0], (const char *const *)cmd->argv,
+                                  (const char *const *)environ, cpus[k], &cmd->p);
+        if (rc == MMSIM_OK && (cmd->physcpubind || cmd->cpunodebind))
+            rc = mmsim_process_set_affinity(cmd->p, cpus, n);
+        if (rc != MMSIM_OK) {
+            status = create_error(m, rc);
+            break;
+        }
+    }
+    free(cpus);
+    free(taken);
+    if (!cmds[ncmds - 1].p)
+        goto out;
     double t0 = now_seconds();
     rc = mmsim_machine_run(m, max_insns);
     double host_s = now_seconds() - t0;
     if (rc == MMSIM_OK) {
-        mmsim_process_exit_code(p, &status);
+        status = 0;
+        for (unsigned i = 0; i < ncmds && !status; i++)
+            mmsim_process_exit_code(cmds[i].p, &status);
     } else {
         cli_error("%s", mmsim_machine_errmsg(m));
         status = EXIT_SIM_ERROR;
     }
     if (!quiet)
-        summary(m, p, host_s);
+        for (unsigned i = 0; i < ncmds; i++)
+            summary(m, cmds[i].p, host_s);
     if (stats_path) {
         FILE *sf = fopen(stats_path, "w");
         if (!sf || mmsim_stats_dump(m, sf, MMSIM_FORMAT_JSON) != MMSIM_OK) {

@@ -304,8 +304,9 @@ typedef enum mmsim_process_state {
 
 /* Create a process from an executable file.  argv (NULL-terminated; NULL
  * means { path, NULL }) and envp (NULL-terminated; NULL means empty) are
- * copied.  cpu must be a CPU of the machine not already running a
- * process.  Returns MMSIM_OK and *out, or: MMSIM_ERR_NOT_FOUND (no such
+ * copied.  cpu must be a CPU of the machine on which no live thread sits
+ * (the process's first thread starts there; later threads are placed by
+ * the kernel, see docs/KERNEL.md).  Returns MMSIM_OK and *out, or: MMSIM_ERR_NOT_FOUND (no such
  * file), MMSIM_ERR_EXEC (not a valid static RISC-V executable; the message
  * names the file and the reason), MMSIM_ERR_RANGE (cpu), MMSIM_ERR_STATE
  * (cpu busy), MMSIM_ERR_GUEST_NOMEM, MMSIM_ERR_NOMEM, MMSIM_ERR_INVALID.
@@ -343,7 +344,9 @@ MMSIM_API int mmsim_machine_set_diag(mmsim_machine *m, FILE *f);
  * (max_insns == 0), or until max_insns instructions have been executed in
  * this call.  Returns MMSIM_OK when no process is left runnable,
  * MMSIM_ERR_LIMIT when the budget ran out first (call again to continue),
- * MMSIM_ERR_STATE when there is nothing to run. */
+ * MMSIM_ERR_STATE when there is nothing to run, or when every remaining
+ * thread is blocked with no timeout pending (a guest deadlock: the message
+ * starts with "deadlock: " and lists the blocked threads). */
 MMSIM_API int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns);
 
 MMSIM_API mmsim_process_state mmsim_process_get_state(const mmsim_process *p);
@@ -365,8 +368,37 @@ typedef struct mmsim_process_info {
     uint64_t resident_pages;    /* frames mapped now */
 } mmsim_process_info;
 
-/* Fill *out.  MMSIM_ERR_INVALID for NULL arguments. */
+/* Fill *out.  MMSIM_ERR_INVALID for NULL arguments.  After the process has
+ * ended, cpu is the CPU of its last thread and resident_pages is 0 (its
+ * frames are back in the buddy allocator). */
 MMSIM_API int mmsim_process_info_get(const mmsim_process *p, mmsim_process_info *out);
+
+/* Restrict the CPUs the process's threads may run on (numactl
+ * --physcpubind): cpus[0..n-1] are CPU numbers of the machine.  The
+ * process moves to an allowed CPU (placement as for new threads, see
+ * docs/KERNEL.md) if its own is not in the set; its threads inherit the
+ * set and may change it with sched_setaffinity.  Call before the process
+ * first runs.  Returns MMSIM_OK, MMSIM_ERR_RANGE (a CPU out of range),
+ * MMSIM_ERR_INVALID (empty set, NULL), MMSIM_ERR_STATE (already ran). */
+MMSIM_API int mmsim_process_set_affinity(mmsim_process *p, const unsigned *cpus, size_t n);
+
+/* Scheduler parameters: a CPU runs quantum_insns instructions before the
+ * scheduler picks the CPU with the smallest clock again (default 10000);
+ * threads sharing a CPU switch every timeslice_ns of simulated time
+ * (default 1,000,000 cycles' worth).  0 keeps the current value.  Affects
+ * the timing of multi-threaded runs (never their determinism). */
+MMSIM_API int mmsim_machine_set_sched(mmsim_machine *m, uint64_t quantum_insns,
+                                      uint64_t timeslice_ns);
+/* Where new threads go (docs/KERNEL.md, "Placement"): FILL (default)
+ * takes the first idle CPU of the parent's node, then of the following
+ * nodes; SPREAD takes an idle CPU of the node with the fewest threads, so
+ * consecutive threads land on different nodes.  Affinity masks restrict
+ * both.  Returns MMSIM_OK or MMSIM_ERR_INVALID. */
+typedef enum mmsim_placement {
+    MMSIM_PLACE_FILL = 0,
+    MMSIM_PLACE_SPREAD = 1,
+} mmsim_placement;
+MMSIM_API int mmsim_machine_set_placement(mmsim_machine *m, mmsim_placement placement);
 /* MMSIM-PROCESS-API-END */
 
 #ifdef __cplusplus
