@@ -158,43 +158,45 @@ int stats_add_gauge(struct stats_registry *r, const char *name, uint64_t *value,
     return add(r, name, STAT_GAUGE, value, desc);
 }
 
-int stats_add_gaugef(struct stats_registry *r, uint64_t *value, const char *desc,
-                     const char *fmt, ...)
+/* The printf-named registrations share one formatter. */
+static int addv(struct stats_registry *r, enum stat_kind kind, void *p, const char *desc,
+                const char *fmt, va_list ap)
 {
     char name[256];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(name, sizeof(name), fmt, ap);
-    va_end(ap);
     if (n < 0 || (size_t)n >= sizeof(name))
         return MMSIM_ERR_INVALID;
-    return stats_add_gauge(r, name, value, desc);
+    return add(r, name, kind, p, desc);
 }
 
 int stats_add_counterf(struct stats_registry *r, uint64_t *value, const char *desc,
                        const char *fmt, ...)
 {
-    char name[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(name, sizeof(name), fmt, ap);
+    int rc = addv(r, STAT_COUNTER, value, desc, fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(name))
-        return MMSIM_ERR_INVALID;
-    return stats_add_counter(r, name, value, desc);
+    return rc;
+}
+
+int stats_add_gaugef(struct stats_registry *r, uint64_t *value, const char *desc,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = addv(r, STAT_GAUGE, value, desc, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int stats_add_histf(struct stats_registry *r, struct stats_hist *h, const char *desc,
                     const char *fmt, ...)
 {
-    char name[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(name, sizeof(name), fmt, ap);
+    int rc = addv(r, STAT_HIST, h, desc, fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(name))
-        return MMSIM_ERR_INVALID;
-    return stats_add_hist(r, name, h, desc);
+    return rc;
 }
 
 int stats_count(const struct stats_registry *r)
