@@ -56,7 +56,10 @@ struct hart *kernel_hart(struct guest_kernel *k, uint32_t cpu)
         h->trace = k->trace;
         stats_add_counterf(m->stats, &h->stats.insns, "instructions retired", "cpu%u.insns",
                            cpu);
-        stats_add_counterf(m->stats, &h->cycle, "core cycles", "cpu%u.cycles", cpu);
+        /* A gauge: the CPU's clock, which a statistics reset (ROI begin)
+         * must not turn back. */
+        stats_add_gaugef(m->stats, &h->cycle, "core cycles (the CPU's clock; not reset)",
+                         "cpu%u.cycles", cpu);
     }
     return h;
 }
@@ -107,6 +110,10 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
                       "cycles CPUs skipped with every thread blocked");
     stats_add_counter(m->stats, "futex.waits", &k->nr_futex_waits, "futex waits that blocked");
     stats_add_counter(m->stats, "futex.wakes", &k->nr_futex_wakes, "threads woken by futex");
+    stats_add_gauge(m->stats, "roi.begin_cycle", &k->roi_begin_cycle,
+                    "cycle of the last ROI begin (calling CPU; 0: none)");
+    stats_add_gauge(m->stats, "roi.end_cycle", &k->roi_end_cycle,
+                    "cycle of the last ROI end (calling CPU; 0: none)");
     *out = k;
     return MMSIM_OK;
 }

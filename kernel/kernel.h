@@ -88,6 +88,8 @@ struct tgroup {
     uint64_t sigtramp;          /* the "[vdso]" page's rt_sigreturn trampoline */
     uint64_t rlim[16][2];       /* soft, hard (prlimit64 order of resources) */
     bool rlim_set;              /* rlim initialised */
+    uint32_t umask;             /* the process's umask (default 022); the
+                                 * host's own umask is never changed */
 
     enum task_state state;      /* RUNNABLE while any thread lives */
     bool released;              /* mm and fds freed */
@@ -187,6 +189,10 @@ struct guest_kernel {
     uint64_t unknown_big[32];   /* numbers >= 1024 already reported */
     unsigned nr_unknown_big;
     FILE *diag;                 /* warnings and fault diagnoses (stderr) */
+    /* Region of interest (the private syscall, syscall.c): the calling
+     * CPU's cycle at the last ROI begin / end (gauges roi.begin_cycle,
+     * roi.end_cycle; 0 = never). */
+    uint64_t roi_begin_cycle, roi_end_cycle;
 };
 
 /* Create the kernel of m (m->topo, m->physmem, m->page_alloc set) and the

@@ -209,8 +209,7 @@ bool mm_range_free(const struct mm *mm, uint64_t start, uint64_t len)
 
 uint64_t mm_find_free(const struct mm *mm, uint64_t len)
 {
-    len = MM_PAGE_UP(len);
-    if (!len || len > mm->mmap_base)
+    if (!mm_len_pages(len, &len) || !len || len > mm->mmap_base)
         return 0;
     uint64_t best = 0, prev_end = MM_MMAP_MIN;
     for (const struct vma *v = mm->vmas;; v = v->next) {
@@ -274,9 +273,8 @@ static int split_at(struct mm *mm, uint64_t addr)
 
 int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t len)
 {
-    if (start & MM_PAGE_MASK || !len)
+    if (start & MM_PAGE_MASK || !len || !mm_len_pages(len, &len))
         return -EINVAL;
-    len = MM_PAGE_UP(len);
     uint64_t end = start + len;
     if (end < start || end > MM_TASK_SIZE)
         return -EINVAL;
@@ -302,9 +300,8 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t len)
 
 int mm_discard(struct mm *mm, uint64_t start, uint64_t len)
 {
-    if (start & MM_PAGE_MASK)
+    if (start & MM_PAGE_MASK || !mm_len_pages(len, &len))
         return -EINVAL;
-    len = MM_PAGE_UP(len);
     if (start + len < start || start + len > MM_TASK_SIZE)
         return -EINVAL;
     free_range_frames(mm, start, start + len);
@@ -316,7 +313,8 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, unsigned prot)
 {
     if (start & MM_PAGE_MASK)
         return -EINVAL;
-    len = MM_PAGE_UP(len);
+    if (!mm_len_pages(len, &len))
+        return -ENOMEM;         /* Linux: PAGE_ALIGN wraps, end <= start */
     uint64_t end = start + len;
     if (end < start || end > MM_TASK_SIZE)
         return -ENOMEM;
@@ -349,6 +347,16 @@ int64_t mm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len
     if (old & MM_PAGE_MASK || !new_len || flags & ~(MAYMOVE | FIXED) ||
         ((flags & FIXED) && !(flags & MAYMOVE)))
         return -EINVAL;
+    if (old_len > MM_TASK_SIZE || new_len > MM_TASK_SIZE) {
+        /* As qemu-riscv64: a range that wraps the 64-bit space is -ENOMEM
+         * (old range; new range in place or at new_addr), any other length
+         * beyond the address space -EINVAL.  Never rounded (it would wrap
+         * to 0 and look like a shrink). */
+        bool wraps = old + old_len < old ||
+                     (!(flags & MAYMOVE) && old + new_len < old) ||
+                     ((flags & FIXED) && new_addr + new_len < new_addr);
+        return wraps ? -ENOMEM : -EINVAL;
+    }
     old_len = MM_PAGE_UP(old_len);
     new_len = MM_PAGE_UP(new_len);
     struct vma *v = mm_find_vma(mm, old);
@@ -395,7 +403,9 @@ int64_t mm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len
 
 uint64_t mm_brk(struct mm *mm, uint64_t newbrk)
 {
-    if (newbrk < mm->brk_start)
+    /* Beyond the address space: refused before MM_PAGE_UP can wrap it to
+     * 0 (which would look like a shrink to nothing). */
+    if (newbrk < mm->brk_start || newbrk > MM_TASK_SIZE)
         return mm->brk;
     uint64_t old_end = MM_PAGE_UP(mm->brk), new_end = MM_PAGE_UP(newbrk);
     if (new_end > old_end) {
@@ -422,12 +432,17 @@ static unsigned need_prot(int acc)
     return acc == HART_WRITE ? MM_PROT_W : acc == HART_EXEC ? MM_PROT_X : MM_PROT_R;
 }
 
-enum mm_fault mm_lookup(struct mm *mm, uint64_t vaddr, int acc, bool check, uint8_t **host)
+/* strict: the syscall view (a VMA's prot as given, as qemu-riscv64's
+ * access checks see it: a write-only page cannot be read by a syscall);
+ * otherwise the hart's view (mm_prot_effective: write implies read). */
+static enum mm_fault lookup(struct mm *mm, uint64_t vaddr, int acc, bool check, bool strict,
+                            uint8_t **host)
 {
     struct vma *v = mm_find_vma(mm, vaddr);
     if (!v)
         return MM_FAULT_MAPERR;
-    if (check && !(v->prot & need_prot(acc)))
+    unsigned prot = strict ? v->prot : mm_prot_effective(v->prot);
+    if (check && !(prot & need_prot(acc)))
         return MM_FAULT_ACCERR;
     uint64_t vpn = vaddr >> MM_PAGE_SHIFT;
     uint64_t pfn = mm_page_pfn(mm, vpn);
@@ -457,12 +472,17 @@ enum mm_fault mm_lookup(struct mm *mm, uint64_t vaddr, int acc, bool check, uint
     return MM_OK;
 }
 
+enum mm_fault mm_lookup(struct mm *mm, uint64_t vaddr, int acc, bool check, uint8_t **host)
+{
+    return lookup(mm, vaddr, acc, check, false, host);
+}
+
 static int copy(struct mm *mm, uint64_t vaddr, void *buf, size_t len, int acc, bool check)
 {
     uint8_t *b = buf;
     while (len) {
         uint8_t *host;
-        if (mm_lookup(mm, vaddr, acc, check, &host))
+        if (lookup(mm, vaddr, acc, check, true, &host))
             return -EFAULT;
         size_t off = vaddr & MM_PAGE_MASK, n = MM_PAGE_SIZE - off;
         if (n > len)
@@ -498,7 +518,7 @@ long mm_strncpy_in(struct mm *mm, char *dst, uint64_t vaddr, size_t max)
     size_t i = 0;
     while (i < max) {
         uint8_t *host;
-        if (mm_lookup(mm, vaddr + i, HART_READ, true, &host))
+        if (lookup(mm, vaddr + i, HART_READ, true, true, &host))
             return -EFAULT;
         size_t off = (vaddr + i) & MM_PAGE_MASK;
         for (; off < MM_PAGE_SIZE && i < max; off++, i++) {
@@ -513,11 +533,20 @@ long mm_strncpy_in(struct mm *mm, char *dst, uint64_t vaddr, size_t max)
 int mm_iov(struct mm *mm, uint64_t vaddr, size_t len, int acc, struct iovec *iov, int max,
            size_t *covered)
 {
+    /* Read by the host (write(2) from the guest) and never touched: the
+     * bytes are zeros, so hand the host a shared zero page instead of
+     * demand-allocating a frame (Linux's zero page does the same), which
+     * keeps a huge untouched buffer from becoming resident. */
+    static const uint8_t zero_page[MM_PAGE_SIZE];
     int n = 0;
     *covered = 0;
     while (len && n < max) {
         uint8_t *host;
-        if (mm_lookup(mm, vaddr, acc, true, &host))
+        const struct vma *v;
+        if (acc == HART_READ && mm_page_pfn(mm, vaddr >> MM_PAGE_SHIFT) == PT_EMPTY &&
+            (v = mm_find_vma(mm, vaddr)) && (v->prot & MM_PROT_R))
+            host = (uint8_t *)(uintptr_t)zero_page;     /* the host only reads it */
+        else if (lookup(mm, vaddr, acc, true, true, &host))
             break;
         size_t off = vaddr & MM_PAGE_MASK, k = MM_PAGE_SIZE - off;
         if (k > len)

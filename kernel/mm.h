@@ -32,6 +32,17 @@
 #define MM_STACK_GAP (128ULL << 20)
 #define MM_MMAP_MIN 0x10000ULL          /* vm.mmap_min_addr */
 
+/* A guest-supplied length rounded up to whole pages in *out.  false (and
+ * *out untouched) when it exceeds the user address space: MM_PAGE_UP would
+ * wrap a length near 2^64 to 0.  Use it wherever a guest length is rounded. */
+static inline bool mm_len_pages(uint64_t len, uint64_t *out)
+{
+    if (len > MM_TASK_SIZE)
+        return false;
+    *out = MM_PAGE_UP(len);
+    return true;
+}
+
 /* VMA protection: Linux PROT_* values. */
 #define MM_PROT_R 1u
 #define MM_PROT_W 2u
@@ -42,6 +53,13 @@
 #define VMA_HEAP 0x2u
 #define VMA_SHARED 0x4u         /* MAP_SHARED (XXX: behaves as private) */
 #define VMA_SPECIAL 0x8u        /* [vdso]-like kernel page */
+
+/* The access a VMA's prot allows: RISC-V has no write-only PTE, so Linux
+ * maps PROT_WRITE as read+write (the VMA, and /proc/self/maps, keep -w-). */
+static inline unsigned mm_prot_effective(unsigned prot)
+{
+    return prot | ((prot & MM_PROT_W) ? MM_PROT_R : 0u);
+}
 
 struct physmem;
 struct page_alloc;
@@ -121,9 +139,12 @@ int64_t mm_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len
 /* brk: returns the new break (the old one when the request fails). */
 uint64_t mm_brk(struct mm *mm, uint64_t newbrk);
 
-/* Translate: the host address of the START of vaddr's page, demand-paging
- * it under the VMA's permission: read needs R, write W, exec X.  check ==
- * false skips the permission check (the loader writing read-only pages). */
+/* Translate (the hart's view): the host address of the START of vaddr's
+ * page, demand-paging it under the VMA's permission: read needs R (or W:
+ * mm_prot_effective), write W, exec X.  check == false skips the permission
+ * check (the loader writing read-only pages).  The copy helpers and mm_iov
+ * below check the VMA's prot as given (a syscall cannot read a write-only
+ * page: qemu-riscv64 returns EFAULT there, although Linux would not). */
 enum mm_fault mm_lookup(struct mm *mm, uint64_t vaddr, int acc, bool check, uint8_t **host);
 /* Install / query frames in the interim page table. */
 int mm_map_page(struct mm *mm, uint64_t vpn, uint64_t pfn);

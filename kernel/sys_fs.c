@@ -2,6 +2,7 @@
  * gem5's SE mode do, with guest fds mapped to host fds by the task's table.
  * Guest buffers are handed to the host as iovecs of the frames behind them,
  * so a read or write is one host call and never copies twice. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -27,34 +28,6 @@
 #define IOV_CAP 1024
 #define SIGPIPE_NR 13
 
-/* Gather a guest iovec array (readv/writev/preadv...). */
-static int user_iovec(struct task *t, uint64_t uiov, uint64_t cnt, bool guest_reads,
-                      struct iovec *iov, int *n)
-{
-    if (cnt > IOV_CAP)
-        return -EINVAL;
-    *n = 0;
-    for (uint64_t i = 0; i < cnt; i++) {
-        uint64_t g[2];
-        if (mm_copy_in(t->mm, g, uiov + 16 * i, sizeof(g)))
-            return -EFAULT;
-        if ((int64_t)g[1] < 0)
-            return -EINVAL;
-        if (!g[1])
-            continue;
-        size_t covered;
-        int k = mm_iov(t->mm, g[0], g[1], guest_reads ? HART_WRITE : HART_READ, iov + *n,
-                       IOV_CAP - *n, &covered);
-        *n += k;
-        if (covered < g[1]) {
-            if (*n == 0)
-                return -EFAULT;
-            break;      /* a partial transfer up to the bad page */
-        }
-    }
-    return 0;
-}
-
 static int64_t rw_result(struct task *t, ssize_t r, bool write)
 {
     if (r < 0 && errno == EPIPE && write)
@@ -65,6 +38,20 @@ static int64_t rw_result(struct task *t, ssize_t r, bool write)
 /* Bytes handed to the host per call: bounds the frames a huge request
  * demand-allocates before any data moves. */
 #define RW_CHUNK (16u << 20)
+
+/* After a full chunk, may the transfer go on with another host call?  A
+ * write goes on (Linux writes a blocking pipe or device until done) unless
+ * the fd is O_NONBLOCK; a read only on a regular file (a pipe or terminal
+ * could block where Linux would have returned what it had). */
+static bool may_continue(int fd, bool write)
+{
+    if (write) {
+        int fl = fcntl(fd, F_GETFL);
+        return fl >= 0 && !(fl & O_NONBLOCK);
+    }
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
 
 /* read/write/pread64/pwrite64.  The guest buffer may need more iovecs than
  * one host call takes (frames need not be contiguous), so the transfer
@@ -99,10 +86,7 @@ static int64_t do_rw(struct task *t, uint64_t gfd, uint64_t buf, uint64_t len, b
         total += (uint64_t)r;
         if ((size_t)r < covered || r == 0)
             break;
-        /* Only a regular file may be asked again: a pipe or terminal could
-         * block where Linux would have returned what it had. */
-        struct stat st;
-        if (total < len && (fstat(fd, &st) || !S_ISREG(st.st_mode)))
+        if (total < len && !may_continue(fd, write))
             break;
     } while (total < len);
     return (int64_t)total;
@@ -128,18 +112,77 @@ int64_t sys_pwrite64(struct task *t, const uint64_t *a)
     return do_rw(t, a[0], a[1], a[2], true, (int64_t)a[3], true);
 }
 
+/* readv/writev: the guest iovecs are validated first, then transferred in
+ * host calls of at most RW_CHUNK bytes (bounding the frames demand-allocated
+ * ahead of the data), continuing as do_rw does.  An inaccessible buffer
+ * ends the transfer there (-EFAULT if nothing moved). */
 static int64_t do_rwv(struct task *t, const uint64_t *a, bool write)
 {
     int fd = task_fd(t, (int64_t)a[0]);
     if (fd < 0)
         return fd;
+    uint64_t cnt = a[2];
+    if (cnt > IOV_CAP)
+        return -EINVAL;
+    static_assert(sizeof(uint64_t[2]) == 16, "guest iovec");
+    uint64_t (*g)[2] = malloc((cnt ? cnt : 1) * sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    int64_t ret = 0;
+    uint64_t sum = 0;
+    if (cnt && mm_copy_in(t->mm, g, a[1], cnt * sizeof(*g)))
+        ret = -EFAULT;
+    for (uint64_t i = 0; i < cnt && !ret; i++) {
+        if ((int64_t)g[i][1] < 0 || (sum += g[i][1]) > (uint64_t)INT64_MAX)
+            ret = -EINVAL;
+    }
+    if (ret) {
+        free(g);
+        return ret;
+    }
     struct iovec iov[IOV_CAP];
-    int n;
-    int rc = user_iovec(t, a[1], a[2], !write, iov, &n);
-    if (rc)
-        return rc;
-    ssize_t r = write ? writev(fd, iov, n) : readv(fd, iov, n);
-    return rw_result(t, r, write);
+    /* A read(2)-like call writes guest memory: it needs W. */
+    int acc = write ? HART_READ : HART_WRITE;
+    uint64_t total = 0, i = 0, off = 0;
+    for (bool first = true;; first = false) {
+        int n = 0;
+        uint64_t want = 0;
+        bool fault = false;
+        while (i < cnt && n < IOV_CAP && want < RW_CHUNK && !fault) {
+            uint64_t left = g[i][1] - off;
+            if (!left) {
+                i++;
+                off = 0;
+                continue;
+            }
+            uint64_t take = left < RW_CHUNK - want ? left : RW_CHUNK - want;
+            size_t covered;
+            n += mm_iov(t->mm, g[i][0] + off, take, acc, iov + n, IOV_CAP - n, &covered);
+            want += covered;
+            off += covered;
+            fault = covered < take && n < IOV_CAP;
+        }
+        if (!want && !first) {
+            ret = fault && !total ? -EFAULT : (int64_t)total;
+            break;
+        }
+        if (!want && fault) {
+            ret = -EFAULT;
+            break;
+        }
+        ssize_t r = write ? writev(fd, iov, n) : readv(fd, iov, n);
+        if (r < 0) {
+            ret = total ? (int64_t)total : rw_result(t, r, write);
+            break;
+        }
+        total += (uint64_t)r;
+        ret = (int64_t)total;
+        if ((uint64_t)r < want || r == 0 || fault || total >= sum ||
+            !may_continue(fd, write))
+            break;
+    }
+    free(g);
+    return ret;
 }
 
 int64_t sys_readv(struct task *t, const uint64_t *a)
@@ -195,7 +238,8 @@ int64_t sys_openat(struct task *t, const uint64_t *a)
     if (rc)
         return rc;
     int flags = (int)a[2];
-    int h = openat(dfd, path, flags | O_CLOEXEC, (mode_t)a[3]);
+    /* The process's umask (the host's still applies on top of it). */
+    int h = openat(dfd, path, flags | O_CLOEXEC, (mode_t)(a[3] & ~(uint64_t)t->g->umask));
     if (h < 0)
         return -errno;
     struct stat st;
@@ -398,8 +442,11 @@ int64_t sys_readlinkat(struct task *t, const uint64_t *a)
     if (strcmp(gpath, "/proc/self/exe") == 0) {
         if (!t->g->exe)
             return -ENOENT;
-        r = (ssize_t)strlen(t->g->exe);
-        memcpy(out, t->g->exe, (size_t)r);
+        /* Straight from the string: it may be longer than any buffer. */
+        size_t len = strlen(t->g->exe);
+        if (len > a[3])
+            len = (size_t)a[3];
+        return mm_copy_out(t->mm, a[2], t->g->exe, len) ? -EFAULT : (int64_t)len;
     } else {
         int dfd;
         int rc = fs_resolve(t, (int64_t)a[0], gpath, &dfd, path, sizeof(path));
@@ -487,7 +534,7 @@ int64_t sys_mkdirat(struct task *t, const uint64_t *a)
     int rc = fs_user_path(t, (int64_t)a[0], a[1], false, &dfd, path, sizeof(path));
     if (rc)
         return rc;
-    return SYS_RET(mkdirat(dfd, path, (mode_t)a[2]));
+    return SYS_RET(mkdirat(dfd, path, (mode_t)(a[2] & ~(uint64_t)t->g->umask)));
 }
 
 int64_t sys_unlinkat(struct task *t, const uint64_t *a)
@@ -644,7 +691,11 @@ int64_t sys_fsync(struct task *t, const uint64_t *a)
 
 int64_t sys_umask(struct task *t, const uint64_t *a)
 {
-    return umask((mode_t)(a[0] & 0777));
+    /* Per process: the host's umask is global to the harness (two machines
+     * would interfere), so it is never changed; see sys_openat. */
+    uint32_t old = t->g->umask;
+    t->g->umask = (uint32_t)(a[0] & 0777);
+    return old;
 }
 
 /* struct statfs: the same 120-byte layout on x86-64 and riscv64. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cpu/hart.h"
@@ -37,14 +38,23 @@ int64_t sys_mmap(struct task *t, const uint64_t *a)
     unsigned type = flags & 0x3;
     if (type != G_MAP_SHARED && type != G_MAP_PRIVATE && type != G_MAP_SHARED_VALIDATE)
         return -EINVAL;
-    len = MM_PAGE_UP(len);
-    if (!len || len > MM_TASK_SIZE)
+    if (!mm_len_pages(len, &len))
         return -ENOMEM;
     int fd = -1;
+    bool zero_dev = false;
+    struct stat st;
     if (!(flags & G_MAP_ANONYMOUS)) {
         fd = task_fd(t, gfd);
         if (fd < 0)
             return fd;
+        if (fstat(fd, &st))
+            return -errno;
+        /* Regular files are copied in; /dev/zero (char 1:5) maps zeros as
+         * on Linux; anything else (directories, other devices, pipes) is
+         * -ENODEV, as Linux says when the file has no mmap operation. */
+        zero_dev = S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 5;
+        if (!S_ISREG(st.st_mode) && !zero_dev)
+            return -ENODEV;
     }
     if (flags & (G_MAP_FIXED | G_MAP_FIXED_NOREPLACE)) {
         if (addr & MM_PAGE_MASK)
@@ -64,18 +74,12 @@ int64_t sys_mmap(struct task *t, const uint64_t *a)
             return -ENOMEM;
     }
     int rc = mm_map(mm, addr, len, prot, (type != G_MAP_PRIVATE) ? VMA_SHARED : 0,
-                    fd >= 0 ? "[file]" : "");
+                    fd >= 0 && !zero_dev ? "[file]" : "");
     if (rc)
         return rc;
-    if (fd >= 0) {
+    if (fd >= 0 && !zero_dev) {
         /* XXX: a private copy of the file at mmap time; MAP_SHARED writes
          * are not written back and later file changes are not seen. */
-        struct stat st;
-        if (fstat(fd, &st)) {
-            int e = errno;
-            mm_unmap_range(mm, addr, len);
-            return -e;
-        }
         uint64_t avail = (uint64_t)st.st_size > off ? (uint64_t)st.st_size - off : 0;
         uint64_t n = avail < len ? avail : len;
         uint8_t *buf = malloc(64 * 1024);
@@ -123,10 +127,13 @@ int64_t sys_mprotect(struct task *t, const uint64_t *a)
 
 int64_t sys_madvise(struct task *t, const uint64_t *a)
 {
+    uint64_t len;
     if (a[0] & MM_PAGE_MASK)
         return -EINVAL;
+    /* Any advice: Linux's PAGE_ALIGN wraps or end < start. */
+    if (!mm_len_pages(a[1], &len) || a[0] + len < a[0])
+        return -EINVAL;
     if (a[2] == G_MADV_DONTNEED || a[2] == G_MADV_FREE) {
-        uint64_t len = MM_PAGE_UP(a[1]);
         for (uint64_t p = a[0]; p < a[0] + len; p += MM_PAGE_SIZE)
             if (!mm_find_vma(t->mm, p))
                 return -ENOMEM;

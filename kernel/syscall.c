@@ -332,9 +332,43 @@ static const char *const syscall_names[] = {
     [462] = "mseal",
 };
 
+/* The private syscall of <mmsim/guest.h> (contract there and in
+ * docs/GUEST.md). */
+#define MMSIM_SYSCALL_NR 0x4d4d0ULL
+#define MMSIM_OP_ROI_BEGIN 0
+#define MMSIM_OP_ROI_END 1
+#define MMSIM_OP_QUERY 2
+#define MMSIM_MAGIC 0x6d6d73696dLL     /* "mmsim" */
+
 const char *syscall_name(uint64_t nr)
 {
+    if (nr == MMSIM_SYSCALL_NR)
+        return "mmsim";
     return nr < ARRAY_SIZE(syscall_names) ? syscall_names[nr] : NULL;
+}
+
+/* ROI begin resets every counter and histogram of the machine (gauges, such
+ * as the CPU clocks and resident pages, keep their values) after this call
+ * was counted, so the dump at exit shows the counts since the begin; begin
+ * and end record the calling CPU's cycle in the roi.* gauges.  XXX: no
+ * snapshot at ROI end yet: counting goes on to the exit. */
+static int64_t sys_mmsim(struct task *t, const uint64_t *a)
+{
+    struct guest_kernel *k = t->k;
+    switch (a[0]) {
+    case MMSIM_OP_ROI_BEGIN:
+        stats_reset(k->m->stats);
+        k->roi_begin_cycle = t->hart->cycle;
+        k->roi_end_cycle = 0;
+        return 0;
+    case MMSIM_OP_ROI_END:
+        k->roi_end_cycle = t->hart->cycle;
+        return 0;
+    case MMSIM_OP_QUERY:
+        return MMSIM_MAGIC;
+    default:
+        return -EINVAL;
+    }
 }
 
 static sys_fn *const syscall_table[] = {
@@ -409,7 +443,8 @@ void syscall_handle(struct task *t)
         t->mm->local_node = node;
     h->pc += 4;     /* past the ecall; rt_sigreturn overwrites it */
     int64_t r;
-    sys_fn *fn = nr < ARRAY_SIZE(syscall_table) ? syscall_table[nr] : NULL;
+    sys_fn *fn = nr < ARRAY_SIZE(syscall_table) ? syscall_table[nr]
+                 : nr == MMSIM_SYSCALL_NR ? sys_mmsim : NULL;
     if (fn) {
         r = fn(t, a);
     } else {

@@ -62,6 +62,7 @@ int task_create(struct guest_kernel *k, uint32_t cpu, struct task **out)
     t->cpu = cpu;
     t->hart = cpu < m->topo->ncpus ? &m->harts[cpu] : NULL;
     t->pid = t->tid = g->pid = k->next_pid++;
+    g->umask = 022;
     t->deadline = TASK_NO_DEADLINE;
     t->rseq_cpu = UINT32_MAX;
     t->on_hart = UINT32_MAX;

@@ -73,6 +73,9 @@
  *              counters at exit (which, after a ROI_BEGIN without an END,
  *              cover the BEGIN to the exit).  ROI_END without any BEGIN
  *              snapshots the counters since the start of the run.
+ *              XXX: not yet implemented: today ROI_END only records the
+ *              end cycle (statistic roi.end_cycle); reports show the
+ *              counters at exit, i.e. from the last BEGIN to the exit.
  *   QUERY      returns MMSIM_MAGIC and changes nothing.
  *   Threads    the operations are machine-wide, not per thread, and are
  *              timestamped with the calling CPU's clock; the kernel treats
