@@ -80,6 +80,8 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     k->diag = stderr;
     k->next_pid = KERNEL_FIRST_PID;
     k->quantum = KERNEL_QUANTUM;
+    k->max_threads = KERNEL_MAX_THREADS;
+    k->max_files = KFD_MAX;
     k->timeslice = KERNEL_TIMESLICE;
     k->switch_cost = KERNEL_SWITCH_COST;
     k->cpus = calloc(m->topo->ncpus, sizeof(*k->cpus));
@@ -114,6 +116,8 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
                     "cycle of the last ROI begin (calling CPU; 0: none)");
     stats_add_gauge(m->stats, "roi.end_cycle", &k->roi_end_cycle,
                     "cycle of the last ROI end (calling CPU; 0: none)");
+    stats_add_gauge(m->stats, "run.truncated", &k->truncated,
+                    "1: a run limit (instructions, simulated time, timeout) ended the run");
     *out = k;
     return MMSIM_OK;
 }

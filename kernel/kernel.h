@@ -193,6 +193,13 @@ struct guest_kernel {
      * CPU's cycle at the last ROI begin / end (gauges roi.begin_cycle,
      * roi.end_cycle; 0 = never). */
     uint64_t roi_begin_cycle, roi_end_cycle;
+    /* Limits (mmsim_machine_set_limits, libmmsim/run.c): 0 = none. */
+    uint64_t max_insns, max_time_ns;
+    double timeout_s;
+    uint32_t max_threads;       /* live threads per process */
+    uint32_t max_files;         /* RLIMIT_NOFILE of new processes */
+    uint64_t truncated;         /* gauge run.truncated: a run limit ended it */
+    const char *limit_hit;      /* "max-insns", "max-time", "timeout" or NULL */
 };
 
 /* Create the kernel of m (m->topo, m->physmem, m->page_alloc set) and the

@@ -112,14 +112,14 @@ int64_t sys_rseq(struct task *t, const uint64_t *a)
 }
 
 /* Fixed, documented limits: deterministic whatever the host's are. */
-static void rlimit_of(unsigned res, uint64_t lim[2])
+static void rlimit_of(const struct guest_kernel *k, unsigned res, uint64_t lim[2])
 {
     const uint64_t inf = UINT64_MAX;
     lim[0] = lim[1] = inf;
     switch (res) {
     case 3: lim[0] = MM_STACK_SIZE; break;             /* RLIMIT_STACK */
     case 4: lim[0] = lim[1] = 0; break;                /* RLIMIT_CORE */
-    case 7: lim[0] = lim[1] = KFD_MAX; break;          /* RLIMIT_NOFILE */
+    case 7: lim[0] = lim[1] = k->max_files; break;          /* RLIMIT_NOFILE */
     case 8: lim[0] = lim[1] = 8ULL << 20; break;       /* RLIMIT_MEMLOCK */
     case 13: lim[0] = lim[1] = 0; break;               /* RLIMIT_NICE */
     case 14: lim[0] = lim[1] = 0; break;               /* RLIMIT_RTPRIO */
@@ -137,7 +137,7 @@ int64_t sys_prlimit64(struct task *t, const uint64_t *a)
         return -EINVAL;
     if (!t->g->rlim_set) {
         for (unsigned i = 0; i < 16; i++)
-            rlimit_of(i, t->g->rlim[i]);
+            rlimit_of(t->k, i, t->g->rlim[i]);
         t->g->rlim_set = true;
     }
     uint64_t nl[2];

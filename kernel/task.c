@@ -158,10 +158,13 @@ int task_clone_thread(struct task *t, struct task **out)
     *out = NULL;
     if (k->next_pid >= 0x3fffffffu)
         return -EAGAIN;
-    uint32_t live = 0;
+    uint32_t live = 0, mine = 0;
     for (struct task *x = k->tasks; x; x = x->next)
-        live += x->state == TASK_RUNNABLE || x->state == TASK_BLOCKED;
-    if (live >= KERNEL_MAX_THREADS)
+        if (x->state == TASK_RUNNABLE || x->state == TASK_BLOCKED) {
+            live++;
+            mine += x->g == t->g;
+        }
+    if (live >= KERNEL_MAX_THREADS || mine >= k->max_threads)
         return -EAGAIN;         /* as RLIMIT_NPROC / threads-max would */
     struct task *n = calloc(1, sizeof(*n));
     if (!n)
@@ -464,7 +467,10 @@ int task_fd(struct task *t, int64_t gfd)
 
 int task_fd_install(struct task *t, int host, unsigned flags, int min)
 {
-    for (int i = min < 0 ? 0 : min; i < KFD_MAX; i++)
+    /* RLIMIT_NOFILE: the guest's own (setrlimit) or the machine's. */
+    uint64_t lim = t->g->rlim_set ? t->g->rlim[7][0] : t->k->max_files;
+    int end = lim < KFD_MAX ? (int)lim : KFD_MAX;
+    for (int i = min < 0 ? 0 : min; i < end; i++)
         if (t->g->fds[i].host < 0) {
             t->g->fds[i].host = host;
             t->g->fds[i].flags = flags;

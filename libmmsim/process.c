@@ -362,3 +362,29 @@ int mmsim_machine_set_sched(mmsim_machine *m, uint64_t quantum_insns, uint64_t t
         m->kernel->timeslice = kernel_ns_to_cycles(m->kernel, timeslice_ns);
     return MMSIM_OK;
 }
+
+int mmsim_machine_set_limits(mmsim_machine *m, const mmsim_limits *l)
+{
+    if (!m || !m->kernel || !l)
+        return MMSIM_ERR_INVALID;
+    if (!(l->timeout_s >= 0))
+        return machine_err(m, MMSIM_ERR_INVALID, "negative or NaN timeout");
+    if (l->max_threads > KERNEL_MAX_THREADS)
+        return machine_err(m, MMSIM_ERR_RANGE, "max_threads %u above %u", l->max_threads,
+                           KERNEL_MAX_THREADS);
+    if (l->max_files > KFD_MAX)
+        return machine_err(m, MMSIM_ERR_RANGE, "max_files %u above %u", l->max_files,
+                           (unsigned)KFD_MAX);
+    struct guest_kernel *k = m->kernel;
+    k->max_insns = l->max_insns;
+    k->max_time_ns = l->max_time_ns;
+    k->timeout_s = l->timeout_s;
+    k->max_threads = l->max_threads ? l->max_threads : KERNEL_MAX_THREADS;
+    k->max_files = l->max_files ? l->max_files : KFD_MAX;
+    return MMSIM_OK;
+}
+
+const char *mmsim_machine_limit_hit(const mmsim_machine *m)
+{
+    return m && m->kernel ? m->kernel->limit_hit : NULL;
+}

@@ -17,6 +17,7 @@
  * timeout pending but threads blocked: a deadlock, reported with the list
  * of blocked threads. */
 #include <inttypes.h>
+#include <time.h>
 
 #include "cpu/hart.h"
 #include "kernel/kernel.h"
@@ -181,6 +182,22 @@ static void switch_to(struct guest_kernel *k, struct task *t, uint64_t when)
     }
 }
 
+/* Host wall-clock seconds: decides only when a run stops (--timeout). */
+static double host_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A run limit ends the run: record which, mark the statistics. */
+static int limit_hit(struct mmsim_machine *m, const char *which, const char *what)
+{
+    m->kernel->limit_hit = which;
+    m->kernel->truncated = 1;
+    return machine_err(m, MMSIM_ERR_LIMIT, "limit reached: %s", what);
+}
+
 int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
 {
     if (!m)
@@ -189,6 +206,12 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
     if (!k || !k->groups)
         return machine_err(m, MMSIM_ERR_STATE, "no process to run");
     machine_clear_err(m);
+    k->limit_hit = NULL;
+    if (k->max_insns && (!max_insns || k->max_insns < max_insns))
+        max_insns = k->max_insns;
+    uint64_t max_cycle = k->max_time_ns ? kernel_ns_to_cycles(k, k->max_time_ns) : 0;
+    double deadline = k->timeout_s > 0 ? host_seconds() + k->timeout_s : 0;
+    uint64_t steps = 0;
     uint64_t done = 0;
     for (;;) {
         kernel_reap(k);
@@ -206,9 +229,23 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
             task_wake(t, t->timeout_ret, when);
             continue;
         }
-        if (max_insns && done >= max_insns)
-            return machine_err(m, MMSIM_ERR_LIMIT, "instruction limit (%" PRIu64 ") reached",
-                               max_insns);
+        if (max_insns && done >= max_insns) {
+            char what[64];
+            snprintf(what, sizeof(what), "%" PRIu64 " instructions", max_insns);
+            return limit_hit(m, "max-insns", what);
+        }
+        /* The earliest event is past the limit: every CPU has reached it. */
+        if (max_cycle && when >= max_cycle) {
+            char what[64];
+            snprintf(what, sizeof(what), "simulated time %" PRIu64 " ns", k->max_time_ns);
+            return limit_hit(m, "max-time", what);
+        }
+        /* Host time, every 16 scheduling steps (never per instruction). */
+        if (deadline > 0 && (steps++ & 15) == 0 && host_seconds() >= deadline) {
+            char what[64];
+            snprintf(what, sizeof(what), "wall-clock timeout %g s", k->timeout_s);
+            return limit_hit(m, "timeout", what);
+        }
         uint64_t budget = k->quantum;
         if (max_insns && max_insns - done < budget)
             budget = max_insns - done;

@@ -5,12 +5,15 @@
  * (or --stats FILE).  Exit status: the guest's; 128+N when a signal killed
  * it; 125 simulator error; 126 the program cannot be executed; 127 not
  * found; 2 usage. */
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +36,11 @@ static void usage(FILE *f)
           "      --spread             place new threads round the nodes (default: fill\n"
           "                           the parent's node first)\n"
           "      --max-insns N        stop after N instructions (exit status 125)\n"
+          "      --max-time T         stop after simulated time T (10ms; units ns, us,\n"
+          "                           ms, s; exit status 125)\n"
+          "      --timeout SECONDS    stop after SECONDS of host time (exit status 125)\n"
+          "      --max-threads N      live threads per process (clone: EAGAIN beyond)\n"
+          "      --max-files N        RLIMIT_NOFILE of the guest (open: EMFILE beyond)\n"
           "      --seed N             seed of every pseudo-random choice (default 0)\n"
           "      --trace[=FILE]       instruction and syscall trace (default: stderr)\n"
           "      --stats FILE         write all statistics as JSON to FILE\n"
@@ -47,12 +55,14 @@ static void usage(FILE *f)
           "\n"
           "Exit status: the program's (with several, the first non-zero one in\n"
           "command order); 128+N if signal N killed it; 125 simulator error or\n"
-          "guest deadlock; 126 cannot execute; 127 not found.\n", f);
+          "guest deadlock or a run limit (--max-insns, --max-time, --timeout: the\n"
+          "statistics are still written, with run.truncated = 1); 126 cannot\n"
+          "execute; 127 not found.\n", f);
 }
 
 enum {
     OPT_PHYSCPU = 256, OPT_CPUNODE, OPT_QUANTUM, OPT_MAXINSNS, OPT_SEED, OPT_TRACE, OPT_STATS,
-    OPT_ROOT, OPT_SPREAD
+    OPT_ROOT, OPT_SPREAD, OPT_MAXTIME, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES
 };
 
 #define MAX_CMDS 64
@@ -138,6 +148,136 @@ out:
     return n;
 }
 
+/* "10ms": a whole number and a unit (ns, us, ms, s) into nanoseconds. */
+static int parse_duration(const char *s, uint64_t *ns)
+{
+    static const struct { const char *unit; uint64_t mult; } units[] = {
+        {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
+    };
+    if (*s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (strcmp(end, units[i].unit) == 0) {
+            if (!v || v > UINT64_MAX / units[i].mult)
+                return -1;
+            *ns = (uint64_t)v * units[i].mult;
+            return 0;
+        }
+    return -1;
+}
+
+/* A duration in the largest unit that divides it: "10 ms". */
+static void format_duration(uint64_t ns, char *buf, size_t len)
+{
+    if (ns % 1000000000 == 0)
+        snprintf(buf, len, "%" PRIu64 " s", ns / 1000000000);
+    else if (ns % 1000000 == 0)
+        snprintf(buf, len, "%" PRIu64 " ms", ns / 1000000);
+    else if (ns % 1000 == 0)
+        snprintf(buf, len, "%" PRIu64 " us", ns / 1000);
+    else
+        snprintf(buf, len, "%" PRIu64 " ns", ns);
+}
+
+/* The --stats report: written to a temporary file FILE.XXXXXX created
+ * before the guest runs (so an unwritable directory is an error up front)
+ * and renamed over FILE once complete.  A FILE that exists and is not a
+ * regular file (/dev/stdout, a FIFO, /dev/full) is written in place. */
+struct report {
+    const char *path;
+    char *tmp;          /* NULL: written in place */
+    FILE *f;
+};
+
+static int report_open(struct report *r, const char *path)
+{
+    memset(r, 0, sizeof(*r));
+    r->path = path;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        r->f = fopen(path, "w");
+        if (!r->f) {
+            cli_error("--stats: cannot open %s: %s", path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    size_t n = strlen(path);
+    r->tmp = malloc(n + 8);
+    if (!r->tmp) {
+        cli_error("out of memory");
+        return -1;
+    }
+    memcpy(r->tmp, path, n);
+    memcpy(r->tmp + n, ".XXXXXX", 8);
+    int fd = mkstemp(r->tmp);
+    if (fd < 0) {
+        cli_error("--stats: cannot write %s: %s (cannot create a temporary file in its "
+                  "directory)", path, strerror(errno));
+        free(r->tmp);
+        r->tmp = NULL;
+        return -1;
+    }
+    /* mkstemp makes it 0600; a report is an ordinary file (0666 & ~umask). */
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, 0666 & ~um);
+    r->f = fdopen(fd, "w");
+    if (!r->f) {
+        cli_error("--stats: %s: %s", r->tmp, strerror(errno));
+        close(fd);
+        unlink(r->tmp);
+        free(r->tmp);
+        r->tmp = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Abandon the report: no file is left behind. */
+static void report_discard(struct report *r)
+{
+    if (r->f)
+        fclose(r->f);
+    if (r->tmp) {
+        unlink(r->tmp);
+        free(r->tmp);
+    }
+    memset(r, 0, sizeof(*r));
+}
+
+/* Write the statistics and put the file in place; -1 after a message. */
+static int report_write(struct report *r, mmsim_machine *m)
+{
+    int rc = mmsim_stats_dump(m, r->f, MMSIM_FORMAT_JSON);
+    int err = 0;
+    if (fflush(r->f) != 0 || ferror(r->f))
+        err = errno ? errno : EIO;
+    if (!err && r->tmp && fsync(fileno(r->f)) != 0)
+        err = errno;
+    int closed = fclose(r->f);
+    r->f = NULL;
+    if (!err && closed != 0)
+        err = errno ? errno : EIO;
+    if (!err && rc != MMSIM_OK)
+        err = EIO;
+    if (!err && r->tmp && rename(r->tmp, r->path) != 0)
+        err = errno;
+    if (err) {
+        cli_error("--stats: cannot write %s: %s", r->path, strerror(err));
+        report_discard(r);
+        return -1;
+    }
+    free(r->tmp);
+    r->tmp = NULL;
+    return 0;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -155,7 +295,7 @@ static int create_error(mmsim_machine *m, int rc)
     }
 }
 
-static void summary(mmsim_machine *m, mmsim_process *p, double host_s)
+static void summary(mmsim_machine *m, mmsim_process *p, double host_s, const char *truncated)
 {
     mmsim_process_info in;
     if (mmsim_process_info_get(p, &in) != MMSIM_OK)
@@ -168,6 +308,8 @@ static void summary(mmsim_machine *m, mmsim_process *p, double host_s)
             in.insns, in.cycles, sim_s, host_s, mips, in.syscalls);
     if (in.unknown_syscalls)
         fprintf(stderr, ", %" PRIu64 " unknown syscalls", in.unknown_syscalls);
+    if (truncated)
+        fprintf(stderr, ", truncated (%s)", truncated);
     fputc('\n', stderr);
 }
 
@@ -180,6 +322,10 @@ int cmd_run(int argc, char **argv)
         {"quantum", required_argument, NULL, OPT_QUANTUM},
         {"spread", no_argument, NULL, OPT_SPREAD},
         {"max-insns", required_argument, NULL, OPT_MAXINSNS},
+        {"max-time", required_argument, NULL, OPT_MAXTIME},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-threads", required_argument, NULL, OPT_MAXTHREADS},
+        {"max-files", required_argument, NULL, OPT_MAXFILES},
         {"seed", required_argument, NULL, OPT_SEED},
         {"trace", optional_argument, NULL, OPT_TRACE},
         {"stats", required_argument, NULL, OPT_STATS},
@@ -190,7 +336,8 @@ int cmd_run(int argc, char **argv)
     };
     const char *topo = NULL, *stats_path = NULL, *root = NULL, *trace_path = NULL;
     bool trace = false, quiet = false, spread = false;
-    uint64_t quantum = 0, max_insns = 0, seed = 0;
+    uint64_t quantum = 0, max_insns = 0, seed = 0, u;
+    mmsim_limits limits = {0};
     struct command cmds[MAX_CMDS];
     memset(cmds, 0, sizeof(cmds));
     int c;
@@ -214,6 +361,39 @@ int cmd_run(int argc, char **argv)
                 cli_error("--max-insns: '%s' is not a positive number", optarg);
                 return EXIT_USAGE;
             }
+            break;
+        case OPT_MAXTIME:
+            if (parse_duration(optarg, &limits.max_time_ns)) {
+                cli_error("--max-time: '%s' is not a positive duration (10ms; ns, us, ms, s)",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_TIMEOUT: {
+            char *end;
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(v > 0) || !isfinite(v) ||
+                *optarg < '0' || *optarg > '9') {
+                cli_error("--timeout: '%s' is not a positive number of seconds", optarg);
+                return EXIT_USAGE;
+            }
+            limits.timeout_s = v;
+            break;
+        }
+        case OPT_MAXTHREADS:
+            if (cli_parse_u64(optarg, &u) || !u || u > 4096) {
+                cli_error("--max-threads: '%s' is not a number from 1 to 4096", optarg);
+                return EXIT_USAGE;
+            }
+            limits.max_threads = (unsigned)u;
+            break;
+        case OPT_MAXFILES:
+            if (cli_parse_u64(optarg, &u) || !u || u > 1024) {
+                cli_error("--max-files: '%s' is not a number from 1 to 1024", optarg);
+                return EXIT_USAGE;
+            }
+            limits.max_files = (unsigned)u;
             break;
         case OPT_SEED:
             if (cli_parse_u64(optarg, &seed)) {
@@ -283,6 +463,15 @@ int cmd_run(int argc, char **argv)
         return rc;
     int status = EXIT_SIM_ERROR;
     FILE *tf = NULL;
+    struct report rep = {0};
+    limits.max_insns = max_insns;
+    if (mmsim_machine_set_limits(m, &limits) != MMSIM_OK) {
+        cli_error("%s", mmsim_machine_errmsg(m));
+        goto out;
+    }
+    /* Before the guest runs: an unwritable --stats target is an error now. */
+    if (stats_path && report_open(&rep, stats_path))
+        goto out;
     if (root && mmsim_machine_set_root(m, root) != MMSIM_OK) {
         cli_error("--root: %s", mmsim_machine_errmsg(m));
         goto out;
@@ -341,29 +530,35 @@ int cmd_run(int argc, char **argv)
     if (!cmds[ncmds - 1].p)
         goto out;
     double t0 = now_seconds();
-    rc = mmsim_machine_run(m, max_insns);
+    rc = mmsim_machine_run(m, 0);
     double host_s = now_seconds() - t0;
+    const char *hit = mmsim_machine_limit_hit(m);
     if (rc == MMSIM_OK) {
         status = 0;
         for (unsigned i = 0; i < ncmds && !status; i++)
             mmsim_process_exit_code(cmds[i].p, &status);
+    } else if (rc == MMSIM_ERR_LIMIT && hit) {
+        char what[64] = "";
+        if (strcmp(hit, "max-time") == 0)
+            format_duration(limits.max_time_ns, what, sizeof(what));
+        if (strcmp(hit, "max-insns") == 0)
+            cli_error("limit reached: %" PRIu64 " instructions (--max-insns)", max_insns);
+        else if (strcmp(hit, "max-time") == 0)
+            cli_error("limit reached: simulated time %s (--max-time)", what);
+        else
+            cli_error("limit reached: wall-clock time %g s (--timeout)", limits.timeout_s);
+        status = EXIT_SIM_ERROR;
     } else {
         cli_error("%s", mmsim_machine_errmsg(m));
         status = EXIT_SIM_ERROR;
     }
     if (!quiet)
         for (unsigned i = 0; i < ncmds; i++)
-            summary(m, cmds[i].p, host_s);
-    if (stats_path) {
-        FILE *sf = fopen(stats_path, "w");
-        if (!sf || mmsim_stats_dump(m, sf, MMSIM_FORMAT_JSON) != MMSIM_OK) {
-            cli_error("--stats: cannot write %s", stats_path);
-            status = EXIT_SIM_ERROR;
-        }
-        if (sf)
-            fclose(sf);
-    }
+            summary(m, cmds[i].p, host_s, hit);
+    if (rep.f && report_write(&rep, m))
+        status = EXIT_SIM_ERROR;
 out:
+    report_discard(&rep);
     if (tf && tf != stderr)
         fclose(tf);
     mmsim_machine_destroy(m);

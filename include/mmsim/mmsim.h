@@ -349,6 +349,33 @@ MMSIM_API int mmsim_machine_set_diag(mmsim_machine *m, FILE *f);
  * starts with "deadlock: " and lists the blocked threads). */
 MMSIM_API int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns);
 
+/* Limits of a run (all 0: none, the defaults).  A run limit ends
+ * mmsim_machine_run() with MMSIM_ERR_LIMIT and records which one in
+ * mmsim_machine_limit_hit(); the statistics gauge "run.truncated" is then
+ * 1.  max_insns: instructions of one mmsim_machine_run call (an argument
+ * of mmsim_machine_run too: the smaller non-zero one applies).
+ * max_time_ns: simulated time, checked at scheduling boundaries (the run
+ * stops once every CPU's clock has reached it; a quantum may overshoot).
+ * timeout_s: host wall-clock seconds (CLOCK_MONOTONIC), checked at
+ * scheduling boundaries: the only host-time input, and it only decides
+ * when to stop.  max_threads: live threads per process; clone fails with
+ * EAGAIN beyond it (as RLIMIT_NPROC; default and maximum 4096).
+ * max_files: RLIMIT_NOFILE of new processes (soft and hard; default and
+ * maximum 1024): opening beyond it fails with EMFILE.  Returns MMSIM_OK,
+ * MMSIM_ERR_INVALID (NULL, negative timeout), MMSIM_ERR_RANGE
+ * (max_threads or max_files above the maximum). */
+typedef struct mmsim_limits {
+    uint64_t max_insns;
+    uint64_t max_time_ns;
+    double timeout_s;
+    unsigned max_threads;
+    unsigned max_files;
+} mmsim_limits;
+MMSIM_API int mmsim_machine_set_limits(mmsim_machine *m, const mmsim_limits *l);
+/* Which run limit ended the last mmsim_machine_run: "max-insns",
+ * "max-time", "timeout", or NULL (none). */
+MMSIM_API const char *mmsim_machine_limit_hit(const mmsim_machine *m);
+
 MMSIM_API mmsim_process_state mmsim_process_get_state(const mmsim_process *p);
 /* The wait(2)-style status of a finished process (WIFEXITED/WEXITSTATUS,
  * WIFSIGNALED/WTERMSIG from <sys/wait.h> apply).  MMSIM_ERR_STATE while it
