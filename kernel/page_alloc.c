@@ -209,6 +209,87 @@ static struct page *rmqueue(struct page_alloc *pa, struct zone *z, unsigned orde
     return p;
 }
 
+/* ---- Per-CPU page lists (Linux's pcp "pagesets") ----------------------- */
+
+static NOINLINE void paranoid_check(const struct page_alloc *pa);
+
+/* Give up to n frames from the cold end (tail) of z's pcp list back to the
+ * buddy system, as Linux's free_pcppages_bulk. */
+static NOINLINE void pcp_spill(struct page_alloc *pa, struct zone *z, uint64_t n)
+{
+    struct per_cpu_pages *pcp = &z->pcp;
+    while (n-- && pcp->count) {
+        struct page *p = lru_page(pcp->list.prev);
+        p->lru.prev->next = p->lru.next;
+        p->lru.next->prev = p->lru.prev;
+        pcp->count--;
+        MMSIM_ASSERT(p->flags == PG_pcp);
+        p->flags = 0;
+        free_one(pa, z, p, p->pfn, 0);
+    }
+}
+
+/* Refill an empty pcp list with up to `batch` order-0 frames from the
+ * buddy system (Linux's rmqueue_bulk: appended in the order taken, so the
+ * first frame taken is the first handed out). */
+static NOINLINE void pcp_refill(struct page_alloc *pa, struct zone *z)
+{
+    struct per_cpu_pages *pcp = &z->pcp;
+    for (uint64_t i = 0; i < pcp->batch; i++) {
+        struct page *p = rmqueue(pa, z, 0);
+        if (!p)
+            break;
+        p->flags = PG_pcp;
+        p->lru.next = &pcp->list;
+        p->lru.prev = pcp->list.prev;
+        pcp->list.prev->next = &p->lru;
+        pcp->list.prev = &p->lru;
+        pcp->count++;
+    }
+}
+
+/* Linux's rmqueue: order 0 through the pcp list when it is on. */
+static inline struct page *take_block(struct page_alloc *pa, struct zone *z, unsigned order)
+{
+    if (order || !pa->pcp)
+        return rmqueue(pa, z, order);
+    struct per_cpu_pages *pcp = &z->pcp;
+    if (unlikely(!pcp->count)) {
+        pcp_refill(pa, z);
+        if (!pcp->count)
+            return NULL;
+    }
+    struct page *p = lru_page(pcp->list.next);
+    p->lru.prev->next = p->lru.next;
+    p->lru.next->prev = p->lru.prev;
+    pcp->count--;
+    p->flags = PG_head;
+    p->order = 0;
+    return p;
+}
+
+void page_alloc_drain(struct page_alloc *pa)
+{
+    for (unsigned n = 0; n < pa->nnodes; n++)
+        for (unsigned zt = 0; zt < MAX_NR_ZONES; zt++) {
+            struct zone *z = &pa->node[n].zones[zt];
+            if (z->pcp.count) {
+                pcp_spill(pa, z, z->pcp.count);
+                if (unlikely(pa->paranoid))
+                    paranoid_check(pa);
+            }
+        }
+}
+
+static uint64_t pcp_pages(const struct page_alloc *pa)
+{
+    uint64_t n = 0;
+    for (unsigned nd = 0; nd < pa->nnodes; nd++)
+        for (unsigned zt = 0; zt < MAX_NR_ZONES; zt++)
+            n += pa->node[nd].zones[zt].pcp.count;
+    return n;
+}
+
 /* ---- Watermarks --------------------------------------------------------- */
 
 #define ALLOC_WMARK_MIN 0x0u
@@ -219,7 +300,8 @@ static struct page *rmqueue(struct page_alloc *pa, struct zone *z, unsigned orde
 
 static bool zone_has_block(const struct page_alloc *pa, const struct zone *z, unsigned order)
 {
-    return (z->nonempty >> order) != 0 || z->defer_pfn < z->defer_end;
+    return (z->nonempty >> order) != 0 || z->defer_pfn < z->defer_end ||
+           (order == 0 && z->pcp.count);
 }
 
 /* Linux's __zone_watermark_ok without lowmem_reserve and migrate types:
@@ -312,13 +394,21 @@ static NOINLINE int alloc_slowpath(struct page_alloc *pa, const struct pa_node *
     }
     if ((gfp & (__GFP_MEMALLOC | __GFP_NOMEMALLOC)) == __GFP_MEMALLOC)
         flags = ALLOC_NO_WATERMARKS;
-    for (unsigned j = i; j < pn->nzl; j++) {
-        struct zone *z = pn->zonelist[j];
-        if (!zone_usable(z, high, mask) || !zone_watermark_ok(pa, z, order, flags))
-            continue;
-        struct page *p = rmqueue(pa, z, order);
-        if (p)
-            return allocated(pa, z, preferred, p, gfp, order, local_node, pfn_out);
+    for (bool drained = false;; drained = true) {
+        for (unsigned j = i; j < pn->nzl; j++) {
+            struct zone *z = pn->zonelist[j];
+            if (!zone_usable(z, high, mask) || !zone_watermark_ok(pa, z, order, flags))
+                continue;
+            struct page *p = take_block(pa, z, order);
+            if (p)
+                return allocated(pa, z, preferred, p, gfp, order, local_node, pfn_out);
+        }
+        /* As Linux after direct reclaim fails (there is nothing to
+         * reclaim here): drain the pcp lists once and retry, so frames
+         * parked there never make a request that can wait fail. */
+        if (drained || !(gfp & __GFP_DIRECT_RECLAIM) || !pcp_pages(pa))
+            break;
+        page_alloc_drain(pa);
     }
     preferred->alloc_fail++;
     return MMSIM_ERR_GUEST_NOMEM;
@@ -351,7 +441,7 @@ int page_alloc_pages_local(struct page_alloc *pa, unsigned gfp, unsigned order,
             (int64_t)(z->free_pages - ((1ULL << order) - 1)) <= (int64_t)z->wmark[WMARK_LOW] ||
             (order && !zone_has_block(pa, z, order)))
             continue;
-        struct page *p = rmqueue(pa, z, order);
+        struct page *p = take_block(pa, z, order);
         if (likely(p != NULL))
             return allocated(pa, z, pn->zonelist[i], p, gfp, order, local_node, pfn_out);
     }
@@ -380,9 +470,23 @@ void page_free_pages(struct page_alloc *pa, uint64_t pfn, unsigned order)
      * exactly this order. */
     MMSIM_ASSERT((p->flags & (PG_head | PG_buddy)) == PG_head && p->order == order);
     struct zone *z = page_zone(pa, p);
-    p->flags = 0;
-    free_one(pa, z, p, pfn, order);
     z->pgfree++;
+    if (order == 0 && pa->pcp) {
+        /* Linux's free_unref_page: hot end of the pcp list; `batch` cold
+         * frames go back to the buddy system when the list reaches high. */
+        struct per_cpu_pages *pcp = &z->pcp;
+        p->flags = PG_pcp;
+        p->order = 0;
+        p->lru.next = pcp->list.next;
+        p->lru.prev = &pcp->list;
+        pcp->list.next->prev = &p->lru;
+        pcp->list.next = &p->lru;
+        if (++pcp->count >= pcp->high)
+            pcp_spill(pa, z, pcp->batch);
+    } else {
+        p->flags = 0;
+        free_one(pa, z, p, pfn, order);
+    }
     if (unlikely(pa->paranoid))
         paranoid_check(pa);
 }
@@ -436,6 +540,7 @@ static void node_zones(struct page_alloc *pa, const struct topo_node *tn, unsign
         z->id = (uint16_t)(n * MAX_NR_ZONES + zt);
         for (unsigned o = 0; o < PAGE_ALLOC_MAX_ORDERS; o++)
             list_init(&z->area[o].list);
+        list_init(&z->pcp.list);
     }
     if (!tn->mem_size)
         return;
@@ -491,6 +596,30 @@ static void setup_watermarks(struct page_alloc *pa, const struct mmsim_topology 
             z->wmark[WMARK_HIGH] = z->wmark[WMARK_LOW] + gap;
         }
     }
+}
+
+/* pcp batch and high as Linux 5.14-6.6 set them at boot (zone_batchsize,
+ * zone_highsize with percpu_pagelist_high_fraction 0): batch is a quarter
+ * of the zone's pages per 1024, at most 1 MiB worth, rounded down to
+ * 2^n - 1 after adding half, at least 1; high is the low watermark split
+ * among the CPUs of the zone's node, at least 4 batches.  One list serves
+ * all of a node's CPUs here, so it gets the whole low watermark. */
+static void setup_pcp(struct page_alloc *pa)
+{
+    for (unsigned n = 0; n < pa->nnodes; n++)
+        for (unsigned zt = 0; zt < MAX_NR_ZONES; zt++) {
+            struct zone *z = &pa->node[n].zones[zt];
+            if (!z->populated || !pa->pcp)
+                continue;
+            uint64_t b = MIN(z->managed >> 10, (1ULL << 20) / PAGE_SIZE) / 4;
+            b = MAX(b, 1);
+            b += b / 2;
+            uint64_t p2 = 1;
+            while (p2 * 2 <= b)
+                p2 *= 2;
+            z->pcp.batch = MAX(p2 - 1, 1);
+            z->pcp.high = MAX(z->wmark[WMARK_LOW], z->pcp.batch * 4);
+        }
 }
 
 /* Linux's build_zonelists/find_next_best_node: the node itself first, then
@@ -610,6 +739,8 @@ int page_alloc_create(const struct mmsim_topology *t, struct physmem *pm,
             goto fail;
     }
     setup_watermarks(pa, t);
+    pa->pcp = t->pcp;
+    setup_pcp(pa);
     for (unsigned n = 0; n < t->nnodes; n++) {
         if ((rc = build_zonelist(pa, t, n)))
             goto fail;
@@ -629,6 +760,11 @@ void page_alloc_destroy(struct page_alloc *pa)
 {
     if (!pa)
         return;
+    /* Linux drains the pcp lists when memory goes offline: the frames are
+     * released with their sections below, so this only keeps the final
+     * state exact for anyone inspecting it through paranoid mode. */
+    if (pa->node && pa->sect)
+        page_alloc_drain(pa);
     for (uint64_t s = 0; s < pa->nsect; s++)
         free(pa->sect[s]);
     free(pa->sect);
@@ -735,6 +871,9 @@ void page_alloc_zone_info(const struct page_alloc *pa, unsigned node, enum zone_
     out->pgalloc = z->pgalloc;
     out->pgfree = z->pgfree;
     out->alloc_fail = z->alloc_fail;
+    out->pcp_count = z->pcp.count;
+    out->pcp_high = z->pcp.high;
+    out->pcp_batch = z->pcp.batch;
 }
 
 void page_alloc_numa_stat(const struct page_alloc *pa, unsigned node, struct numa_stat *out)
@@ -833,6 +972,26 @@ static int check_zone(const struct page_alloc *pa, const struct zone *z, char *m
               "node %u %s: a listed block overlaps the deferred range", z->node, zn);
     }
     total += z->defer_end - z->defer_pfn;
+    /* pcp frames: order 0, in the zone, in no free block, listed once. */
+    uint64_t npcp = 0;
+    for (const struct page_list *l = z->pcp.list.next; l && l != &z->pcp.list; l = l->next) {
+        const struct page *p = (const struct page *)((const char *)l -
+                                                     offsetof(struct page, lru));
+        CHECK(npcp < span, "node %u %s: pcp list longer than the zone", z->node, zn);
+        CHECK(l->next->prev == l, "node %u %s: broken pcp list at pfn %#" PRIx64, z->node, zn,
+              p->pfn);
+        CHECK(p->pfn >= z->start_pfn && p->pfn < z->end_pfn && p->zone == z->id,
+              "node %u %s: pcp frame %#" PRIx64 " outside the zone", z->node, zn, p->pfn);
+        CHECK(p->flags == PG_pcp && p->order == 0,
+              "node %u %s: pcp frame %#" PRIx64 " has flags %#x order %u", z->node, zn, p->pfn,
+              p->flags, p->order);
+        CHECK(mark_range(seen, p->pfn - z->start_pfn, 1),
+              "node %u %s: pcp frame %#" PRIx64 " is also free in the buddy system", z->node,
+              zn, p->pfn);
+        npcp++;
+    }
+    CHECK(npcp == z->pcp.count, "node %u %s: pcp count %" PRIu64 " but %" PRIu64 " listed",
+          z->node, zn, z->pcp.count, npcp);
     CHECK(total == z->free_pages, "node %u %s: free_pages %" PRIu64 " but %" PRIu64
           " counted", z->node, zn, z->free_pages, total);
 

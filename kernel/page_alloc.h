@@ -108,6 +108,7 @@ struct page {
 #define PG_buddy 0x0001u        /* head of a free block on a free list */
 #define PG_head 0x0002u         /* head of an allocated block */
 #define PG_api 0x0004u          /* allocated through mmsim_page_alloc (the harness owns it) */
+#define PG_pcp 0x0008u          /* free order-0 frame on a zone's pcp list */
 /* 64 nodes x 4 zones use ids 0..255, so "no zone" needs a 16-bit value. */
 #define PAGE_NO_ZONE 0xffffu
 
@@ -152,9 +153,17 @@ int page_alloc_pages_local(struct page_alloc *pa, unsigned gfp, unsigned order,
                            unsigned local_node, uint64_t *pfn_out);
 
 /* Free a block returned by page_alloc_pages with the same order.  Merges
- * with free buddies up to the largest order.  Misuse is a simulator bug
+ * with free buddies up to the largest order; with pcp lists on (topology
+ * `kernel: {pcp: true}`, the default), an order-0 frame goes to its zone's
+ * pcp list instead and reaches the buddy system when the list spills.  Misuse is a simulator bug
  * (MMSIM_ASSERT); use page_alloc_valid_block() first for untrusted input. */
 void page_free_pages(struct page_alloc *pa, uint64_t pfn, unsigned order);
+/* Linux's drain_all_pages: give every pcp list's frames back to the buddy
+ * system (free lists and free counts then show all free memory).  The
+ * allocator drains by itself before failing a request that can wait, and
+ * on destroy; the views never drain. */
+void page_alloc_drain(struct page_alloc *pa);
+
 /* Is pfn the head of an allocated block of exactly this order? */
 bool page_alloc_valid_block(const struct page_alloc *pa, uint64_t pfn, unsigned order);
 
@@ -173,6 +182,7 @@ struct zone_info {
     uint64_t wmark_min, wmark_low, wmark_high;
     uint64_t nr_free[PAGE_ALLOC_MAX_ORDERS];   /* free blocks per order */
     uint64_t pgalloc, pgfree, alloc_fail;
+    uint64_t pcp_count, pcp_high, pcp_batch;   /* 0, 0, 0 with pcp off */
 };
 
 struct numa_stat {

@@ -14,6 +14,16 @@ struct free_area {
     uint64_t nr_free;           /* blocks on the list */
 };
 
+/* Linux's per_cpu_pages, one per zone (shared by the CPUs of the node: see
+ * docs/MEMORY.md, "pcp lists").  Its frames are allocated as far as the
+ * buddy system knows: not on a free list, not in free_pages. */
+struct per_cpu_pages {
+    struct page_list list;              /* order-0 frames, hot at the head */
+    uint64_t count;                     /* frames on the list */
+    uint64_t high;                      /* return `batch` frames at count >= high */
+    uint64_t batch;                     /* refill / spill quantum */
+};
+
 struct zone {
     uint64_t start_pfn, end_pfn;        /* spanned: [start_pfn, end_pfn) */
     uint64_t managed;                   /* = present: no holes, no reserved */
@@ -31,6 +41,7 @@ struct zone {
 
     uint64_t pgalloc, pgfree, alloc_fail;
 
+    struct per_cpu_pages pcp;
     struct free_area area[PAGE_ALLOC_MAX_ORDERS];
 };
 
@@ -53,6 +64,7 @@ struct page_alloc {
     struct page **sect;
     uint64_t min_free_kbytes;
     bool paranoid;
+    bool pcp;                           /* order-0 pcp lists in use */
     struct pa_node *node;
 };
 

@@ -54,6 +54,15 @@ int page_alloc_print_zoneinfo(const struct page_alloc *pa, FILE *f)
             fprintf(f, "      nr_free_pages %" PRIu64 "\n", z->free_pages);
             fprintf(f, "      pgalloc      %" PRIu64 "\n", z->pgalloc);
             fprintf(f, "      pgfree       %" PRIu64 "\n", z->pgfree);
+            if (pa->pcp) {
+                /* Linux prints one entry per CPU; one list serves every
+                 * CPU of the node here (docs/MEMORY.md). */
+                fprintf(f, "  pagesets\n");
+                fprintf(f, "    cpu: node%u\n", n);
+                fprintf(f, "              count: %" PRIu64 "\n", z->pcp.count);
+                fprintf(f, "              high:  %" PRIu64 "\n", z->pcp.high);
+                fprintf(f, "              batch: %" PRIu64 "\n", z->pcp.batch);
+            }
             fprintf(f, "  start_pfn:           %" PRIu64 "\n", z->start_pfn);
         }
     }

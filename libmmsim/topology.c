@@ -513,6 +513,7 @@ static void set_defaults(struct mmsim_topology *t)
 {
     t->clock_hz = 2000000000ull;
     t->max_order = 11;
+    t->pcp = true;
     default_cache(&t->cpu.l1i, 32 << 10, 8, 4);
     default_cache(&t->cpu.l1d, 48 << 10, 12, 5);
     default_cache(&t->cpu.l2, 1 << 20, 16, 14);
@@ -544,6 +545,14 @@ static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const ch
         t->max_order = (uint32_t)x;
         return 0;
     }
+    if (!strcmp(key, "pcp")) {
+        static const char *const names[] = {"false", "true", NULL};
+        int b;
+        if (get_enum(c, v, path, names, &b))
+            return -1;
+        t->pcp = b == 1;
+        return 0;
+    }
     if (get_u64(c, v, path, 1ull << 40, &x))
         return -1;
     t->min_free_kbytes = x;
@@ -572,7 +581,7 @@ static int top_entry(struct ctx *c, const char *key, yaml_node_t *v, const char 
         return each_entry(c, v, path, keys, cpu_entry, &t->cpu);
     }
     if (!strcmp(key, "kernel")) {
-        static const char *const keys[] = {"max_order", "min_free_kbytes", NULL};
+        static const char *const keys[] = {"max_order", "min_free_kbytes", "pcp", NULL};
         return each_entry(c, v, path, keys, kernel_entry, t);
     }
     /* nodes, links, distances: parsed after the rest (they cross-refer). */

@@ -86,6 +86,8 @@ struct mmsim_topology {
     /* Guest kernel parameters. */
     uint32_t max_order;         /* number of buddy orders, default 11 */
     uint64_t min_free_kbytes;   /* 0 = derive as Linux does */
+    bool pcp;                   /* per-CPU page lists (parser default true;
+                                 * false in a zeroed hand-built topology) */
 
     /* Derived by numa/route.c (or given explicitly: distance only). */
     bool distance_explicit;

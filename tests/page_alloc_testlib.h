@@ -22,10 +22,10 @@ struct tmachine {
 
 /* nnodes nodes with the given bases and sizes (bytes), movable bytes per
  * node (NULL: none), SLIT (NULL: 10 local, 20 remote), max_order (0: 11),
- * min_free_kbytes (0: derived), one CPU per node. */
-static inline void tm_init(struct tmachine *m, unsigned nnodes, const uint64_t *base,
-                           const uint64_t *size, const uint64_t *movable, const uint8_t *dist,
-                           unsigned max_order, uint64_t mfk)
+ * min_free_kbytes (0: derived), one CPU per node, pcp lists on or off. */
+static inline void tm_init_pcp(struct tmachine *m, unsigned nnodes, const uint64_t *base,
+                               const uint64_t *size, const uint64_t *movable,
+                               const uint8_t *dist, unsigned max_order, uint64_t mfk, bool pcp)
 {
     memset(m, 0, sizeof(*m));
     m->t.nnodes = nnodes;
@@ -34,6 +34,7 @@ static inline void tm_init(struct tmachine *m, unsigned nnodes, const uint64_t *
     m->t.distance = m->dist;
     m->t.max_order = max_order;
     m->t.min_free_kbytes = mfk;
+    m->t.pcp = pcp;
     for (unsigned n = 0; n < nnodes; n++) {
         m->nodes[n].ncpus = 1;
         m->nodes[n].first_cpu = n;
@@ -45,6 +46,15 @@ static inline void tm_init(struct tmachine *m, unsigned nnodes, const uint64_t *
     }
     ck_assert_int_eq(physmem_create(&m->t, &m->pm), MMSIM_OK);
     ck_assert_int_eq(page_alloc_create(&m->t, m->pm, &m->pa), MMSIM_OK);
+}
+
+/* The machine of tm_init_pcp with pcp lists off: the tests written for
+ * exact buddy-system states (every free goes straight to the free lists). */
+static inline void tm_init(struct tmachine *m, unsigned nnodes, const uint64_t *base,
+                           const uint64_t *size, const uint64_t *movable, const uint8_t *dist,
+                           unsigned max_order, uint64_t mfk)
+{
+    tm_init_pcp(m, nnodes, base, size, movable, dist, max_order, mfk, false);
 }
 
 static inline void tm_destroy(struct tmachine *m)

@@ -264,6 +264,7 @@ START_TEST(demand_paging_and_frames)
 {
     struct task *t;
     mmsim_machine *m = machine_with_task(1, &t);
+    page_alloc_drain(m->page_alloc);    /* exact counts: no frames on pcp lists */
     uint64_t free0 = page_alloc_node_free_bytes(m->page_alloc, 0);
     const uint64_t a[6] = {0, 3 * 4096, PROT_RW, ANON_PRIVATE, (uint64_t)-1, 0};
     int64_t addr = sys_mmap(t, a);
@@ -275,6 +276,7 @@ START_TEST(demand_paging_and_frames)
     ck_assert_int_eq(mm_copy_out(t->mm, (uint64_t)addr + 4096 - 4, &v, 8), 0);  /* 2 pages */
     ck_assert_int_eq(mm_copy_in(t->mm, &r, (uint64_t)addr + 4096 - 4, 8), 0);
     ck_assert_uint_eq(r, v);
+    page_alloc_drain(m->page_alloc);
     ck_assert_uint_eq(page_alloc_node_free_bytes(m->page_alloc, 0), free0 - 2 * 4096);
     /* Fresh pages read as zero. */
     ck_assert_int_eq(mm_copy_in(t->mm, &r, (uint64_t)addr + 2 * 4096, 8), 0);
@@ -301,6 +303,7 @@ START_TEST(demand_paging_and_frames)
     const uint64_t um1[2] = {(uint64_t)addr, 3 * 4096}, um2[2] = {(uint64_t)na, 64 * 4096};
     ck_assert_int_eq(sys_munmap(t, um1), 0);
     ck_assert_int_eq(sys_munmap(t, um2), 0);
+    page_alloc_drain(m->page_alloc);
     ck_assert_uint_eq(page_alloc_node_free_bytes(m->page_alloc, 0), free0);
     /* Wild pointers: EFAULT, never a crash. */
     ck_assert_int_eq(mm_copy_out(t->mm, 0, &v, 8), -EFAULT);
@@ -422,6 +425,7 @@ START_TEST(buddyinfo_restored_after_exit)
         ck_assert_uint_eq(in.resident_pages, 0);
         ck_assert_uint_gt(in.page_faults, 0);
     }
+    page_alloc_drain(m->page_alloc);    /* freed order-0 frames sit on pcp lists */
     char *after = buddyinfo(m);
     ck_assert_str_eq(before, after);
     free(before);

@@ -749,6 +749,301 @@ START_TEST(public_api)
 }
 END_TEST
 
+
+/* ---- pcp lists (Linux's per-CPU pagesets) --------------------------------- */
+
+/* 1 GiB of ZONE_NORMAL at 4 GiB, min_free_kbytes 1024: min 256 pages,
+ * gap max(256/4, 262144 * 10 / 10000) = 262, low 518.  Linux's
+ * zone_batchsize: min(262144 >> 10, 256) / 4 = 64, 64 + 32 = 96 -> 64 - 1
+ * = 63; zone_highsize: max(low 518, 4 * 63) = 518. */
+#define PCP_BATCH 63u
+#define PCP_HIGH 518u
+#define PCP_ZONE_PAGES 262144u
+
+static void pcp_machine(struct tmachine *m, unsigned nnodes, bool pcp)
+{
+    const uint64_t base[2] = {4ULL << 30, 5ULL << 30}, size[2] = {1ULL << 30, 1ULL << 30};
+    tm_init_pcp(m, nnodes, base, size, NULL, NULL, 0, 1024, pcp);
+    page_alloc_set_paranoid(m->pa, false);
+}
+
+static void zone_of(struct tmachine *m, unsigned n, struct zone_info *zi)
+{
+    page_alloc_zone_info(m->pa, n, ZONE_NORMAL, zi);
+}
+
+START_TEST(pcp_refill_by_batch)
+{
+    struct tmachine m;
+    pcp_machine(&m, 1, true);
+    struct zone_info zi;
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.wmark_low, PCP_HIGH);
+    ck_assert_uint_eq(zi.pcp_batch, PCP_BATCH);
+    ck_assert_uint_eq(zi.pcp_high, PCP_HIGH);
+    ck_assert_uint_eq(zi.pcp_count, 0);
+    uint64_t pfn[PCP_BATCH + 1];
+    ck_assert_int_eq(page_alloc_pages(m.pa, GFP_KERNEL, 0, 0, NULL, &pfn[0]), MMSIM_OK);
+    zone_of(&m, 0, &zi);
+    /* One refill of `batch` frames; one handed out, the rest listed. */
+    ck_assert_uint_eq(zi.free_pages, PCP_ZONE_PAGES - PCP_BATCH);
+    ck_assert_uint_eq(zi.pcp_count, PCP_BATCH - 1);
+    ck_assert_uint_eq(zi.pgalloc, 1);
+    /* The refill took the lowest frames in order: handed out in order. */
+    for (unsigned i = 1; i < PCP_BATCH; i++) {
+        ck_assert_int_eq(page_alloc_pages(m.pa, GFP_KERNEL, 0, 0, NULL, &pfn[i]), MMSIM_OK);
+        ck_assert_uint_eq(pfn[i], pfn[0] + i);
+    }
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.pcp_count, 0);
+    ck_assert_uint_eq(zi.free_pages, PCP_ZONE_PAGES - PCP_BATCH);
+    ck_assert_int_eq(page_alloc_pages(m.pa, GFP_KERNEL, 0, 0, NULL, &pfn[PCP_BATCH]), MMSIM_OK);
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.free_pages, PCP_ZONE_PAGES - 2 * PCP_BATCH);
+    ck_assert_uint_eq(zi.pcp_count, PCP_BATCH - 1);
+    /* A freed frame is the next one handed out (hot end). */
+    page_free_pages(m.pa, pfn[5], 0);
+    ck_assert(!page_alloc_valid_block(m.pa, pfn[5], 0));
+    uint64_t again;
+    ck_assert_int_eq(page_alloc_pages(m.pa, GFP_KERNEL, 0, 0, NULL, &again), MMSIM_OK);
+    ck_assert_uint_eq(again, pfn[5]);
+    /* Higher orders bypass the lists. */
+    uint64_t big;
+    ck_assert_int_eq(page_alloc_pages(m.pa, GFP_KERNEL, 3, 0, NULL, &big), MMSIM_OK);
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.pcp_count, PCP_BATCH - 1);
+    ck_assert_uint_eq(zi.free_pages, PCP_ZONE_PAGES - 2 * PCP_BATCH - 8);
+    tm_check(&m);
+    char *text = capture(page_alloc_print_zoneinfo, m.pa);
+    ck_assert_ptr_nonnull(strstr(text, "  pagesets\n    cpu: node0\n              count: 62\n"
+                                       "              high:  518\n              batch: 63\n"));
+    free(text);
+    tm_destroy(&m);
+}
+END_TEST
+
+START_TEST(pcp_spill_at_high)
+{
+    enum { N = 600 };
+    struct tmachine m;
+    pcp_machine(&m, 1, true);
+    static uint64_t pfn[N];
+    for (unsigned i = 0; i < N; i++)
+        ck_assert_int_eq(page_alloc_pages(m.pa, GFP_KERNEL, 0, 0, NULL, &pfn[i]), MMSIM_OK);
+    struct zone_info zi;
+    zone_of(&m, 0, &zi);
+    /* ceil(600 / 63) = 10 refills: 630 taken, 30 left on the list. */
+    ck_assert_uint_eq(zi.pcp_count, 30);
+    ck_assert_uint_eq(zi.free_pages, PCP_ZONE_PAGES - 630);
+    /* Each free adds one; reaching high (518) returns a batch (63): 30 +
+     * 488 frees reach 518 -> 455; 63 more -> 518 -> 455; the last 49 -> 504. */
+    uint64_t spills = 0, last = zi.pcp_count;
+    for (unsigned i = 0; i < N; i++) {
+        page_free_pages(m.pa, pfn[i], 0);
+        zone_of(&m, 0, &zi);
+        ck_assert_uint_lt(zi.pcp_count, PCP_HIGH);
+        ck_assert_uint_eq(zi.free_pages + zi.pcp_count + (N - 1 - i), PCP_ZONE_PAGES);
+        if (zi.pcp_count < last) {
+            spills++;
+            ck_assert_uint_eq(zi.pcp_count, PCP_HIGH - PCP_BATCH);
+        }
+        last = zi.pcp_count;
+    }
+    ck_assert_uint_eq(spills, 2);
+    ck_assert_uint_eq(zi.pcp_count, 504);
+    ck_assert_uint_eq(zi.pgfree, N);
+    tm_check(&m);
+    tm_destroy(&m);
+}
+END_TEST
+
+/* Randomised mixed orders with the checker run every 500 steps (paranoid
+ * mode on 2 GiB is too slow for sanitizer builds): free everything, drain,
+ * and the lists are exactly the boot state. */
+START_TEST(pcp_drain_returns_everything)
+{
+    enum { N = 3000 };
+    struct tmachine m;
+    pcp_machine(&m, 2, true);
+    struct tm_snap boot, now;
+    tm_snap(&m, &boot);
+    static uint64_t pfn[N];
+    static unsigned ord[N];
+    unsigned n = 0;
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    for (unsigned step = 0; step < 2 * N; step++) {
+        if (step % 500 == 0)
+            tm_check(&m);
+        uint64_t r = tm_rand(&seed);
+        if (n < N && (r & 3) != 0) {
+            unsigned o = (r >> 8) % 8 == 0 ? (unsigned)(r >> 16) % 5 : 0;
+            if (page_alloc_pages(m.pa, GFP_KERNEL, o, (unsigned)(r >> 24) & 1, NULL,
+                                 &pfn[n]) == MMSIM_OK)
+                ord[n++] = o;
+        } else if (n) {
+            unsigned k = (unsigned)((r >> 32) % n);
+            page_free_pages(m.pa, pfn[k], ord[k]);
+            pfn[k] = pfn[--n];
+            ord[k] = ord[n];
+        }
+    }
+    while (n) {
+        n--;
+        page_free_pages(m.pa, pfn[n], ord[n]);
+    }
+    struct zone_info zi;
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_gt(zi.pcp_count, 0);
+    page_alloc_drain(m.pa);
+    for (unsigned nd = 0; nd < 2; nd++) {
+        zone_of(&m, nd, &zi);
+        ck_assert_uint_eq(zi.pcp_count, 0);
+    }
+    tm_snap(&m, &now);
+    tm_snap_eq(&boot, &now);
+    tm_check(&m);
+    tm_destroy(&m);
+}
+END_TEST
+
+/* pgalloc, pgfree and the NUMA counters count the caller's allocations and
+ * frees whether or not pcp lists sit in between. */
+START_TEST(pcp_counters_unchanged)
+{
+    struct numa_stat ns[2][2];
+    struct zone_info zs[2][2];
+    for (int pcp = 0; pcp < 2; pcp++) {
+        struct tmachine m;
+        pcp_machine(&m, 2, pcp);
+        uint64_t pfn[300];
+        const nodemask_t only1 = NODEMASK_OF(1);
+        for (unsigned i = 0; i < 300; i++) {
+            /* 100 local on node 0; 100 from node 1's CPU preferring 0;
+             * 100 preferring node 0 but bound to node 1. */
+            int rc = i < 100   ? page_alloc_pages_local(m.pa, GFP_KERNEL, 0, 0, NULL, 0, &pfn[i])
+                     : i < 200 ? page_alloc_pages_local(m.pa, GFP_KERNEL, 0, 0, NULL, 1, &pfn[i])
+                               : page_alloc_pages_local(m.pa, GFP_KERNEL, 0, 0, &only1, 0,
+                                                        &pfn[i]);
+            ck_assert_int_eq(rc, MMSIM_OK);
+        }
+        for (unsigned i = 0; i < 300; i += 2)
+            page_free_pages(m.pa, pfn[i], 0);
+        for (unsigned nd = 0; nd < 2; nd++) {
+            page_alloc_numa_stat(m.pa, nd, &ns[pcp][nd]);
+            zone_of(&m, nd, &zs[pcp][nd]);
+        }
+        tm_destroy(&m);
+    }
+    ck_assert_uint_eq(ns[1][0].numa_hit, 200);
+    ck_assert_uint_eq(ns[1][0].local_node, 100);
+    ck_assert_uint_eq(ns[1][0].other_node, 100);
+    ck_assert_uint_eq(ns[1][0].numa_foreign, 0);
+    /* Bound to node 1: its zone is the first allowed in the zonelist, so
+     * the preferred zone (a hit, as Linux's preferred_zoneref), by a CPU
+     * of node 0. */
+    ck_assert_uint_eq(ns[1][1].numa_hit, 100);
+    ck_assert_uint_eq(ns[1][1].numa_miss, 0);
+    ck_assert_uint_eq(ns[1][1].other_node, 100);
+    ck_assert_uint_eq(ns[1][1].local_node, 0);
+    for (unsigned nd = 0; nd < 2; nd++) {
+        ck_assert_mem_eq(&ns[0][nd], &ns[1][nd], sizeof(ns[0][nd]));
+        ck_assert_uint_eq(zs[0][nd].pgalloc, zs[1][nd].pgalloc);
+        ck_assert_uint_eq(zs[0][nd].pgfree, zs[1][nd].pgfree);
+    }
+    ck_assert_uint_eq(zs[1][0].pgfree, 100);
+    /* With pcp on, the free count excludes the listed frames (as Linux's
+     * NR_FREE_PAGES); with them it is the pcp-off count. */
+    for (unsigned nd = 0; nd < 2; nd++)
+        ck_assert_uint_eq(zs[1][nd].free_pages + zs[1][nd].pcp_count, zs[0][nd].free_pages);
+}
+END_TEST
+
+/* A request that can wait never fails while frames sit on pcp lists: the
+ * allocator drains them first (Linux drains in the direct-reclaim path);
+ * one that cannot wait does not drain, as in Linux. */
+START_TEST(pcp_drained_before_failing)
+{
+    struct tmachine m;
+    const uint64_t base[1] = {4ULL << 30}, size[1] = {64ULL << 20};
+    tm_init_pcp(&m, 1, base, size, NULL, NULL, 0, 128, true);
+    enum { PAGES = 16384 };
+    static uint64_t pfn[PAGES];
+    unsigned n = 0;
+    while (n < PAGES && page_alloc_pages(m.pa, GFP_ANY, 0, 0, NULL, &pfn[n]) == MMSIM_OK)
+        n++;
+    ck_assert_uint_eq(n, PAGES);
+    struct zone_info zi;
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.free_pages, 0);
+    ck_assert_uint_eq(zi.pcp_count, 0);
+    /* Give back an aligned buddy pair: both frames stay on the pcp list. */
+    uint64_t lo = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (pfn[i] == zi.start_pfn)
+            lo = i;
+    ck_assert_uint_eq(pfn[lo], zi.start_pfn);
+    page_free_pages(m.pa, zi.start_pfn, 0);
+    page_free_pages(m.pa, zi.start_pfn + 1, 0);
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.pcp_count, 2);
+    ck_assert_uint_eq(zi.free_pages, 0);
+    uint64_t got;
+    /* Cannot wait: no drain, no order-1 block. */
+    ck_assert_int_eq(page_alloc_pages(m.pa, GFP_ATOMIC | __GFP_MEMALLOC, 1, 0, NULL, &got),
+                     MMSIM_ERR_GUEST_NOMEM);
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.pcp_count, 2);
+    ck_assert_uint_eq(zi.alloc_fail, 1);
+    /* Can wait: drained, the pair merges, the order-1 request succeeds. */
+    ck_assert_int_eq(page_alloc_pages(m.pa, GFP_ANY, 1, 0, NULL, &got), MMSIM_OK);
+    ck_assert_uint_eq(got, zi.start_pfn);
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.pcp_count, 0);
+    ck_assert_uint_eq(zi.alloc_fail, 1);
+    tm_check(&m);
+    page_free_pages(m.pa, got, 1);
+    for (unsigned i = 0; i < n; i++)
+        if (pfn[i] != zi.start_pfn && pfn[i] != zi.start_pfn + 1)
+            page_free_pages(m.pa, pfn[i], 0);
+    page_alloc_drain(m.pa);
+    zone_of(&m, 0, &zi);
+    ck_assert_uint_eq(zi.free_pages, PAGES);
+    tm_check(&m);
+    tm_destroy(&m);
+}
+END_TEST
+
+/* The topology key: default on, `kernel: {pcp: false}` off. */
+START_TEST(pcp_topology_switch)
+{
+    for (int on = 0; on < 2; on++) {
+        char y[512];
+        snprintf(y, sizeof(y),
+                 "name: p\nnodes:\n  - {cpus: 1, memory: 1GiB, dram_base: 0x1_0000_0000}\n%s",
+                 on ? "" : "kernel: {pcp: false}\n");
+        mmsim_topology *t;
+        char err[256];
+        ck_assert_msg(mmsim_topology_load_string(y, strlen(y), "p.yaml", &t, err,
+                                                 sizeof(err)) == MMSIM_OK, "%s", err);
+        ck_assert_int_eq(t->pcp, on);
+        struct physmem *pm;
+        struct page_alloc *pa;
+        ck_assert_int_eq(physmem_create(t, &pm), MMSIM_OK);
+        ck_assert_int_eq(page_alloc_create(t, pm, &pa), MMSIM_OK);
+        uint64_t pfn;
+        ck_assert_int_eq(page_alloc_pages(pa, GFP_KERNEL, 0, 0, NULL, &pfn), MMSIM_OK);
+        struct zone_info zi;
+        page_alloc_zone_info(pa, 0, ZONE_NORMAL, &zi);
+        ck_assert_uint_eq(zi.pcp_count, on ? PCP_BATCH - 1 : 0);
+        ck_assert_uint_eq(zi.pcp_batch, on ? PCP_BATCH : 0);
+        page_free_pages(pa, pfn, 0);
+        page_alloc_destroy(pa);
+        physmem_destroy(pm);
+        mmsim_topology_destroy(t);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("page_alloc");
@@ -769,6 +1064,12 @@ static Suite *suite(void)
     tcase_add_test(tc, terabyte_machine_is_lazy);
     tcase_add_test(tc, physmem_holes_and_errors);
     tcase_add_test(tc, public_api);
+    tcase_add_test(tc, pcp_refill_by_batch);
+    tcase_add_test(tc, pcp_spill_at_high);
+    tcase_add_test(tc, pcp_drain_returns_everything);
+    tcase_add_test(tc, pcp_counters_unchanged);
+    tcase_add_test(tc, pcp_drained_before_failing);
+    tcase_add_test(tc, pcp_topology_switch);
     suite_add_tcase(s, tc);
     return s;
 }
