@@ -50,26 +50,6 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         TRACE_AFTER();                                                         \
     } while (0)
 
-/* Fall through to the next instruction. */
-#if LOOP_MODE == MODE_FAST
-#define NEXT()                                                                 \
-    do {                                                                       \
-        unsigned l_ = d->len;                                                  \
-        pc += l_;                                                              \
-        d += l_ >> 1;                                                          \
-        goto dispatch;                                                         \
-    } while (0)
-#else
-#define NEXT()                                                                 \
-    do {                                                                       \
-        unsigned l_ = d->len;                                                  \
-        RETIRE_BLOCK();                                                        \
-        pc += l_;                                                              \
-        d += l_ >> 1;                                                          \
-        goto block_at_d;                                                       \
-    } while (0)
-#endif
-
 /* Block-ending fall through (not-taken branch, fence). */
 #define NEXT_BLOCK()                                                           \
     do {                                                                       \
@@ -79,6 +59,20 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         d += l_ >> 1;                                                          \
         goto block_at_d;                                                       \
     } while (0)
+
+/* Fall through to the next instruction: within the block in the fast loop;
+ * the single-step and trace loops end a block after every instruction. */
+#if LOOP_MODE == MODE_FAST
+#define NEXT()                                                                 \
+    do {                                                                       \
+        unsigned l_ = d->len;                                                  \
+        pc += l_;                                                              \
+        d += l_ >> 1;                                                          \
+        goto dispatch;                                                         \
+    } while (0)
+#else
+#define NEXT() NEXT_BLOCK()
+#endif
 
 /* Taken control transfer to t; a target in the same page needs no lookup. */
 #define JUMP(t)                                                                \

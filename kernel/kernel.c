@@ -10,24 +10,27 @@
 
 /* ---- Hart hooks ----------------------------------------------------------- */
 
+static int fault_cause(enum hart_access acc)
+{
+    return acc == HART_WRITE ? CAUSE_STORE_PAGE_FAULT
+           : acc == HART_EXEC ? CAUSE_FETCH_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
+}
+
 static int k_translate(void *ctx, uint64_t vaddr, enum hart_access acc, uint8_t **host)
 {
     struct kcpu *c = ctx;
     if (!c->cur)
-        return acc == HART_WRITE ? CAUSE_STORE_PAGE_FAULT
-               : acc == HART_EXEC ? CAUSE_FETCH_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
+        return fault_cause(acc);
     struct mm *mm = c->cur->mm;
     /* First touch: the node of the CPU that touches (threads of one mm run
      * on several nodes). */
-    uint32_t node = topo_cpu_node(c->k->m->topo, c->cpu);
-    mm->local_node = node == UINT32_MAX ? 0 : node;
+    mm->local_node = c->node;
     enum mm_fault f = mm_lookup(mm, vaddr, (int)acc, true, host);
     if (f == MM_OK)
         return 0;
     /* mm_lookup's reason is kept for the signal's si_code (see run.c). */
     mm->last_fault = f;
-    return acc == HART_WRITE ? CAUSE_STORE_PAGE_FAULT
-           : acc == HART_EXEC ? CAUSE_FETCH_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
+    return fault_cause(acc);
 }
 
 static uint64_t k_read_time(void *ctx)
@@ -96,6 +99,7 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     for (uint32_t i = 0; i < m->topo->ncpus; i++) {
         k->cpus[i].k = k;
         k->cpus[i].cpu = i;
+        k->cpus[i].node = topo_cpu_node(m->topo, i);   /* every CPU has a node */
     }
     stats_add_counter(m->stats, "kernel.syscalls", &k->nr_syscalls, "syscalls handled");
     stats_add_counter(m->stats, "kernel.unknown_syscalls", &k->nr_unknown,

@@ -153,6 +153,7 @@ struct task {
 struct kcpu {
     struct guest_kernel *k;
     uint32_t cpu;
+    uint32_t node;              /* the CPU's node: where first touch allocates */
     bool hart_ready;
     struct task *cur;           /* the thread whose registers the hart holds */
     struct mm *loaded_mm;       /* what the hart's TLB / decode cache hold */
