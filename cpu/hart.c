@@ -48,6 +48,33 @@ void hart_tlb_flush(struct hart *h)
     }
 }
 
+static void stlb_drop(struct hart_stlb_entry *tlb, uint64_t va, uint64_t len)
+{
+    uint64_t lo = va >> PAGE_SHIFT, n = len >> PAGE_SHIFT;
+    if (n <= HART_STLB_SIZE) {
+        /* Direct mapped: each page of the range has one possible slot. */
+        for (uint64_t p = lo; p < lo + n; p++) {
+            struct hart_stlb_entry *e = stlb_entry(tlb, p << PAGE_SHIFT);
+            if (e->vpn_tag == p)
+                e->vpn_tag = UINT64_MAX;
+        }
+        return;
+    }
+    for (int i = 0; i < HART_STLB_SIZE; i++)
+        if (tlb[i].vpn_tag - lo < n)
+            tlb[i].vpn_tag = UINT64_MAX;
+}
+
+void hart_tlb_flush_range(struct hart *h, uint64_t va, uint64_t len, bool fetch, bool data)
+{
+    if (fetch)
+        stlb_drop(h->stlb_x, va, len);
+    if (data) {
+        stlb_drop(h->stlb_r, va, len);
+        stlb_drop(h->stlb_w, va, len);
+    }
+}
+
 void hart_icache_flush(struct hart *h)
 {
     h->stats.icache_flushes++;
@@ -72,6 +99,7 @@ uint8_t *hart_stlb_fill(struct hart *h, uint64_t vaddr, enum hart_access acc)
 {
     uint8_t *page;
     h->stats.stlb_misses++;
+    h->stats.stlb_fills[acc]++;
     int cause = translate(h, vaddr & ~(uint64_t)(PAGE_SIZE - 1), acc, &page);
     if (cause) {
         h->cause = (uint32_t)cause;
@@ -107,8 +135,11 @@ int hart_load_slow(struct hart *h, uint64_t addr, int size, uint64_t *val)
     uint8_t *p0 = host_addr(h, addr, HART_READ), *p1 = NULL;
     if (!p0)
         return 1;
-    if (first < (unsigned)size && !(p1 = host_addr(h, addr + first, HART_READ)))
-        return 1;
+    if (first < (unsigned)size) {
+        h->stats.split_accesses++;
+        if (!(p1 = host_addr(h, addr + first, HART_READ)))
+            return 1;
+    }
     uint8_t buf[8];
     memcpy(buf, p0, first);
     if (p1)
@@ -127,8 +158,11 @@ int hart_store_slow(struct hart *h, uint64_t addr, int size, uint64_t val)
     uint8_t *p0 = host_addr(h, addr, HART_WRITE), *p1 = NULL;
     if (!p0)
         return 1;
-    if (first < (unsigned)size && !(p1 = host_addr(h, addr + first, HART_WRITE)))
-        return 1;
+    if (first < (unsigned)size) {
+        h->stats.split_accesses++;
+        if (!(p1 = host_addr(h, addr + first, HART_WRITE)))
+            return 1;
+    }
     uint8_t buf[8];
     memcpy(buf, &val, 8);
     memcpy(p0, buf, first);

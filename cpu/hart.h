@@ -72,6 +72,8 @@ struct hart_stats {
     uint64_t insns;             /* retired instructions (== instret) */
     uint64_t loads, stores, amos, branches, taken_branches;
     uint64_t ecalls, traps, stlb_misses, decode_misses, icache_flushes;
+    uint64_t stlb_fills[3];     /* software TLB misses by enum hart_access */
+    uint64_t split_accesses;    /* loads/stores that straddle two pages */
 };
 
 struct hart {
@@ -122,6 +124,10 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns);
 /* Forget all cached translations (after munmap, mprotect, a page-table
  * change, or sfence.vma). Cheap. */
 void hart_tlb_flush(struct hart *h);
+/* Forget the cached translations of the pages in [va, va + len) (page
+ * aligned): of fetches, of loads and stores, or both.  The kernel uses it
+ * to keep the software TLB a subset of the modelled L1 TLBs. */
+void hart_tlb_flush_range(struct hart *h, uint64_t va, uint64_t len, bool fetch, bool data);
 /* Forget decoded instructions (fence.i, or code pages unmapped/rewritten). */
 void hart_icache_flush(struct hart *h);
 

@@ -7,6 +7,8 @@
 #include "cpu/hart.h"
 #include "kernel/mm.h"
 #include "machine.h"
+#include "mmu/mmu.h"
+#include "numa/physmem.h"
 
 /* ---- Hart hooks ----------------------------------------------------------- */
 
@@ -19,18 +21,38 @@ static int fault_cause(enum hart_access acc)
 static int k_translate(void *ctx, uint64_t vaddr, enum hart_access acc, uint8_t **host)
 {
     struct kcpu *c = ctx;
-    if (!c->cur)
+    if (!c->cur || !c->cur->mm)
         return fault_cause(acc);
     struct mm *mm = c->cur->mm;
     /* First touch: the node of the CPU that touches (threads of one mm run
      * on several nodes). */
     mm->local_node = c->node;
-    enum mm_fault f = mm_lookup(mm, vaddr, (int)acc, true, host);
-    if (f == MM_OK)
-        return 0;
-    /* mm_lookup's reason is kept for the signal's si_code (see run.c). */
-    mm->last_fault = f;
-    return fault_cause(acc);
+    uint64_t pa;
+    int rc = mmu_translate(c->mmu, vaddr, (enum mmu_access)acc, &pa);
+    if (rc == CAUSE_FETCH_PAGE_FAULT || rc == CAUSE_LOAD_PAGE_FAULT ||
+        rc == CAUSE_STORE_PAGE_FAULT) {
+        /* The page fault handler: demand paging, then the access retries
+         * (invalid PTEs are never cached, so no fence is needed). */
+        enum mm_fault f = mm_fault_in(mm, vaddr, (int)acc);
+        kernel_charge_faults(c->k, mm, c->cpu);
+        if (f != MM_OK) {
+            /* The reason is kept for the signal's si_code (see run.c). */
+            mm->last_fault = f;
+            return fault_cause(acc);
+        }
+        rc = mmu_translate(c->mmu, vaddr, (enum mmu_access)acc, &pa);
+    }
+    if (rc) {
+        mm->last_fault = MM_FAULT_ACCERR;
+        return rc;
+    }
+    *host = physmem_host(c->k->m->physmem, pa & ~MM_PAGE_MASK);
+    if (!*host) {
+        mm->last_fault = MM_FAULT_MAPERR;
+        return acc == HART_WRITE ? CAUSE_STORE_ACCESS
+               : acc == HART_EXEC ? CAUSE_FETCH_ACCESS : CAUSE_LOAD_ACCESS;
+    }
+    return 0;
 }
 
 static uint64_t k_read_time(void *ctx)
@@ -45,6 +67,102 @@ static const struct hart_mem_ops kernel_hart_ops = {
     .read_time = k_read_time,
 };
 
+/* ---- The MMU of a CPU ------------------------------------------------------- */
+
+/* PTE accesses of the hardware walker: guest physical memory.  (The
+ * timing model charges them here, as memory accesses of the CPU.) */
+static int k_read_pte(void *ctx, uint64_t paddr, uint64_t *pte, unsigned level)
+{
+    struct kcpu *c = ctx;
+    const uint8_t *p = physmem_host(c->k->m->physmem, paddr);
+    if (!p)
+        return -1;
+    memcpy(pte, p, sizeof(*pte));
+    return 0;
+}
+
+static int k_write_pte(void *ctx, uint64_t paddr, uint64_t pte, unsigned level)
+{
+    struct kcpu *c = ctx;
+    uint8_t *p = physmem_host(c->k->m->physmem, paddr);
+    if (!p)
+        return -1;
+    memcpy(p, &pte, sizeof(pte));
+    return 0;
+}
+
+/* An L1 TLB evicted a page: the hart's software TLB (a cache of host
+ * pointers in front of the L1 TLBs) must not keep hitting on it, so that
+ * every access the software TLB serves is a true L1 hit. */
+static void k_evict_itlb(void *ctx, uint64_t va, unsigned size)
+{
+    struct kcpu *c = ctx;
+    hart_tlb_flush_range(&c->k->m->harts[c->cpu], va, 1ull << sv_level_shift(size), true,
+                         false);
+}
+
+static void k_evict_dtlb(void *ctx, uint64_t va, unsigned size)
+{
+    struct kcpu *c = ctx;
+    hart_tlb_flush_range(&c->k->m->harts[c->cpu], va, 1ull << sv_level_shift(size), false,
+                         true);
+}
+
+static int cpu_mmu_create(struct guest_kernel *k, struct kcpu *c)
+{
+    struct mmsim_machine *m = k->m;
+    struct mmu_params p = {
+        .cpu = &m->topo->cpu,
+        .walker = {.read_pte = k_read_pte, .write_pte = k_write_pte, .ctx = c, .hw_ad = true},
+        .seed = m->seed ^ (0x6d6d752d746c6230ULL + c->cpu * 0x9E3779B97F4A7C15ULL),
+    };
+    if (mmu_create(&p, &c->mmu))
+        return -1;
+    c->mmu->itlb.evict = k_evict_itlb;
+    c->mmu->itlb.evict_ctx = c;
+    c->mmu->dtlb.evict = k_evict_dtlb;
+    c->mmu->dtlb.evict_ctx = c;
+    mmu_set_priv(c->mmu, true, false, false);   /* SE mode: U mode only */
+    char prefix[24];
+    mmsim_fmt(prefix, sizeof(prefix), "cpu%u", c->cpu);
+    mmu_stats_register(c->mmu, m->stats, prefix, false);
+    stats_add_counterf(m->stats, &c->tlb_lookups[0], "L1 iTLB lookups (instructions fetched)",
+                       "cpu%u.itlb.lookups", c->cpu);
+    stats_add_counterf(m->stats, &c->tlb_hits[0], "L1 iTLB hits, every page size",
+                       "cpu%u.itlb.hits", c->cpu);
+    stats_add_counterf(m->stats, &c->tlb_lookups[1],
+                       "L1 dTLB lookups (loads, stores, AMOs; two for a page-straddling access)",
+                       "cpu%u.dtlb.lookups", c->cpu);
+    stats_add_counterf(m->stats, &c->tlb_hits[1], "L1 dTLB hits, every page size",
+                       "cpu%u.dtlb.hits", c->cpu);
+    stats_add_counterf(m->stats, &c->shootdowns, "TLB shootdowns received",
+                       "cpu%u.tlb_shootdowns", c->cpu);
+    return 0;
+}
+
+/* The L1 TLB hit counts: the hart's software TLB serves most hits without
+ * calling the MMU (it only ever holds pages the L1 TLBs hold), so a hit is
+ * a lookup that did not miss. */
+static void kcpu_sync_stats(void *ctx)
+{
+    struct guest_kernel *k = ctx;
+    for (uint32_t i = 0; i < k->m->topo->ncpus; i++) {
+        struct kcpu *c = &k->cpus[i];
+        if (!c->mmu)
+            continue;
+        const struct hart_stats *hs = &k->m->harts[i].stats;
+        c->tlb_lookups[0] = hs->insns;
+        c->tlb_lookups[1] = hs->loads + hs->stores + hs->amos + hs->split_accesses;
+        const struct tlb *l1[2] = {&c->mmu->itlb, &c->mmu->dtlb};
+        for (int t = 0; t < 2; t++) {
+            uint64_t miss = 0;
+            for (unsigned s = 0; s < TLB_NSIZES; s++)
+                miss += l1[t]->st.misses[s];
+            c->tlb_hits[t] = c->tlb_lookups[t] > miss ? c->tlb_lookups[t] - miss : 0;
+        }
+    }
+}
+
 struct hart *kernel_hart(struct guest_kernel *k, uint32_t cpu)
 {
     struct mmsim_machine *m = k->m;
@@ -53,6 +171,8 @@ struct hart *kernel_hart(struct guest_kernel *k, uint32_t cpu)
     struct kcpu *c = &k->cpus[cpu];
     struct hart *h = &m->harts[cpu];
     if (!c->hart_ready) {
+        if (!c->mmu && cpu_mmu_create(k, c))
+            return NULL;
         if (hart_init(h, cpu, &kernel_hart_ops, c))
             return NULL;
         c->hart_ready = true;
@@ -104,8 +224,41 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     stats_add_counter(m->stats, "kernel.syscalls", &k->nr_syscalls, "syscalls handled");
     stats_add_counter(m->stats, "kernel.unknown_syscalls", &k->nr_unknown,
                       "calls of unimplemented syscalls (returned ENOSYS)");
-    stats_add_counter(m->stats, "kernel.page_faults", &k->nr_faults,
-                      "demand-paging faults that allocated a frame");
+    k->mmc.pt_pages_node = calloc(2 * (size_t)m->topo->nnodes, sizeof(uint64_t));
+    if (!k->mmc.pt_pages_node) {
+        free(k->cpus);
+        free(m->harts);
+        m->harts = NULL;
+        free(k);
+        return MMSIM_ERR_NOMEM;
+    }
+    k->mmc.pt_alloc_node = k->mmc.pt_pages_node + m->topo->nnodes;
+    k->asid_map[0] = 1;     /* ASID 0 is never handed out */
+    stats_add_counter(m->stats, "kernel.page_faults", &k->mmc.faults,
+                      "demand-paging faults that allocated a frame (4 KiB or huge)");
+    stats_add_counter(m->stats, "kernel.thp_fault_alloc", &k->mmc.thp_fault_alloc,
+                      "page faults served with a transparent huge page");
+    stats_add_counter(m->stats, "kernel.thp_fault_fallback", &k->mmc.thp_fault_fallback,
+                      "THP-eligible faults that fell back to 4 KiB pages (no free 2 MiB block)");
+    stats_add_counter(m->stats, "kernel.thp_split", &k->mmc.thp_split,
+                      "huge pages split into 4 KiB pages (partial unmap/mprotect, migration)");
+    stats_add_counter(m->stats, "kernel.pgmigrate_success", &k->mmc.pgmigrate_success,
+                      "pages migrated (move_pages, mbind MPOL_MF_MOVE, migrate_pages)");
+    stats_add_counter(m->stats, "kernel.pgmigrate_fail", &k->mmc.pgmigrate_fail,
+                      "pages that could not be migrated (target node full)");
+    stats_add_counter(m->stats, "kernel.pgtable_alloc", &k->mmc.pt_alloc,
+                      "page-table pages allocated");
+    stats_add_counter(m->stats, "kernel.pgtable_free", &k->mmc.pt_free, "page-table pages freed");
+    stats_add_counter(m->stats, "kernel.tlb_shootdowns", &k->nr_shootdowns,
+                      "TLB shootdown events (one per changed range, any number of CPUs)");
+    for (uint32_t n = 0; n < m->topo->nnodes; n++) {
+        stats_add_gaugef(m->stats, &k->mmc.pt_pages_node[n],
+                         "page-table pages held on this node now (all processes)",
+                         "node%u.pgtable_pages", n);
+        stats_add_counterf(m->stats, &k->mmc.pt_alloc_node[n],
+                           "page-table pages allocated on this node", "node%u.pgtable_alloc", n);
+    }
+    stats_add_sync(m->stats, kcpu_sync_stats, k);
     stats_add_counter(m->stats, "sched.switches", &k->nr_switches,
                       "context switches (a CPU's hart taken by another thread)");
     stats_add_counter(m->stats, "sched.migrations", &k->nr_migrations,
@@ -140,7 +293,10 @@ void kernel_destroy(struct guest_kernel *k)
         free(m->harts);
         m->harts = NULL;
     }
+    for (uint32_t i = 0; i < m->topo->ncpus; i++)
+        mmu_destroy(k->cpus[i].mmu);
     free(k->cpus);
+    free(k->mmc.pt_pages_node);
     free(k->root);
     free(k);
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "kernel/mempolicy.h"
+#include "kernel/mm.h"
 
 struct mmsim_machine;
 struct hart;
@@ -157,6 +158,10 @@ struct kcpu {
     bool hart_ready;
     struct task *cur;           /* the thread whose registers the hart holds */
     struct mm *loaded_mm;       /* what the hart's TLB / decode cache hold */
+    struct mmu *mmu;            /* the CPU's TLBs, walk caches and walker */
+    uint64_t shootdowns;        /* TLB shootdowns this CPU received */
+    uint64_t tlb_lookups[2];    /* derived: L1 iTLB, dTLB lookups (kcpu_sync_stats) */
+    uint64_t tlb_hits[2];       /* derived: L1 iTLB, dTLB hits */
     uint64_t slice_start;       /* cycle cur got the CPU */
     bool yield;                 /* cur gave up the rest of its slice */
 };
@@ -185,7 +190,9 @@ struct guest_kernel {
 
     uint64_t nr_syscalls;
     uint64_t nr_unknown;        /* calls of unknown syscalls */
-    uint64_t nr_faults;         /* demand-paging allocations, all tasks */
+    struct mm_counters mmc;     /* demand paging, THP, migration, page tables */
+    uint64_t nr_shootdowns;     /* shootdown events (one per range changed) */
+    uint64_t asid_map[65536 / 64];      /* ASIDs in use (bit 0: never handed out) */
     uint8_t unknown_seen[1024 / 8];
     uint64_t unknown_big[32];   /* numbers >= 1024 already reported */
     unsigned nr_unknown_big;
@@ -270,8 +277,21 @@ void sched_unload(struct kcpu *c);
 /* Make t's registers the hart's (t->cpu's), saving the previous thread's;
  * flushes the TLB and decode cache when the address space changes. */
 void sched_load(struct task *t);
-/* Flush every hart whose TLB holds mm (munmap, mprotect, mm freed). */
+/* Shoot down [start, end) of mm on every CPU whose TLBs may hold it (the
+ * mm's cpumask): sfence.vma per page (or per ASID for big ranges, and
+ * whenever page tables were freed: MM_FLUSH_TABLES), the hart's software
+ * TLB, and decoded instructions with MM_FLUSH_EXEC.  Counted per CPU. */
+void kernel_shootdown(struct guest_kernel *k, struct mm *mm, uint64_t start, uint64_t end,
+                      unsigned what);
+/* Everything of mm, everywhere (riscv_flush_icache, mm freed). */
 void kernel_flush_mm(struct guest_kernel *k, struct mm *mm, bool exec);
+/* Give mm an ASID and the machine's paging parameters (task creation).
+ * 0 or -EAGAIN when all 65535 ASIDs are taken. */
+int kernel_mm_setup(struct guest_kernel *k, struct mm *mm);
+/* Return mm's ASID (mm being destroyed): every CPU forgets it. */
+void kernel_mm_release(struct guest_kernel *k, struct mm *mm);
+/* Charge the page faults mm handled since the last call to cpu's clock. */
+void kernel_charge_faults(struct guest_kernel *k, struct mm *mm, uint32_t cpu);
 
 /* Block t (a syscall in progress; its a0 is set when it wakes). */
 void task_block(struct task *t, const char *what, uint64_t deadline, int64_t timeout_ret);

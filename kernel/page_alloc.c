@@ -463,6 +463,18 @@ bool page_alloc_valid_block(const struct page_alloc *pa, uint64_t pfn, unsigned 
     return p && (p->flags & (PG_head | PG_buddy)) == PG_head && p->order == order;
 }
 
+void page_alloc_split(struct page_alloc *pa, uint64_t pfn, unsigned order)
+{
+    struct page *p = pfn_page_fast(pa, pfn);
+    MMSIM_ASSERT((p->flags & (PG_head | PG_buddy)) == PG_head && p->order == order);
+    /* The block's frames lie in one section and zone (blocks never cross
+     * them), so their descriptors are consecutive. */
+    for (uint64_t i = 0; i < 1ull << order; i++) {
+        p[i].flags = PG_head;
+        p[i].order = 0;
+    }
+}
+
 void page_free_pages(struct page_alloc *pa, uint64_t pfn, unsigned order)
 {
     struct page *p = pfn_page_fast(pa, pfn);

@@ -68,6 +68,9 @@ static inline unsigned nodemask_nth(nodemask_t m, unsigned nth)
 #define GFP_DMA32               (__GFP_DMA32)
 #define GFP_HIGHUSER            (GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE    (GFP_HIGHUSER | __GFP_MOVABLE)
+/* A transparent huge page at fault time (THP defrag "madvise" default):
+ * no direct reclaim, never the reserves. */
+#define GFP_TRANSHUGE_LIGHT     ((GFP_HIGHUSER_MOVABLE | __GFP_NOMEMALLOC) & ~__GFP_RECLAIM)
 
 /* ---- Zones -------------------------------------------------------------- */
 
@@ -163,6 +166,10 @@ void page_free_pages(struct page_alloc *pa, uint64_t pfn, unsigned order);
  * allocator drains by itself before failing a request that can wait, and
  * on destroy; the views never drain. */
 void page_alloc_drain(struct page_alloc *pa);
+
+/* Linux's split_page: make the allocated block of 2^order frames at pfn
+ * 2^order allocated order-0 frames, each freed on its own. */
+void page_alloc_split(struct page_alloc *pa, uint64_t pfn, unsigned order);
 
 /* Is pfn the head of an allocated block of exactly this order? */
 bool page_alloc_valid_block(const struct page_alloc *pa, uint64_t pfn, unsigned order);

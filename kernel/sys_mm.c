@@ -5,11 +5,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "cpu/hart.h"
 #include "kernel/mm.h"
 #include "kernel/syscall.h"
-#include "machine.h"
-#include "numa/physmem.h"
 
 /* asm-generic mman.h values (riscv64). */
 #define G_MAP_SHARED 0x01
@@ -18,8 +15,11 @@
 #define G_MAP_FIXED 0x10
 #define G_MAP_ANONYMOUS 0x20
 #define G_MAP_FIXED_NOREPLACE 0x100000
+#define G_MAP_NORESERVE 0x4000
 #define G_MADV_DONTNEED 4
 #define G_MADV_FREE 8
+#define G_MADV_HUGEPAGE 14
+#define G_MADV_NOHUGEPAGE 15
 #define G_PROT_MASK 7u
 
 int64_t sys_brk(struct task *t, const uint64_t *a)
@@ -73,6 +73,11 @@ int64_t sys_mmap(struct task *t, const uint64_t *a)
         if (!addr)
             return -ENOMEM;
     }
+    /* Heuristic overcommit: only an obviously impossible private writable
+     * mapping fails here (MAP_NORESERVE ones are not accounted). */
+    if (type == G_MAP_PRIVATE && (prot & MM_PROT_W) && !(flags & G_MAP_NORESERVE) &&
+        mm->commit_limit && len >> MM_PAGE_SHIFT > mm->commit_limit)
+        return -ENOMEM;
     int rc = mm_map(mm, addr, len, prot, (type != G_MAP_PRIVATE) ? VMA_SHARED : 0,
                     fd >= 0 && !zero_dev ? "[file]" : "");
     if (rc)
@@ -139,6 +144,8 @@ int64_t sys_madvise(struct task *t, const uint64_t *a)
                 return -ENOMEM;
         return mm_discard(t->mm, a[0], len);
     }
+    if (a[2] == G_MADV_HUGEPAGE || a[2] == G_MADV_NOHUGEPAGE)
+        return mm_set_hugepage(t->mm, a[0], len, a[2] == G_MADV_HUGEPAGE);
     return 0;       /* advice only */
 }
 
@@ -157,76 +164,5 @@ int64_t sys_riscv_flush_icache(struct task *t, const uint64_t *a)
     /* Every hart running this address space (the call's default scope). */
     if (t->mm)
         kernel_flush_mm(t->k, t->mm, true);
-    return 0;
-}
-
-#define MPOL_F_NODE_ 1u
-#define MPOL_F_ADDR_ 2u
-#define MPOL_F_MEMS_ALLOWED_ 4u
-
-static int put_nodemask(struct task *t, uint64_t uaddr, uint64_t maxnode, nodemask_t nodes)
-{
-    if (!uaddr)
-        return 0;
-    uint64_t words = (maxnode + 63) / 64;
-    for (uint64_t i = 0; i < words && i < 16; i++) {
-        uint64_t w = i == 0 ? nodes : 0;
-        if (mm_copy_out(t->mm, uaddr + i * 8, &w, 8))
-            return -EFAULT;
-    }
-    return 0;
-}
-
-/* get_mempolicy(mode, nodemask, maxnode, addr, flags).  MPOL_F_NODE|
- * MPOL_F_ADDR reports the node of the frame behind addr (faulting it in
- * first, as Linux does), which is how guests check first touch. */
-int64_t sys_get_mempolicy(struct task *t, const uint64_t *a)
-{
-    uint64_t umode = a[0], umask = a[1], maxnode = a[2], addr = a[3];
-    unsigned flags = (unsigned)a[4];
-    struct mm *mm = t->mm;
-    if (a[4] & ~(uint64_t)(MPOL_F_NODE_ | MPOL_F_ADDR_ | MPOL_F_MEMS_ALLOWED_))
-        return -EINVAL;
-    uint32_t nnodes = t->k->m->topo->nnodes;
-    if (umask && maxnode < nnodes)
-        return -EINVAL;
-    if (flags & MPOL_F_MEMS_ALLOWED_) {
-        if (flags & (MPOL_F_NODE_ | MPOL_F_ADDR_))
-            return -EINVAL;
-        return put_nodemask(t, umask, maxnode, mempolicy_memory_nodes(t->k->m->topo));
-    }
-    const struct mempolicy *pol = &t->g->policy;
-    if (flags & MPOL_F_ADDR_) {
-        struct vma *v = mm_find_vma(mm, addr);
-        if (!v)
-            return -EFAULT;
-        if (v->policy)
-            pol = v->policy;
-    } else if (addr) {
-        return -EINVAL;
-    }
-    int32_t mode = pol->mode;
-    if (flags & MPOL_F_NODE_) {
-        if (flags & MPOL_F_ADDR_) {
-            uint8_t *host;
-            if (mm_lookup(mm, addr, HART_READ, false, &host) != MM_OK)
-                return -EFAULT;
-            uint64_t pfn = mm_page_pfn(mm, addr >> MM_PAGE_SHIFT);
-            int node = pfn == UINT64_MAX ? -1 : physmem_node_of(t->k->m->physmem, pfn << 12);
-            if (node < 0)
-                return -EFAULT;
-            mode = node;
-        } else if (pol->mode == MPOL_INTERLEAVE) {
-            mode = (int32_t)mempolicy_interleave_node(pol, mm->il_next);
-        } else {
-            return -EINVAL;
-        }
-    }
-    if (umode && mm_copy_out(mm, umode, &mode, 4))
-        return -EFAULT;
-    if (!(flags & MPOL_F_NODE_)) {
-        nodemask_t nodes = pol->mode == MPOL_DEFAULT || pol->mode == MPOL_LOCAL ? 0 : pol->nodes;
-        return put_nodemask(t, umask, maxnode, nodes);
-    }
     return 0;
 }

@@ -401,7 +401,8 @@ static sys_fn *const syscall_table[] = {
     [276] = sys_renameat2, [278] = sys_getrandom, [291] = sys_statx, [293] = sys_rseq,
     [439] = sys_faccessat2, [73] = sys_ppoll, [223] = sys_fadvise64, [81] = sys_sync,
     [47] = sys_fallocate, [220] = sys_clone, [435] = sys_clone3,
-    [236] = sys_get_mempolicy,
+    [235] = sys_mbind, [236] = sys_get_mempolicy, [237] = sys_set_mempolicy,
+    [238] = sys_migrate_pages, [239] = sys_move_pages,
 };
 
 static void unknown(struct task *t, uint64_t nr, uint64_t pc)
@@ -453,6 +454,8 @@ void syscall_handle(struct task *t)
     }
     if (r != SYS_NORETURN)
         h->x[10] = (uint64_t)r;
+    if (t->mm)
+        kernel_charge_faults(t->k, t->mm, t->cpu);     /* faults on the syscall's copies */
     if (t->k->trace) {
         const char *name = syscall_name(nr);
         fprintf(t->k->trace, "ecall %s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") = ",

@@ -34,7 +34,8 @@ typedef int64_t sys_fn(struct task *t, const uint64_t *a);
     X(pwrite64) X(readlinkat) X(newfstatat) X(fstat) X(fsync) X(utimensat)     \
     X(renameat2) X(statx) X(umask) X(statfs) X(fstatfs) X(ppoll) X(fadvise64) X(sync) X(fallocate)                        \
     X(brk) X(munmap) X(mremap) X(mmap) X(mprotect) X(madvise) X(msync)         \
-    X(mlock) X(riscv_flush_icache) X(get_mempolicy)                                             \
+    X(mlock) X(riscv_flush_icache)                                             \
+    X(get_mempolicy) X(set_mempolicy) X(mbind) X(move_pages) X(migrate_pages)  \
     X(nanosleep) X(clock_gettime) X(clock_getres) X(clock_nanosleep)           \
     X(gettimeofday) X(times) X(getrusage) X(sysinfo)                           \
     X(exit) X(exit_group) X(clone) X(clone3) X(set_tid_address) X(set_robust_list) X(futex)       \

@@ -11,6 +11,8 @@
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "machine.h"
+#include "mmu/mmu.h"
+#include "numa/physmem.h"
 
 _Static_assert(TOPO_MAX_CPUS_K == TOPO_MAX_CPUS, "KCPU_WORDS must cover every CPU");
 
@@ -21,9 +23,9 @@ static void mask_all(struct guest_kernel *k, uint64_t *mask)
         mask[c / 64] |= 1ULL << (c % 64);
 }
 
-static void flush_hook(void *ctx, struct mm *mm, bool exec)
+static void flush_hook(void *ctx, struct mm *mm, uint64_t start, uint64_t end, unsigned what)
 {
-    kernel_flush_mm(ctx, mm, exec);
+    kernel_shootdown(ctx, mm, start, end, what);
 }
 
 static void link_task(struct guest_kernel *k, struct task *t)
@@ -74,9 +76,14 @@ int task_create(struct guest_kernel *k, uint32_t cpu, struct task **out)
         free(g);
         return MMSIM_ERR_NOMEM;
     }
-    g->mm->fault_stat = &k->nr_faults;
     g->mm->flush = flush_hook;
     g->mm->flush_ctx = k;
+    if (kernel_mm_setup(k, g->mm)) {
+        mm_destroy(g->mm);
+        free(t);
+        free(g);
+        return MMSIM_ERR_NOMEM;
+    }
     t->mm = g->mm;
     g->leader = t;
     g->nthreads = 1;
@@ -109,7 +116,7 @@ static void release(struct tgroup *g)
         }
     if (g->mm) {
         g->faults = g->mm->faults;
-        kernel_flush_mm(k, g->mm, true);
+        kernel_mm_release(k, g->mm);
         for (uint32_t c = 0; c < k->m->topo->ncpus; c++) {
             if (k->cpus[c].cur && k->cpus[c].cur->g == g)
                 sched_unload(&k->cpus[c]);
@@ -385,9 +392,15 @@ void sched_load(struct task *t)
     h->frm = t->ctx.frm;
     h->resv_valid = false;          /* a context switch breaks LR/SC */
     if (c->loaded_mm != t->mm) {
+        /* satp carries the ASID: the MMU's TLBs keep the other address
+         * spaces' entries; the hart's software TLB is not tagged. */
         hart_tlb_flush(h);
         hart_icache_flush(h);
         c->loaded_mm = t->mm;
+        if (t->mm) {
+            mmu_set_satp(c->mmu, mm_satp(t->mm));
+            t->mm->cpumask[t->cpu / 64] |= 1ull << (t->cpu % 64);
+        }
     }
     c->cur = t;
     t->on_hart = t->cpu;
@@ -415,16 +428,89 @@ void sched_migrate(struct task *t, uint32_t cpu)
     k->nr_migrations++;
 }
 
-void kernel_flush_mm(struct guest_kernel *k, struct mm *mm, bool exec)
+/* Ranges up to this many pages are fenced page by page; beyond, the whole
+ * ASID (what Linux's flush_tlb_range does past tlb_flush_threshold). */
+#define SHOOTDOWN_PAGES 32
+
+void kernel_shootdown(struct guest_kernel *k, struct mm *mm, uint64_t start, uint64_t end,
+                      unsigned what)
 {
+    bool any = false;
+    uint64_t pages = (end - start) >> MM_PAGE_SHIFT;
+    bool whole = (what & MM_FLUSH_TABLES) || pages > SHOOTDOWN_PAGES;
     for (uint32_t i = 0; i < k->m->topo->ncpus; i++) {
+        if (!(mm->cpumask[i / 64] >> (i % 64) & 1))
+            continue;
         struct kcpu *c = &k->cpus[i];
-        if (c->hart_ready && c->loaded_mm == mm) {
-            hart_tlb_flush(&k->m->harts[i]);
-            if (exec)
-                hart_icache_flush(&k->m->harts[i]);
+        if (!c->mmu)
+            continue;
+        if (whole)
+            mmu_sfence_vma(c->mmu, false, 0, true, mm->asid);
+        else
+            for (uint64_t a = start; a < end; a += MM_PAGE_SIZE)
+                mmu_sfence_vma(c->mmu, true, a, true, mm->asid);
+        c->shootdowns++;
+        any = true;
+        if (c->loaded_mm == mm && c->hart_ready) {
+            struct hart *h = &k->m->harts[i];
+            if (whole)
+                hart_tlb_flush(h);
+            else
+                hart_tlb_flush_range(h, start, end - start, true, true);
+            if (what & MM_FLUSH_EXEC)
+                hart_icache_flush(h);
         }
     }
+    k->nr_shootdowns += any;
+}
+
+void kernel_flush_mm(struct guest_kernel *k, struct mm *mm, bool exec)
+{
+    kernel_shootdown(k, mm, 0, MM_TASK_SIZE, MM_FLUSH_TABLES | (exec ? MM_FLUSH_EXEC : 0));
+}
+
+int kernel_mm_setup(struct guest_kernel *k, struct mm *mm)
+{
+    const struct mmsim_topology *t = k->m->topo;
+    for (uint32_t a = 1; a < 65536; a++) {
+        if (k->asid_map[a / 64] >> (a % 64) & 1)
+            continue;
+        k->asid_map[a / 64] |= 1ull << (a % 64);
+        mm->asid = (uint16_t)a;
+        mm->levels = t->paging_levels == 4 ? 4 : 3;
+        mm->thp = (enum mm_thp)t->thp;
+        mm->pt_place = (enum mm_pt_place)t->pt_placement;
+        mm->fault_cost = t->fault_cycles;
+        mm->zero_cost = t->zero_cycles;
+        mm->ctr = &k->mmc;
+        mm->commit_limit = 0;
+        for (uint32_t n = 0; n < t->nnodes; n++)
+            mm->commit_limit += t->nodes[n].mem_size >> MM_PAGE_SHIFT;
+        /* The root table was counted on the mm's own counters. */
+        k->mmc.pt_alloc += mm->own_ctr.pt_alloc;
+        int node = mm->root ? physmem_node_of(k->m->physmem, mm->root) : -1;
+        if (node >= 0) {
+            k->mmc.pt_pages_node[node] += mm->pt_pages;
+            k->mmc.pt_alloc_node[node] += mm->pt_pages;
+        }
+        return 0;
+    }
+    return -EAGAIN;
+}
+
+void kernel_mm_release(struct guest_kernel *k, struct mm *mm)
+{
+    /* Every CPU that ran mm drops its ASID before it is handed out again. */
+    kernel_flush_mm(k, mm, true);
+    k->asid_map[mm->asid / 64] &= ~(1ull << (mm->asid % 64));
+    mm->flush = NULL;       /* nothing caches it any more */
+}
+
+void kernel_charge_faults(struct guest_kernel *k, struct mm *mm, uint32_t cpu)
+{
+    if (mm->pending_cycles && cpu < k->m->topo->ncpus)
+        k->m->harts[cpu].cycle += mm->pending_cycles;
+    mm->pending_cycles = 0;
 }
 
 void task_set_a0(struct task *t, uint64_t v)

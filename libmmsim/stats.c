@@ -26,7 +26,29 @@ struct stats_registry {
     int n, cap;
     int *slot;              /* hash slots: index into e, or -1 */
     unsigned nslots;        /* power of two, > 2 * n */
+    struct {
+        stats_sync_fn *fn;
+        void *ctx;
+    } sync[STATS_MAX_SYNC];
+    int nsync;
 };
+
+int stats_add_sync(struct stats_registry *r, stats_sync_fn *fn, void *ctx)
+{
+    if (!r || !fn || r->nsync == STATS_MAX_SYNC)
+        return MMSIM_ERR_INVALID;
+    r->sync[r->nsync].fn = fn;
+    r->sync[r->nsync].ctx = ctx;
+    r->nsync++;
+    return MMSIM_OK;
+}
+
+/* Derived values are brought up to date before anyone reads them. */
+static void sync_all(const struct stats_registry *r)
+{
+    for (int i = 0; i < r->nsync; i++)
+        r->sync[i].fn(r->sync[i].ctx);
+}
 
 static uint64_t hash_name(const char *s, size_t len)
 {
@@ -256,6 +278,7 @@ static uint64_t hist_field(const struct stats_hist *h, int f)
 
 int stats_get(const struct stats_registry *r, const char *name, uint64_t *value)
 {
+    sync_all(r);
     if (!r || !name || !value)
         return MMSIM_ERR_INVALID;
     unsigned s = find_slot(r, name, strlen(name));
@@ -346,6 +369,7 @@ bad:
 
 int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt)
 {
+    sync_all(r);
     if (!r || !f)
         return MMSIM_ERR_INVALID;
     if (fmt == MMSIM_FORMAT_JSON) {

@@ -60,6 +60,12 @@ int stats_add_counterf(struct stats_registry *r, uint64_t *value, const char *de
 int stats_add_histf(struct stats_registry *r, struct stats_hist *h, const char *desc,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* A function that computes derived counters (registered like the others)
+ * from other values; called before every stats_get and stats_dump. */
+typedef void stats_sync_fn(void *ctx);
+#define STATS_MAX_SYNC 4
+int stats_add_sync(struct stats_registry *r, stats_sync_fn *fn, void *ctx);
+
 int stats_count(const struct stats_registry *r);
 const char *stats_name(const struct stats_registry *r, int i);
 /* Counter value, or for a histogram "<name>.count|sum|min|max|mean|p50|p95|p99". */

@@ -514,6 +514,10 @@ static void set_defaults(struct mmsim_topology *t)
     t->clock_hz = 2000000000ull;
     t->max_order = 11;
     t->pcp = true;
+    t->paging_levels = 3;
+    t->thp = 1;
+    t->fault_cycles = TOPO_DEFAULT_FAULT_CYCLES;
+    t->zero_cycles = TOPO_DEFAULT_ZERO_CYCLES;
     default_cache(&t->cpu.l1i, 32 << 10, 8, 4);
     default_cache(&t->cpu.l1d, 48 << 10, 12, 5);
     default_cache(&t->cpu.l2, 1 << 20, 16, 14);
@@ -553,6 +557,36 @@ static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const ch
         t->pcp = b == 1;
         return 0;
     }
+    if (!strcmp(key, "paging")) {
+        static const char *const names[] = {"sv39", "sv48", NULL};
+        int b;
+        if (get_enum(c, v, path, names, &b))
+            return -1;
+        t->paging_levels = 3 + (uint32_t)b;
+        return 0;
+    }
+    if (!strcmp(key, "thp")) {
+        static const char *const names[] = {"never", "madvise", "always", NULL};
+        int b;
+        if (get_enum(c, v, path, names, &b))
+            return -1;
+        t->thp = (uint32_t)b;
+        return 0;
+    }
+    if (!strcmp(key, "page_tables")) {
+        static const char *const names[] = {"local", "data", NULL};
+        int b;
+        if (get_enum(c, v, path, names, &b))
+            return -1;
+        t->pt_placement = (uint32_t)b;
+        return 0;
+    }
+    if (!strcmp(key, "fault_cycles") || !strcmp(key, "zero_cycles")) {
+        if (get_u64(c, v, path, 1ull << 32, &x))
+            return -1;
+        *(key[0] == 'f' ? &t->fault_cycles : &t->zero_cycles) = x;
+        return 0;
+    }
     if (get_u64(c, v, path, 1ull << 40, &x))
         return -1;
     t->min_free_kbytes = x;
@@ -581,7 +615,8 @@ static int top_entry(struct ctx *c, const char *key, yaml_node_t *v, const char 
         return each_entry(c, v, path, keys, cpu_entry, &t->cpu);
     }
     if (!strcmp(key, "kernel")) {
-        static const char *const keys[] = {"max_order", "min_free_kbytes", "pcp", NULL};
+        static const char *const keys[] = {"max_order", "min_free_kbytes", "pcp", "paging", "thp",
+                                           "page_tables", "fault_cycles", "zero_cycles", NULL};
         return each_entry(c, v, path, keys, kernel_entry, t);
     }
     /* nodes, links, distances: parsed after the rest (they cross-refer). */

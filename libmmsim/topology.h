@@ -33,6 +33,25 @@ struct topo_cache {
     struct topo_lat latency;
     enum topo_repl repl;
     uint32_t mshrs;
+    bool inclusive;     /* LLC only: inclusive of the node's private caches */
+};
+
+/* The in-order pipeline of every CPU (cpu/pipeline.h; issue 7).  Latencies
+ * in core cycles, from issue to result. */
+enum topo_bp { TOPO_BP_BIMODAL = 0, TOPO_BP_GSHARE };
+enum topo_prefetch { TOPO_PF_NONE = 0, TOPO_PF_NEXT_LINE, TOPO_PF_STRIDE };
+struct topo_pipeline {
+    uint32_t width;             /* instructions issued per cycle: 1 or 2 */
+    uint32_t lat_mul, lat_div;  /* integer multiply, divide/remainder */
+    uint32_t lat_fadd, lat_fmul, lat_fma, lat_fdiv, lat_fsqrt, lat_fcvt;
+    uint32_t load_use;          /* extra cycles before a load's result can be used */
+    enum topo_bp predictor;
+    uint32_t bp_entries;        /* 2-bit counters */
+    uint32_t bp_history;        /* gshare: global history bits */
+    uint32_t btb_entries;
+    uint32_t ras_entries;
+    uint32_t mispredict;        /* branch misprediction penalty */
+    uint32_t store_buffer;      /* entries; 0: stores block like loads */
 };
 
 struct topo_tlb {
@@ -46,6 +65,8 @@ struct topo_cpu {
     struct topo_cache l1i, l1d, l2;
     struct topo_tlb itlb, dtlb, l2tlb;
     uint32_t pwc_entries;   /* page-walk cache entries per upper level */
+    struct topo_pipeline pipe;
+    enum topo_prefetch prefetch;        /* L1D prefetcher */
 };
 
 enum topo_arb { TOPO_ARB_ROUND_ROBIN = 0, TOPO_ARB_FCFS };
@@ -73,6 +94,12 @@ struct topo_link {
     int line;
 };
 
+/* Page-fault cost defaults: a minor anonymous fault on a current server
+ * costs on the order of 1 us of kernel time including the zeroing, which
+ * alone moves 4 KiB at some 10-20 GB/s (~250 ns). */
+#define TOPO_DEFAULT_FAULT_CYCLES 1500
+#define TOPO_DEFAULT_ZERO_CYCLES 600
+
 struct mmsim_topology {
     char *name;
     char *description;
@@ -88,6 +115,11 @@ struct mmsim_topology {
     uint64_t min_free_kbytes;   /* 0 = derive as Linux does */
     bool pcp;                   /* per-CPU page lists (parser default true;
                                  * false in a zeroed hand-built topology) */
+    uint32_t paging_levels;     /* 3: Sv39 (default; 0 means 3), 4: Sv48 */
+    uint32_t thp;               /* enum mm_thp: 0 never, 1 madvise (default), 2 always */
+    uint32_t pt_placement;      /* enum mm_pt_place: 0 local (default), 1 data */
+    uint64_t fault_cycles;      /* page fault: entry, handling, exit (cycles) */
+    uint64_t zero_cycles;       /* zeroing one 4 KiB frame (cycles) */
 
     /* Derived by numa/route.c (or given explicitly: distance only). */
     bool distance_explicit;

@@ -208,12 +208,13 @@ NOINLINE int mmu_translate_slow(struct mmu *m, uint64_t va, enum mmu_access acc,
 static const char *const size_name[TLB_NSIZES] = {"4k", "2m", "1g", "512g", "256t"};
 
 static int register_tlb(struct tlb *t, struct stats_registry *r, const char *prefix,
-                        const char *name)
+                        const char *name, bool hits)
 {
     int rc = MMSIM_OK;
     for (unsigned s = 0; s < TLB_NSIZES && rc == MMSIM_OK; s++) {
-        rc = stats_add_counterf(r, &t->st.hits[s], "TLB hits by page size", "%s.%s.hits.%s",
-                                prefix, name, size_name[s]);
+        if (hits)
+            rc = stats_add_counterf(r, &t->st.hits[s], "TLB hits by page size",
+                                    "%s.%s.hits.%s", prefix, name, size_name[s]);
         if (rc == MMSIM_OK)
             rc = stats_add_counterf(r, &t->st.misses[s], "TLB misses by page size found",
                                     "%s.%s.misses.%s", prefix, name, size_name[s]);
@@ -221,15 +222,16 @@ static int register_tlb(struct tlb *t, struct stats_registry *r, const char *pre
     return rc;
 }
 
-int mmu_stats_register(struct mmu *m, struct stats_registry *r, const char *prefix)
+int mmu_stats_register(struct mmu *m, struct stats_registry *r, const char *prefix,
+                       bool l1_hits)
 {
     if (!m || !r || !prefix)
         return MMSIM_ERR_INVALID;
-    int rc = register_tlb(&m->itlb, r, prefix, "itlb");
+    int rc = register_tlb(&m->itlb, r, prefix, "itlb", l1_hits);
     if (rc == MMSIM_OK)
-        rc = register_tlb(&m->dtlb, r, prefix, "dtlb");
+        rc = register_tlb(&m->dtlb, r, prefix, "dtlb", l1_hits);
     if (rc == MMSIM_OK)
-        rc = register_tlb(&m->l2tlb, r, prefix, "l2tlb");
+        rc = register_tlb(&m->l2tlb, r, prefix, "l2tlb", true);
     if (rc == MMSIM_OK)
         rc = stats_add_counterf(r, &m->st.walks, "page-table walks", "%s.walk.count", prefix);
     if (rc == MMSIM_OK)

@@ -99,8 +99,11 @@ static ALWAYS_INLINE int mmu_translate(struct mmu *m, uint64_t va, enum mmu_acce
 }
 
 /* Register every counter as "<prefix>.itlb.hits.4k", "<prefix>.walk.reads.l2",
- * "<prefix>.faults.invalid", ... (see docs/MMU.md).  Returns MMSIM_OK or
- * the registry's error. */
-int mmu_stats_register(struct mmu *m, struct stats_registry *r, const char *prefix);
+ * "<prefix>.faults.invalid", ... (see docs/MMU.md).  l1_hits false leaves
+ * out the L1 TLBs' hit counts (an owner whose faster cache in front of the
+ * L1 TLBs serves most hits registers its own).  Returns MMSIM_OK or the
+ * registry's error. */
+int mmu_stats_register(struct mmu *m, struct stats_registry *r, const char *prefix,
+                       bool l1_hits);
 
 #endif

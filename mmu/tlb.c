@@ -132,8 +132,12 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t
             break;
     if (w == t->ways) {
         w = victim(t, set);
-        if (row[w].key)
+        if (row[w].key) {
             count_size(t, row[w].size, -1);
+            if (t->evict)
+                t->evict(t->evict_ctx, (row[w].key >> 4) << sv_level_shift(row[w].size),
+                         row[w].size);
+        }
         count_size(t, size, +1);
     }
     struct tlb_entry *e = &row[w];

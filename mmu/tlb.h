@@ -55,6 +55,11 @@ struct tlb {
     uint64_t clock;         /* LRU stamp source */
     uint64_t rng;           /* random replacement state */
     struct tlb_stats st;
+    /* Called when insertion evicts a valid entry (not on flushes), with the
+     * start of the evicted page and its size: lets an owner keep a faster
+     * cache of this TLB a subset of it (the hart's host-pointer TLB). */
+    void (*evict)(void *ctx, uint64_t va, unsigned size);
+    void *evict_ctx;
 };
 
 /* Set up t with `entries` entries in `ways` ways (entries / ways must be a

@@ -1115,7 +1115,7 @@ START_TEST(mmu_statistics_registered)
     struct rig r;
     rig_open(&r, true, 3);
     struct stats_registry *reg = stats_create();
-    ck_assert_int_eq(mmu_stats_register(r.m, reg, "cpu3"), MMSIM_OK);
+    ck_assert_int_eq(mmu_stats_register(r.m, reg, "cpu3", true), MMSIM_OK);
     gm_map(r.g, r.root, 3, 0x1000, 0, 0x88001000ull, URWAD);
     gm_map(r.g, r.root, 3, 0x200000, 1, 0x88200000ull, URWAD);
     uint64_t pa, v;
@@ -1151,7 +1151,7 @@ START_TEST(mmu_statistics_registered)
                       (unsigned long long)v, (unsigned long long)expect[i].want);
     }
     /* A second MMU under the same prefix is refused (duplicate names). */
-    ck_assert_int_eq(mmu_stats_register(r.m, reg, "cpu3"), MMSIM_ERR_INVALID);
+    ck_assert_int_eq(mmu_stats_register(r.m, reg, "cpu3", true), MMSIM_ERR_INVALID);
     stats_destroy(reg);
     rig_close(&r);
 }

@@ -138,7 +138,8 @@ START_TEST(units_and_defaults)
         "name: units\n"
         "description: every unit\n"
         "clock: 3200MHz\n"
-        "kernel: {max_order: 10, min_free_kbytes: 4096, pcp: false}\n"
+        "kernel: {max_order: 10, min_free_kbytes: 4096, pcp: false, paging: sv48, thp: always,\n"
+        "         page_tables: data, fault_cycles: 900, zero_cycles: 300}\n"
         "cpu:\n"
         "  l1d: {size: 32KiB, ways: 8, line: 64B, latency: 1.5ns, replacement: plru, mshrs: 8}\n"
         "  l2tlb: {entries: 2048, ways: 16, replacement: random}\n"
@@ -159,6 +160,11 @@ START_TEST(units_and_defaults)
     ck_assert_uint_eq(t->max_order, 10);
     ck_assert_uint_eq(t->min_free_kbytes, 4096);
     ck_assert(!t->pcp);
+    ck_assert_uint_eq(t->paging_levels, 4);
+    ck_assert_uint_eq(t->thp, 2);
+    ck_assert_uint_eq(t->pt_placement, 1);
+    ck_assert_uint_eq(t->fault_cycles, 900);
+    ck_assert_uint_eq(t->zero_cycles, 300);
     ck_assert_uint_eq(t->cpu.l1d.latency.amount, 1500);
     ck_assert_int_eq(t->cpu.l1d.latency.unit, TOPO_PS);
     ck_assert_int_eq(t->cpu.l1d.repl, TOPO_REPL_PLRU);

@@ -213,7 +213,10 @@ static inline long mmsim_set_mempolicy(int mode, const unsigned long *nodemask,
 }
 
 /* With flags MPOL_F_NODE|MPOL_F_ADDR, *mode receives the node of the page
- * at addr (the page must be present). */
+ * at addr; the kernel faults the page in (for reading) if it is not yet
+ * present, as Linux does, so the first touch may be this call.  With
+ * MPOL_F_ADDR alone, the policy of the mapping at addr: MPOL_DEFAULT when
+ * it has none of its own (Linux does not report the task's policy there). */
 static inline long mmsim_get_mempolicy(int *mode, unsigned long *nodemask, unsigned long maxnode,
                                        void *addr, unsigned long flags)
 {
@@ -227,7 +230,10 @@ static inline long mmsim_mbind(void *addr, unsigned long len, int mode,
     return syscall(MMSIM_NR_MBIND, addr, len, (long)mode, nodemask, maxnode, (unsigned long)flags);
 }
 
-/* nodes == NULL: query; status[i] receives the node of pages[i] or -errno. */
+/* nodes == NULL: query; status[i] receives the node of pages[i] or -errno
+ * (-ENOENT not resident, -EFAULT not mapped).  Otherwise pages[i] moves to
+ * nodes[i] and status[i] receives its node or -errno; the result is the
+ * number of pages that could not be moved (0: all). */
 static inline long mmsim_move_pages(int pid, unsigned long count, void **pages,
                                     const int *nodes, int *status, int flags)
 {
@@ -241,7 +247,8 @@ static inline long mmsim_migrate_pages(int pid, unsigned long maxnode,
     return syscall(MMSIM_NR_MIGRATE_PAGES, (long)pid, maxnode, old_nodes, new_nodes);
 }
 
-/* Linux 5.17+: the home node of an MPOL_BIND/PREFERRED_MANY range. */
+/* Linux 5.17+: the home node of an MPOL_BIND/PREFERRED_MANY range.
+ * (mmsim does not implement it yet: ENOSYS, as under qemu-riscv64.) */
 static inline long mmsim_set_mempolicy_home_node(void *start, unsigned long len,
                                                  unsigned long home_node, unsigned long flags)
 {
