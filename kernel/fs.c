@@ -3,10 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "kernel/mm.h"
+#include "kernel/numa_maps.h"
+#include "machine.h"
 
 void fs_stat_to_riscv(const struct stat *st, struct riscv_stat *o)
 {
@@ -141,4 +146,46 @@ int fs_user_path(struct task *t, int64_t gdirfd, uint64_t upath, bool allow_empt
         return 0;
     }
     return fs_resolve(t, gdirfd, path, hdirfd, out, len);
+}
+
+bool fs_is_numa_maps(const struct task *t, const char *path)
+{
+    if (strcmp(path, "/proc/self/numa_maps") == 0)
+        return true;
+    char own[40];
+    mmsim_fmt(own, sizeof(own), "/proc/%u/numa_maps", (unsigned)t->g->pid);
+    return strcmp(path, own) == 0;
+}
+
+int fs_open_numa_maps(struct task *t)
+{
+    if (!t->mm)
+        return -ENOENT;
+    /* Materialised when opened, as Linux generates it on each read: the
+     * reader sees the placement of that moment. */
+    char *text = kernel_numa_maps_text(t->mm, &t->g->policy, t->k->m->topo);
+    if (!text)
+        return -ENOMEM;
+    int h = memfd_create("numa_maps", MFD_CLOEXEC);
+    if (h < 0) {
+        int err = errno;
+        free(text);
+        return -err;
+    }
+    size_t len = strlen(text), done = 0;
+    while (done < len) {
+        ssize_t w = write(h, text + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int err = w < 0 ? errno : EIO;
+            free(text);
+            close(h);
+            return -err;
+        }
+        done += (size_t)w;
+    }
+    free(text);
+    lseek(h, 0, SEEK_SET);
+    return h;
 }

@@ -231,9 +231,14 @@ int64_t sys_openat(struct task *t, const uint64_t *a)
     char path[FS_PATH_MAX];
     int dfd;
     char gpath[32];
-    if (mm_strncpy_in(t->mm, gpath, a[1], sizeof(gpath)) > 0 &&
-        strcmp(gpath, "/proc/self/maps") == 0)
-        return open_maps(t);
+    if (mm_strncpy_in(t->mm, gpath, a[1], sizeof(gpath)) > 0) {
+        if (strcmp(gpath, "/proc/self/maps") == 0)
+            return open_maps(t);
+        if (fs_is_numa_maps(t, gpath)) {
+            int h = fs_open_numa_maps(t);
+            return h < 0 ? h : task_fd_install(t, h, KFD_OWNED, 0);
+        }
+    }
     int rc = fs_user_path(t, (int64_t)a[0], a[1], false, &dfd, path, sizeof(path));
     if (rc)
         return rc;

@@ -7,6 +7,7 @@
 #include "kernel/page_alloc.h"
 #include "machine.h"
 #include "numa/physmem.h"
+#include "process.h"
 
 int machine_err(struct mmsim_machine *m, int code, const char *fmt, ...)
 {
@@ -68,6 +69,7 @@ void mmsim_machine_destroy(mmsim_machine *m)
 {
     if (!m)
         return;
+    process_free_all(m);
     kernel_destroy(m->kernel);   /* tasks free their frames: before the allocator */
     page_alloc_destroy(m->page_alloc);
     physmem_destroy(m->physmem);

@@ -25,6 +25,7 @@ struct mmsim_machine {
     struct page_alloc *page_alloc;  /* zones + buddy allocator (kernel/) */
     struct guest_kernel *kernel;    /* syscall emulation, tasks (kernel/) */
     struct hart *harts;             /* topo->ncpus harts (cpu/) */
+    mmsim_mempolicy spawn_policy;   /* new processes start with it (process.c) */
 
     char errmsg[1024];
 };

@@ -11,12 +11,20 @@
 #include "elfload.h"
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
+#include "kernel/numa_maps.h"
 #include "machine.h"
+#include "process.h"
 
 struct mmsim_process {
     struct mmsim_machine *m;
     struct task *t;
+    /* Its numa_maps when its address space was released (the run loop
+     * takes it just before; see process_snapshot_ended), or NULL. */
+    char *numa_maps_at_exit;
 };
+
+static int policy_from_public(struct mmsim_machine *m, const mmsim_mempolicy *in,
+                              struct mempolicy *out);
 
 /* HWCAP bits are the ISA letters: 'I','M','A','F','D','C'. */
 #define HWCAP_IMAFDC                                                           \
@@ -119,8 +127,13 @@ static int create(struct mmsim_machine *m, void *image, size_t len, const char *
         char cwd[PATH_MAX];
         t->g->cwd = mmsim_strdup(getcwd(cwd, sizeof(cwd)) ? cwd : "/");
     }
-    rc = t->g->cwd ? setup(m, t, image, info, name, argv, envp)
-                   : machine_err(m, MMSIM_ERR_NOMEM, "out of memory");
+    /* The policy is in place before the loader touches a page: numactl
+     * sets it and then execs, so the image and the stack follow it too.
+     * mmsim_machine_set_mempolicy validated it already. */
+    rc = !t->g->cwd ? machine_err(m, MMSIM_ERR_NOMEM, "out of memory")
+                    : policy_from_public(m, &m->spawn_policy, &t->g->policy);
+    if (!rc)
+        rc = setup(m, t, image, info, name, argv, envp);
     free(image);
     free(info);
     if (rc) {
@@ -198,8 +211,11 @@ int mmsim_process_create_mem(mmsim_machine *m, const void *buf, size_t len, cons
 
 void mmsim_process_destroy(mmsim_process *p)
 {
-    if (p)
+    if (p) {
+        free(p->numa_maps_at_exit);
+        p->numa_maps_at_exit = NULL;
         task_destroy(p->t);
+    }
 }
 
 int mmsim_process_set_stdio(mmsim_process *p, int in, int out, int err)
@@ -387,4 +403,151 @@ int mmsim_machine_set_limits(mmsim_machine *m, const mmsim_limits *l)
 const char *mmsim_machine_limit_hit(const mmsim_machine *m)
 {
     return m && m->kernel ? m->kernel->limit_hit : NULL;
+}
+
+/* ---- Memory policy and numa_maps ----------------------------------------- */
+
+/* in as set_mempolicy(2) would build it on this machine (NULL: the default
+ * policy).  A policy Linux would refuse is MMSIM_ERR_INVALID, with the
+ * reason spelled out rather than Linux's bare EINVAL. */
+static int policy_from_public(struct mmsim_machine *m, const mmsim_mempolicy *in,
+                              struct mempolicy *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!in)
+        return MMSIM_OK;
+    const struct mmsim_topology *t = m->topo;
+    unsigned nnodes = t->nnodes;
+    nodemask_t all = nnodes >= 64 ? ~(nodemask_t)0 : NODEMASK_OF(nnodes) - 1;
+    nodemask_t mem = mempolicy_memory_nodes(t);
+    const unsigned known = MMSIM_MPOL_F_STATIC_NODES | MMSIM_MPOL_F_RELATIVE_NODES;
+    char list[256], valid[256];
+    if (in->mode < 0 || in->mode >= MPOL_MAX)
+        return machine_err(m, MMSIM_ERR_INVALID, "unknown memory policy mode %d (0-%d)",
+                           in->mode, MPOL_MAX - 1);
+    if (in->flags & ~known)
+        return machine_err(m, MMSIM_ERR_INVALID, "unknown memory policy flags %#x",
+                           in->flags & ~known);
+    if ((in->flags & known) == known)
+        return machine_err(m, MMSIM_ERR_INVALID,
+                           "MMSIM_MPOL_F_STATIC_NODES and MMSIM_MPOL_F_RELATIVE_NODES "
+                           "exclude each other");
+    const char *name = mempolicy_mode_name(in->mode);
+    if (in->nodes & ~all)
+        return machine_err(m, MMSIM_ERR_INVALID, "%s policy: node %u does not exist (nodes 0-%u)",
+                           name, nodemask_first(in->nodes & ~all), nnodes - 1);
+    bool no_nodes = in->mode == MPOL_DEFAULT || in->mode == MPOL_LOCAL;
+    bool needs_nodes = !no_nodes && in->mode != MPOL_PREFERRED;
+    if (no_nodes && in->nodes)
+        return machine_err(m, MMSIM_ERR_INVALID, "the %s policy takes no nodes", name);
+    if (needs_nodes && !in->nodes)
+        return machine_err(m, MMSIM_ERR_INVALID, "the %s policy needs at least one node", name);
+    /* RELATIVE folds the mask onto the nodes with memory: any node will do. */
+    if (in->nodes && !(in->flags & MMSIM_MPOL_F_RELATIVE_NODES) && !(in->nodes & mem)) {
+        numa_maps_nodelist(in->nodes, list, sizeof(list));
+        numa_maps_nodelist(mem, valid, sizeof(valid));
+        return machine_err(m, MMSIM_ERR_INVALID,
+                           "%s policy: no memory on node%s %s (nodes with memory: %s)", name,
+                           nodemask_weight(in->nodes) > 1 ? "s" : "", list, valid);
+    }
+    nodemask_t nodes = in->nodes;
+    int err = mempolicy_init(out, in->mode, in->flags, &nodes, t);
+    if (err)
+        return machine_err(m, MMSIM_ERR_INVALID,
+                           "invalid memory policy (mode %s, flags %#x, nodes %#llx): %s", name,
+                           in->flags, (unsigned long long)in->nodes, strerror(-err));
+    memcpy(out->weights, in->weights, sizeof(out->weights));
+    return MMSIM_OK;
+}
+
+int mmsim_process_set_mempolicy(mmsim_process *p, const mmsim_mempolicy *pol)
+{
+    if (!p)
+        return MMSIM_ERR_INVALID;
+    machine_clear_err(p->m);
+    struct tgroup *g = p->t->g;
+    if (g->state != TASK_RUNNABLE || !g->mm)
+        return machine_err(p->m, MMSIM_ERR_STATE, "the process has ended");
+    struct mempolicy np;
+    int rc = policy_from_public(p->m, pol, &np);
+    if (rc)
+        return rc;
+    g->policy = np;
+    /* As set_mempolicy(2): interleaving restarts at the policy's first node. */
+    g->mm->il_next = 0;
+    return MMSIM_OK;
+}
+
+int mmsim_process_get_mempolicy(const mmsim_process *p, mmsim_mempolicy *out)
+{
+    if (!p || !out)
+        return p ? machine_err(p->m, MMSIM_ERR_INVALID, "NULL out pointer") : MMSIM_ERR_INVALID;
+    const struct mempolicy *pol = &p->t->g->policy;
+    memset(out, 0, sizeof(*out));
+    out->mode = pol->mode;
+    out->flags = pol->flags & (MMSIM_MPOL_F_STATIC_NODES | MMSIM_MPOL_F_RELATIVE_NODES);
+    /* What get_mempolicy(2) reports: the nodes as given for the STATIC and
+     * RELATIVE flavours, else the effective ones. */
+    if (pol->mode != MPOL_DEFAULT && pol->mode != MPOL_LOCAL)
+        out->nodes = out->flags ? pol->user_nodes : pol->nodes;
+    memcpy(out->weights, pol->weights, sizeof(out->weights));
+    return MMSIM_OK;
+}
+
+int mmsim_machine_set_mempolicy(mmsim_machine *m, const mmsim_mempolicy *pol)
+{
+    if (!m)
+        return MMSIM_ERR_INVALID;
+    machine_clear_err(m);
+    struct mempolicy np;
+    int rc = policy_from_public(m, pol, &np);
+    if (rc)
+        return rc;
+    if (pol)
+        m->spawn_policy = *pol;
+    else
+        memset(&m->spawn_policy, 0, sizeof(m->spawn_policy));
+    return MMSIM_OK;
+}
+
+int mmsim_process_print_numa_maps(const mmsim_process *p, FILE *f)
+{
+    if (!p || !f)
+        return p ? machine_err(p->m, MMSIM_ERR_INVALID, "NULL stream") : MMSIM_ERR_INVALID;
+    machine_clear_err(p->m);
+    const struct tgroup *g = p->t->g;
+    if (g->mm) {
+        if (kernel_print_numa_maps(g->mm, &g->policy, p->m->topo, f))
+            return machine_err(p->m, MMSIM_ERR_IO, "cannot write numa_maps: %s",
+                               strerror(errno ? errno : EIO));
+        return MMSIM_OK;
+    }
+    if (!p->numa_maps_at_exit)
+        return machine_err(p->m, MMSIM_ERR_STATE,
+                           "the address space of pid %u is gone and no numa_maps was kept",
+                           (unsigned)g->pid);
+    if (fputs(p->numa_maps_at_exit, f) == EOF || ferror(f))
+        return machine_err(p->m, MMSIM_ERR_IO, "cannot write numa_maps: %s",
+                           strerror(errno ? errno : EIO));
+    return MMSIM_OK;
+}
+
+void process_snapshot_ended(struct guest_kernel *k)
+{
+    for (struct tgroup *g = k->groups; g; g = g->next)
+        if (g->state != TASK_RUNNABLE && !g->released && g->mm && g->proc &&
+            !g->proc->numa_maps_at_exit)
+            /* Out of host memory: nothing is kept, and printing says so. */
+            g->proc->numa_maps_at_exit = kernel_numa_maps_text(g->mm, &g->policy, k->m->topo);
+}
+
+void process_free_all(struct mmsim_machine *m)
+{
+    if (!m->kernel)
+        return;
+    for (struct tgroup *g = m->kernel->groups; g; g = g->next)
+        if (g->proc) {
+            free(g->proc->numa_maps_at_exit);
+            g->proc->numa_maps_at_exit = NULL;
+        }
 }

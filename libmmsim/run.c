@@ -23,12 +23,40 @@
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "machine.h"
+#include "process.h"
 
 
 #define SIGILL_ 4
 #define SIGTRAP_ 5
 #define SIGBUS_ 7
 #define SIGSEGV_ 11
+
+/* A page fault found no memory the policy allows: Linux's OOM killer would
+ * pick the faulting process (it is the only candidate that matters to the
+ * experiment) and SIGKILL it.  Like Linux's report, the message shows the
+ * free lists at the time (/proc/buddyinfo) and the victim's memory. */
+static void oom_kill(struct task *t, const struct hart *h)
+{
+    struct guest_kernel *k = t->k;
+    if (k->diag) {
+        struct mm *mm = t->mm;
+        uint64_t vm = 0;
+        for (const struct vma *v = mm->vmas; v; v = v->next)
+            vm += v->end - v->start;
+        fprintf(k->diag,
+                "mmsim: guest out of memory: pid %u page fault at 0x%" PRIx64 " (pc 0x%" PRIx64
+                ") on CPU %u (node %u), policy %s; free memory (buddyinfo):\n",
+                t->pid, h->tval, h->pc, t->cpu, mm->local_node,
+                mempolicy_mode_name(mm->policy ? mm->policy->mode : MPOL_DEFAULT));
+        page_alloc_print_buddyinfo(k->m->page_alloc, k->diag);
+        fprintf(k->diag,
+                "mmsim: Out of memory: Killed process %u (%s) total-vm:%" PRIu64
+                "kB, anon-rss:%" PRIu64 "kB, pgtables:%" PRIu64 "kB\n",
+                t->pid, t->g->exe ? t->g->exe : "?", vm >> 10, mm->frames * 4,
+                mm->pt_pages * 4);
+    }
+    task_kill(t, 9);
+}
 
 static void trap(struct task *t)
 {
@@ -54,11 +82,7 @@ static void trap(struct task *t)
         int code = t->mm->last_fault == MM_FAULT_ACCERR ? 2 /* SEGV_ACCERR */
                                                        : 1 /* SEGV_MAPERR */;
         if (t->mm->last_fault == MM_FAULT_NOMEM) {
-            /* Linux's OOM killer would pick this task: SIGKILL. */
-            if (t->k->diag)
-                fprintf(t->k->diag, "mmsim: guest out of memory at address 0x%" PRIx64
-                        " (pc 0x%" PRIx64 "): killed\n", h->tval, h->pc);
-            task_kill(t, 9);
+            oom_kill(t, h);
             break;
         }
         signal_fault(t, SIGSEGV_, code, h->tval);
@@ -214,6 +238,7 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
     uint64_t steps = 0;
     uint64_t done = 0;
     for (;;) {
+        process_snapshot_ended(k);      /* before their address spaces go */
         kernel_reap(k);
         uint64_t when;
         struct task *t = pick(k, &when);

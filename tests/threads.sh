@@ -99,7 +99,7 @@ processes)
   grep -qx "atomic count = 30000" "$tmp/out" || fail "processes: thr_sync output"
   timeout 60 "$exe" run -q "$guests/thr_mutex" -- "$guests/thr_many" >/dev/null 2>"$tmp/err"; st=$?
   [ "$st" -eq 0 ] || fail "processes: two programs: exit $st"
-  "$exe" run -q "$guests/thr_mutex" -- --membind=0 "$guests/thr_many" >/dev/null 2>&1; st=$?
+  "$exe" run -q "$guests/thr_mutex" -- --quantum=5 "$guests/thr_many" >/dev/null 2>&1; st=$?
   [ "$st" -eq 2 ] || fail "processes: unknown per-program option: exit $st, want 2"
   echo "ok   processes"
   ;;

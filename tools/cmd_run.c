@@ -32,6 +32,11 @@ static void usage(FILE *f)
           "  -t, --topology TOPO      bundled topology name or YAML file (default: NUMA)\n"
           "      --physcpubind=CPUS   run on these CPUs only (numactl list: 0-2,5 or all)\n"
           "      --cpunodebind=NODES  run on the CPUs of these nodes only\n"
+          "      --membind=NODES      allocate memory on these nodes only (MPOL_BIND)\n"
+          "      --interleave=NODES   interleave pages over these nodes (MPOL_INTERLEAVE)\n"
+          "      --preferred=NODE     allocate on NODE first, then elsewhere (MPOL_PREFERRED)\n"
+          "      --localalloc         allocate on the node of the CPU that touches the page\n"
+          "                           (MPOL_LOCAL); one memory policy option at most\n"
           "      --quantum=N          instructions per scheduling step (default 10000)\n"
           "      --spread             place new threads round the nodes (default: fill\n"
           "                           the parent's node first)\n"
@@ -44,12 +49,15 @@ static void usage(FILE *f)
           "      --seed N             seed of every pseudo-random choice (default 0)\n"
           "      --trace[=FILE]       instruction and syscall trace (default: stderr)\n"
           "      --stats FILE         write all statistics as JSON to FILE\n"
+          "      --numa-maps[=FILE]   print each process's /proc/PID/numa_maps as it was\n"
+          "                           when the process ended (default: stderr)\n"
           "      --root DIR           confine the guest's file system to DIR\n"
           "  -q, --quiet              no summary\n"
           "  -h, --help               this help\n"
           "\n"
           "Several programs separated by -- run at the same time as independent\n"
-          "processes; BIND (--physcpubind, --cpunodebind) may be given for each.\n"
+          "processes; BIND (--physcpubind, --cpunodebind) and one memory policy\n"
+          "(--membind, --interleave, --preferred, --localalloc) may be given for each.\n"
           "Threads are placed on idle CPUs of the allowed set, their parent's node\n"
           "first (docs/KERNEL.md).\n"
           "\n"
@@ -62,7 +70,8 @@ static void usage(FILE *f)
 
 enum {
     OPT_PHYSCPU = 256, OPT_CPUNODE, OPT_QUANTUM, OPT_MAXINSNS, OPT_SEED, OPT_TRACE, OPT_STATS,
-    OPT_ROOT, OPT_SPREAD, OPT_MAXTIME, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES
+    OPT_ROOT, OPT_SPREAD, OPT_MAXTIME, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES,
+    OPT_MEMBIND, OPT_INTERLEAVE, OPT_PREFERRED, OPT_LOCALALLOC, OPT_NUMAMAPS
 };
 
 #define MAX_CMDS 64
@@ -71,8 +80,36 @@ enum {
 struct command {
     char **argv;                /* NULL-terminated (the -- replaced by NULL) */
     const char *physcpubind, *cpunodebind;
+    int policy_opt;             /* OPT_MEMBIND..OPT_LOCALALLOC, or 0 */
+    const char *policy_arg;     /* its NODES (NULL for --localalloc) */
     mmsim_process *p;
 };
+
+static const char *policy_opt_name(int opt)
+{
+    switch (opt) {
+    case OPT_MEMBIND: return "--membind";
+    case OPT_INTERLEAVE: return "--interleave";
+    case OPT_PREFERRED: return "--preferred";
+    default: return "--localalloc";
+    }
+}
+
+/* Record a memory policy option of a command.  numactl sets one policy, so
+ * two different ones are a usage error; the same one again replaces its
+ * value, as repeated options do elsewhere.  0, or EXIT_USAGE after the
+ * message. */
+static int add_policy_opt(struct command *c, int opt, const char *arg)
+{
+    if (c->policy_opt && c->policy_opt != opt) {
+        cli_error("run: %s and %s are mutually exclusive (one memory policy per program)",
+                  policy_opt_name(c->policy_opt), policy_opt_name(opt));
+        return EXIT_USAGE;
+    }
+    c->policy_opt = opt;
+    c->policy_arg = arg;
+    return 0;
+}
 
 /* numactl's list syntax: "all", or N and N-M ranges separated by commas.
  * Sets bits in set[0..max-1]; 0 or -1 (malformed or out of range). */
@@ -146,6 +183,84 @@ static unsigned cpu_set(const mmsim_topology *topo, const struct command *c, uns
 out:
     free(set);
     return n;
+}
+
+/* set[0..n-1] in the list syntax ("0-1,3"; "none" when empty). */
+static void format_list(const bool *set, unsigned n, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (unsigned a = 0; a < n && k < len; a++) {
+        if (!set[a])
+            continue;
+        unsigned b = a;
+        while (b + 1 < n && set[b + 1])
+            b++;
+        int w = b > a ? snprintf(buf + k, len - k, "%s%u-%u", k ? "," : "", a, b)
+                      : snprintf(buf + k, len - k, "%s%u", k ? "," : "", a);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+        a = b;
+    }
+    if (!k)
+        snprintf(buf, len, "none");
+}
+
+/* The memory policy of a command's options into *pol (all-zero: none
+ * given).  Node lists are numactl's; "all" means every node with memory,
+ * as numactl takes it, while a node named explicitly must exist and have
+ * memory.  0, or -1 after the message. */
+static int policy_of(const mmsim_topology *topo, const struct command *c, mmsim_mempolicy *pol)
+{
+    memset(pol, 0, sizeof(*pol));
+    if (!c->policy_opt)
+        return 0;
+    if (c->policy_opt == OPT_LOCALALLOC) {
+        pol->mode = MMSIM_MPOL_LOCAL;
+        return 0;
+    }
+    const char *opt = policy_opt_name(c->policy_opt);
+    unsigned nnodes = mmsim_topology_node_count(topo);
+    bool set[64] = {false}, mem[64] = {false};
+    for (unsigned n = 0; n < nnodes && n < 64; n++) {
+        mmsim_node_info in;
+        mem[n] = mmsim_topology_node_info(topo, n, &in) == MMSIM_OK && in.mem_size;
+    }
+    char valid[256];
+    format_list(mem, nnodes < 64 ? nnodes : 64, valid, sizeof(valid));
+    if (nnodes > 64 || parse_list(c->policy_arg, nnodes, set)) {
+        cli_error("%s: '%s' is not a node list of this machine (nodes 0-%u; with memory: %s)",
+                  opt, c->policy_arg, nnodes - 1, valid);
+        return -1;
+    }
+    bool all = strcmp(c->policy_arg, "all") == 0;
+    unsigned count = 0;
+    for (unsigned n = 0; n < nnodes; n++) {
+        if (set[n] && !mem[n]) {
+            if (all)
+                continue;
+            cli_error("%s: node %u has no memory (nodes with memory: %s)", opt, n, valid);
+            return -1;
+        }
+        if (set[n]) {
+            pol->nodes |= 1ULL << n;
+            count++;
+        }
+    }
+    switch (c->policy_opt) {
+    case OPT_MEMBIND: pol->mode = MMSIM_MPOL_BIND; break;
+    case OPT_INTERLEAVE: pol->mode = MMSIM_MPOL_INTERLEAVE; break;
+    default:
+        if (count != 1) {
+            cli_error("--preferred: '%s' is not a single node (nodes with memory: %s)",
+                      c->policy_arg, valid);
+            return -1;
+        }
+        pol->mode = MMSIM_MPOL_PREFERRED;
+        break;
+    }
+    return 0;
 }
 
 /* "10ms": a whole number and a unit (ns, us, ms, s) into nanoseconds. */
@@ -313,6 +428,27 @@ static void summary(mmsim_machine *m, mmsim_process *p, double host_s, const cha
     fputc('\n', stderr);
 }
 
+/* --numa-maps: each process's numa_maps (as it was when it ended, or now
+ * for one a run limit stopped); with several programs, each under a
+ * "# pid N PROGRAM" line.  0, or -1 after a message. */
+static int print_numa_maps(mmsim_machine *m, const struct command *cmds, unsigned ncmds, FILE *f)
+{
+    for (unsigned i = 0; i < ncmds; i++) {
+        mmsim_process_info in;
+        if (ncmds > 1 && mmsim_process_info_get(cmds[i].p, &in) == MMSIM_OK)
+            fprintf(f, "# pid %u %s\n", in.pid, cmds[i].argv[0]);
+        if (mmsim_process_print_numa_maps(cmds[i].p, f) != MMSIM_OK) {
+            cli_error("--numa-maps: %s", mmsim_machine_errmsg(m));
+            return -1;
+        }
+    }
+    if (fflush(f) != 0 || ferror(f)) {
+        cli_error("--numa-maps: cannot write: %s", strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -329,13 +465,19 @@ int cmd_run(int argc, char **argv)
         {"seed", required_argument, NULL, OPT_SEED},
         {"trace", optional_argument, NULL, OPT_TRACE},
         {"stats", required_argument, NULL, OPT_STATS},
+        {"membind", required_argument, NULL, OPT_MEMBIND},
+        {"interleave", required_argument, NULL, OPT_INTERLEAVE},
+        {"preferred", required_argument, NULL, OPT_PREFERRED},
+        {"localalloc", no_argument, NULL, OPT_LOCALALLOC},
+        {"numa-maps", optional_argument, NULL, OPT_NUMAMAPS},
         {"root", required_argument, NULL, OPT_ROOT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *topo = NULL, *stats_path = NULL, *root = NULL, *trace_path = NULL;
-    bool trace = false, quiet = false, spread = false;
+    const char *maps_path = NULL;
+    bool trace = false, quiet = false, spread = false, numa_maps = false;
     uint64_t quantum = 0, max_insns = 0, seed = 0, u;
     mmsim_limits limits = {0};
     struct command cmds[MAX_CMDS];
@@ -403,6 +545,14 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_TRACE: trace = true; trace_path = optarg; break;
         case OPT_STATS: stats_path = optarg; break;
+        case OPT_MEMBIND:
+        case OPT_INTERLEAVE:
+        case OPT_PREFERRED:
+        case OPT_LOCALALLOC:
+            if (add_policy_opt(&cmds[0], c, optarg))
+                return EXIT_USAGE;
+            break;
+        case OPT_NUMAMAPS: numa_maps = true; maps_path = optarg; break;
         case OPT_ROOT: root = optarg; break;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -412,15 +562,29 @@ int cmd_run(int argc, char **argv)
     for (int i = optind; ncmds < MAX_CMDS;) {
         struct command *cmd = &cmds[ncmds];
         while (ncmds > 0 && i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
+            static const struct { const char *name; int opt; bool value; } per_cmd[] = {
+                {"physcpubind", OPT_PHYSCPU, true}, {"cpunodebind", OPT_CPUNODE, true},
+                {"membind", OPT_MEMBIND, true}, {"interleave", OPT_INTERLEAVE, true},
+                {"preferred", OPT_PREFERRED, true}, {"localalloc", OPT_LOCALALLOC, false},
+            };
             const char *a = argv[i];
             const char *v = strchr(a, '=');
-            bool phys = strncmp(a, "--physcpubind", 13) == 0 && (a[13] == '=' || !a[13]);
-            bool node = strncmp(a, "--cpunodebind", 13) == 0 && (a[13] == '=' || !a[13]);
-            if (!phys && !node) {
-                cli_error("run: only --physcpubind and --cpunodebind may follow '--' ('%s')", a);
+            size_t len = v ? (size_t)(v - a) - 2 : strlen(a) - 2;
+            int which = -1;
+            for (int k = 0; k < (int)(sizeof(per_cmd) / sizeof(per_cmd[0])); k++)
+                if (strlen(per_cmd[k].name) == len && strncmp(a + 2, per_cmd[k].name, len) == 0)
+                    which = k;
+            if (which < 0) {
+                cli_error("run: only --physcpubind, --cpunodebind, --membind, --interleave, "
+                          "--preferred and --localalloc may follow '--' ('%s')", a);
                 return EXIT_USAGE;
             }
-            if (!v) {
+            if (!per_cmd[which].value) {
+                if (v) {
+                    cli_error("run: --%s takes no value ('%s')", per_cmd[which].name, a);
+                    return EXIT_USAGE;
+                }
+            } else if (!v) {
                 if (i + 1 >= argc) {
                     cli_error("run: %s needs a value", a);
                     return EXIT_USAGE;
@@ -429,7 +593,14 @@ int cmd_run(int argc, char **argv)
             } else {
                 v++;
             }
-            *(phys ? &cmd->physcpubind : &cmd->cpunodebind) = v;
+            switch (per_cmd[which].opt) {
+            case OPT_PHYSCPU: cmd->physcpubind = v; break;
+            case OPT_CPUNODE: cmd->cpunodebind = v; break;
+            default:
+                if (add_policy_opt(cmd, per_cmd[which].opt, per_cmd[which].value ? v : NULL))
+                    return EXIT_USAGE;
+                break;
+            }
             i++;
         }
         if (i >= argc) {
@@ -462,7 +633,7 @@ int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     int status = EXIT_SIM_ERROR;
-    FILE *tf = NULL;
+    FILE *tf = NULL, *mf = NULL;
     struct report rep = {0};
     limits.max_insns = max_insns;
     if (mmsim_machine_set_limits(m, &limits) != MMSIM_OK) {
@@ -475,6 +646,13 @@ int cmd_run(int argc, char **argv)
     if (root && mmsim_machine_set_root(m, root) != MMSIM_OK) {
         cli_error("--root: %s", mmsim_machine_errmsg(m));
         goto out;
+    }
+    if (numa_maps) {
+        mf = maps_path ? fopen(maps_path, "w") : stderr;
+        if (!mf) {
+            cli_error("--numa-maps: cannot open %s: %s", maps_path, strerror(errno));
+            goto out;
+        }
     }
     if (trace) {
         tf = trace_path ? fopen(trace_path, "w") : stderr;
@@ -516,8 +694,17 @@ int cmd_run(int argc, char **argv)
             break;
         }
         taken[cpus[k]] = true;
-        rc = mmsim_process_create(m, cmd->argv[0], (const char *const *)cmd->argv,
-                                  (const char *const *)environ, cpus[k], &cmd->p);
+        /* Set before the program is loaded, as numactl sets it before exec:
+         * the image and the stack follow it too. */
+        mmsim_mempolicy pol;
+        if (policy_of(mt, cmd, &pol)) {
+            status = EXIT_USAGE;
+            break;
+        }
+        rc = mmsim_machine_set_mempolicy(m, &pol);
+        if (rc == MMSIM_OK)
+            rc = mmsim_process_create(m, cmd->argv[0], (const char *const *)cmd->argv,
+                                      (const char *const *)environ, cpus[k], &cmd->p);
         if (rc == MMSIM_OK && (cmd->physcpubind || cmd->cpunodebind))
             rc = mmsim_process_set_affinity(cmd->p, cpus, n);
         if (rc != MMSIM_OK) {
@@ -552,6 +739,8 @@ int cmd_run(int argc, char **argv)
         cli_error("%s", mmsim_machine_errmsg(m));
         status = EXIT_SIM_ERROR;
     }
+    if (mf && print_numa_maps(m, cmds, ncmds, mf))
+        status = EXIT_SIM_ERROR;
     if (!quiet)
         for (unsigned i = 0; i < ncmds; i++)
             summary(m, cmds[i].p, host_s, hit);
@@ -561,6 +750,10 @@ out:
     report_discard(&rep);
     if (tf && tf != stderr)
         fclose(tf);
+    if (mf && mf != stderr && fclose(mf) != 0 && status != EXIT_SIM_ERROR) {
+        cli_error("--numa-maps: cannot write %s: %s", maps_path, strerror(errno));
+        status = EXIT_SIM_ERROR;
+    }
     mmsim_machine_destroy(m);
     return status;
 }

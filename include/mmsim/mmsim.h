@@ -409,6 +409,44 @@ MMSIM_API int mmsim_process_info_get(const mmsim_process *p, mmsim_process_info 
  * MMSIM_ERR_INVALID (empty set, NULL), MMSIM_ERR_STATE (already ran). */
 MMSIM_API int mmsim_process_set_affinity(mmsim_process *p, const unsigned *cpus, size_t n);
 
+/* The process's memory policy (numactl --membind / --interleave /
+ * --preferred / --localalloc; the guest's own set_mempolicy(2)): the
+ * policy of every page it allocates from now on outside VMAs that have
+ * their own (mbind).  pol is validated as set_mempolicy(2) would (nodes
+ * without memory are dropped from the mask, as Linux drops them); NULL or
+ * all-zero is MMSIM_MPOL_DEFAULT.  Pages already resident stay where they
+ * are, as with set_mempolicy: to place the program image and initial
+ * stack too, set the policy before creating the process with
+ * mmsim_machine_set_mempolicy.  May be called before and between runs
+ * while the process lives.  Returns MMSIM_OK, MMSIM_ERR_INVALID (NULL p;
+ * an unknown mode or flag, a node the machine does not have, nodes given
+ * to DEFAULT/LOCAL, none given to BIND/INTERLEAVE/PREFERRED_MANY/
+ * WEIGHTED_INTERLEAVE, or only nodes without memory: the reason is in
+ * mmsim_machine_errmsg), MMSIM_ERR_STATE (the process has ended). */
+MMSIM_API int mmsim_process_set_mempolicy(mmsim_process *p, const mmsim_mempolicy *pol);
+/* The process's policy as get_mempolicy(2) reports it (nodes as given for
+ * the STATIC/RELATIVE flavours, else the effective nodes; 0 for DEFAULT
+ * and LOCAL).  MMSIM_ERR_INVALID for NULL arguments. */
+MMSIM_API int mmsim_process_get_mempolicy(const mmsim_process *p, mmsim_mempolicy *out);
+/* The policy processes created from now on start with (NULL or all-zero:
+ * MMSIM_MPOL_DEFAULT), before their program is loaded: numactl sets its
+ * policy and then execs, so the image and the initial stack follow it.
+ * Validated as mmsim_process_set_mempolicy validates.  Returns MMSIM_OK or
+ * MMSIM_ERR_INVALID. */
+MMSIM_API int mmsim_machine_set_mempolicy(mmsim_machine *m, const mmsim_mempolicy *pol);
+
+/* Print the process's address space as Linux's /proc/PID/numa_maps does
+ * (docs/MEMORY.md, "numa_maps"): one line per VMA with its start, its
+ * effective policy ("default", "bind:0-1", "interleave:0-3", "prefer:1",
+ * "local"), heap/stack/file=NAME, and for resident pages anon=/dirty= (or
+ * mapped= for read-only file mappings), N<node>=pages and
+ * kernelpagesize_kB=4.  After the process has ended it prints the address
+ * space as it was when its last thread exited.  f stays the caller's.
+ * Returns MMSIM_OK, MMSIM_ERR_INVALID (NULL), MMSIM_ERR_IO (writing f
+ * failed), MMSIM_ERR_STATE (the address space is gone and none was kept:
+ * out of host memory at exit). */
+MMSIM_API int mmsim_process_print_numa_maps(const mmsim_process *p, FILE *f);
+
 /* Scheduler parameters: a CPU runs quantum_insns instructions before the
  * scheduler picks the CPU with the smallest clock again (default 10000);
  * threads sharing a CPU switch every timeslice_ns of simulated time
