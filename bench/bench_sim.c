@@ -25,6 +25,7 @@ struct workload {
 static const struct workload workloads[] = {
     {"intmark (integer)", "bench/intmark", "2000"},
     {"fpmark (floating point)", "bench/fpmark", "400"},
+    {"memmark (TLB misses)", "bench/memmark", "64"},
 };
 
 struct sample {
