@@ -720,6 +720,14 @@ static enum mm_fault fault_page(struct mm *mm, const struct vma *v, uint64_t vad
 {
     if (!mm->root)
         return MM_FAULT_NOMEM;
+    /* The run limit on guest memory (a frame, a huge page, and the tables
+     * that may come with either). */
+    if (mm->ctr->mem_limit &&
+        page_alloc_used_pages(mm->pa) + (thp_eligible(mm, v, vaddr) ? 512 : 1) + mm->levels >
+            mm->ctr->mem_limit) {
+        mm->ctr->limit_hit = true;
+        return MM_FAULT_LIMIT;
+    }
     const struct mempolicy *pol = mempolicy_effective(v->policy, mm->policy);
     unsigned at;
     if (thp_eligible(mm, v, vaddr)) {

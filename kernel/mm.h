@@ -78,7 +78,10 @@ struct vma {
 };
 
 /* Why mm_lookup failed (si_code of the SIGSEGV it causes). */
-enum mm_fault { MM_OK = 0, MM_FAULT_MAPERR = 1, MM_FAULT_ACCERR = 2, MM_FAULT_NOMEM = 3 };
+enum mm_fault {
+    MM_OK = 0, MM_FAULT_MAPERR = 1, MM_FAULT_ACCERR = 2, MM_FAULT_NOMEM = 3,
+    MM_FAULT_LIMIT = 4,         /* the run limit on guest memory: the run stops */
+};
 
 /* Placement of page-table pages (topology `kernel: {pt_placement: ...}`). */
 enum mm_pt_place {
@@ -104,6 +107,8 @@ struct mm_counters {
     uint64_t pt_alloc, pt_free; /* page-table pages allocated / freed */
     uint64_t *pt_pages_node;    /* page-table pages held per node (gauges), or NULL */
     uint64_t *pt_alloc_node;    /* page-table pages allocated per node, or NULL */
+    uint64_t mem_limit;         /* run limit: frames allocated in all (0: none) */
+    bool limit_hit;             /* a fault stopped at mem_limit */
 };
 
 #define MM_CPU_WORDS 16         /* 1024 CPUs */

@@ -369,6 +369,7 @@ static inline int allocated(struct page_alloc *pa, struct zone *z, const struct 
                             uint64_t *pfn_out)
 {
     z->pgalloc++;
+    pa->used += 1ULL << order;
     zone_statistics(pa, preferred, z, local_node);
     *pfn_out = p->pfn;
     if (gfp & __GFP_ZERO)
@@ -463,6 +464,11 @@ bool page_alloc_valid_block(const struct page_alloc *pa, uint64_t pfn, unsigned 
     return p && (p->flags & (PG_head | PG_buddy)) == PG_head && p->order == order;
 }
 
+uint64_t page_alloc_used_pages(const struct page_alloc *pa)
+{
+    return pa->used;
+}
+
 void page_alloc_split(struct page_alloc *pa, uint64_t pfn, unsigned order)
 {
     struct page *p = pfn_page_fast(pa, pfn);
@@ -483,6 +489,7 @@ void page_free_pages(struct page_alloc *pa, uint64_t pfn, unsigned order)
     MMSIM_ASSERT((p->flags & (PG_head | PG_buddy)) == PG_head && p->order == order);
     struct zone *z = page_zone(pa, p);
     z->pgfree++;
+    pa->used -= 1ULL << order;
     if (order == 0 && pa->pcp) {
         /* Linux's free_unref_page: hot end of the pcp list; `batch` cold
          * frames go back to the buddy system when the list reaches high. */

@@ -167,6 +167,10 @@ void page_free_pages(struct page_alloc *pa, uint64_t pfn, unsigned order);
  * on destroy; the views never drain. */
 void page_alloc_drain(struct page_alloc *pa);
 
+/* Frames allocated and not yet freed, all nodes (a guest's memory as the
+ * host backs it: the run limit max_mem_bytes compares against it). */
+uint64_t page_alloc_used_pages(const struct page_alloc *pa);
+
 /* Linux's split_page: make the allocated block of 2^order frames at pfn
  * 2^order allocated order-0 frames, each freed on its own. */
 void page_alloc_split(struct page_alloc *pa, uint64_t pfn, unsigned order);

@@ -65,6 +65,7 @@ struct page_alloc {
     uint64_t min_free_kbytes;
     bool paranoid;
     bool pcp;                           /* order-0 pcp lists in use */
+    uint64_t used;                      /* frames allocated and not freed */
     struct pa_node *node;
 };
 

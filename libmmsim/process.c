@@ -397,6 +397,8 @@ int mmsim_machine_set_limits(mmsim_machine *m, const mmsim_limits *l)
     k->timeout_s = l->timeout_s;
     k->max_threads = l->max_threads ? l->max_threads : KERNEL_MAX_THREADS;
     k->max_files = l->max_files ? l->max_files : KFD_MAX;
+    k->mmc.mem_limit = (l->max_mem_bytes + MM_PAGE_SIZE - 1) >> MM_PAGE_SHIFT;
+    k->mmc.limit_hit = false;
     return MMSIM_OK;
 }
 

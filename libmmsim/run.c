@@ -85,6 +85,8 @@ static void trap(struct task *t)
             oom_kill(t, h);
             break;
         }
+        if (t->mm->last_fault == MM_FAULT_LIMIT)
+            break;      /* the run stops; the access is retried if it goes on */
         signal_fault(t, SIGSEGV_, code, h->tval);
         break;
     }
@@ -229,6 +231,12 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
     struct guest_kernel *k = m->kernel;
     if (!k || !k->groups)
         return machine_err(m, MMSIM_ERR_STATE, "no process to run");
+    bool any = false;
+    for (const struct task *t = k->tasks; t && !any; t = t->next)
+        any = alive(t);
+    if (!any)
+        return machine_err(m, MMSIM_ERR_STATE,
+                           "every process has ended: nothing to run (create another process)");
     machine_clear_err(m);
     k->limit_hit = NULL;
     if (k->max_insns && (!max_insns || k->max_insns < max_insns))
@@ -306,6 +314,12 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
         case HART_STOP_BUDGET:
         default:
             break;
+        }
+        if (k->mmc.limit_hit) {
+            char what[64];
+            snprintf(what, sizeof(what), "guest memory %" PRIu64 " bytes",
+                     k->mmc.mem_limit << MM_PAGE_SHIFT);
+            return limit_hit(m, "max-mem", what);
         }
         if (t->state == TASK_RUNNABLE && c->cur == t)
             signal_deliver(t);

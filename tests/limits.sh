@@ -3,6 +3,7 @@
 #   limits.sh max-insns|max-time|timeout   the run ends with 125, one line
 #       "mmsim: limit reached: ... (--OPTION)", and the --stats file is
 #       still written, complete, with run.truncated = 1
+#   limits.sh max-mem        guest memory beyond --max-mem ends the run likewise
 #   limits.sh max-threads    clone fails with EAGAIN beyond --max-threads
 #   limits.sh max-files      open fails with EMFILE beyond --max-files
 #   limits.sh stats-full     --stats /dev/full: a clear error, exit 125
@@ -64,6 +65,19 @@ max-time)
   [ "$st" -eq 2 ] || fail "max-time without a unit: exit $st, want 2"
   grep -q "^mmsim: --max-time: '10' is not a positive duration" "$tmp/err" \
     || { fail "max-time without a unit: message"; cat "$tmp/err"; }
+  ;;
+max-mem)
+  # page_touch maps and touches 64 MiB: the 16 MiB limit stops it.
+  rm -f "$tmp"/s.json*
+  timeout 60 "$exe" run --max-mem 16MiB --stats "$tmp/s.json" "$guests/page_touch" \
+    >"$tmp/out" 2>"$tmp/err"; st=$?
+  [ "$st" -eq 125 ] || { fail "max-mem: exit $st, want 125"; cat "$tmp/err"; }
+  grep -qxF "mmsim: limit reached: guest memory 16777216 bytes (--max-mem)" "$tmp/err" \
+    || { fail "max-mem: message"; cat "$tmp/err"; }
+  grep -q "truncated (max-mem)" "$tmp/err" || fail "max-mem: summary does not say truncated"
+  check_report max-mem 1
+  "$exe" run --max-mem 16MB "$guests/spin" >/dev/null 2>"$tmp/err"; st=$?
+  [ "$st" -eq 2 ] || fail "max-mem 16MB: exit $st, want 2 (binary units only)"
   ;;
 timeout)
   start=$(date +%s)

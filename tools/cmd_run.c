@@ -44,6 +44,8 @@ static void usage(FILE *f)
           "      --max-time T         stop after simulated time T (10ms; units ns, us,\n"
           "                           ms, s; exit status 125)\n"
           "      --timeout SECONDS    stop after SECONDS of host time (exit status 125)\n"
+          "      --max-mem SIZE       stop when guests hold SIZE of memory (512MiB; page\n"
+          "                           tables included; exit status 125)\n"
           "      --max-threads N      live threads per process (clone: EAGAIN beyond)\n"
           "      --max-files N        RLIMIT_NOFILE of the guest (open: EMFILE beyond)\n"
           "      --seed N             seed of every pseudo-random choice (default 0)\n"
@@ -63,14 +65,14 @@ static void usage(FILE *f)
           "\n"
           "Exit status: the program's (with several, the first non-zero one in\n"
           "command order); 128+N if signal N killed it; 125 simulator error or\n"
-          "guest deadlock or a run limit (--max-insns, --max-time, --timeout: the\n"
+          "guest deadlock or a run limit (--max-insns, --max-time, --timeout, --max-mem: the\n"
           "statistics are still written, with run.truncated = 1); 126 cannot\n"
           "execute; 127 not found.\n", f);
 }
 
 enum {
     OPT_PHYSCPU = 256, OPT_CPUNODE, OPT_QUANTUM, OPT_MAXINSNS, OPT_SEED, OPT_TRACE, OPT_STATS,
-    OPT_ROOT, OPT_SPREAD, OPT_MAXTIME, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES,
+    OPT_ROOT, OPT_SPREAD, OPT_MAXTIME, OPT_MAXMEM, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES,
     OPT_MEMBIND, OPT_INTERLEAVE, OPT_PREFERRED, OPT_LOCALALLOC, OPT_NUMAMAPS
 };
 
@@ -286,6 +288,31 @@ static int parse_duration(const char *s, uint64_t *ns)
     return -1;
 }
 
+/* A size with a binary unit, as the topology files write them: 512MiB,
+ * 4GiB, 64KiB, or plain bytes. */
+static int parse_size(const char *s, uint64_t *bytes)
+{
+    static const struct { const char *unit; uint64_t mult; } units[] = {
+        {"", 1}, {"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
+        {"TiB", 1ull << 40},
+    };
+    if (*s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (strcmp(end, units[i].unit) == 0) {
+            if (!v || v > UINT64_MAX / units[i].mult)
+                return -1;
+            *bytes = (uint64_t)v * units[i].mult;
+            return 0;
+        }
+    return -1;
+}
+
 /* A duration in the largest unit that divides it: "10 ms". */
 static void format_duration(uint64_t ns, char *buf, size_t len)
 {
@@ -459,6 +486,7 @@ int cmd_run(int argc, char **argv)
         {"spread", no_argument, NULL, OPT_SPREAD},
         {"max-insns", required_argument, NULL, OPT_MAXINSNS},
         {"max-time", required_argument, NULL, OPT_MAXTIME},
+        {"max-mem", required_argument, NULL, OPT_MAXMEM},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-threads", required_argument, NULL, OPT_MAXTHREADS},
         {"max-files", required_argument, NULL, OPT_MAXFILES},
@@ -507,6 +535,13 @@ int cmd_run(int argc, char **argv)
         case OPT_MAXTIME:
             if (parse_duration(optarg, &limits.max_time_ns)) {
                 cli_error("--max-time: '%s' is not a positive duration (10ms; ns, us, ms, s)",
+                          optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_MAXMEM:
+            if (parse_size(optarg, &limits.max_mem_bytes)) {
+                cli_error("--max-mem: '%s' is not a positive size (512MiB; B, KiB, MiB, GiB, TiB)",
                           optarg);
                 return EXIT_USAGE;
             }
@@ -732,6 +767,9 @@ int cmd_run(int argc, char **argv)
             cli_error("limit reached: %" PRIu64 " instructions (--max-insns)", max_insns);
         else if (strcmp(hit, "max-time") == 0)
             cli_error("limit reached: simulated time %s (--max-time)", what);
+        else if (strcmp(hit, "max-mem") == 0)
+            cli_error("limit reached: guest memory %" PRIu64 " bytes (--max-mem)",
+                      limits.max_mem_bytes);
         else
             cli_error("limit reached: wall-clock time %g s (--timeout)", limits.timeout_s);
         status = EXIT_SIM_ERROR;

@@ -370,10 +370,14 @@ typedef struct mmsim_limits {
     double timeout_s;
     unsigned max_threads;
     unsigned max_files;
+    /* Guest memory the host backs: frames allocated to guests (page tables
+     * included), in bytes; reaching it ends the run like the other limits
+     * ("max-mem").  0: none. */
+    uint64_t max_mem_bytes;
 } mmsim_limits;
 MMSIM_API int mmsim_machine_set_limits(mmsim_machine *m, const mmsim_limits *l);
 /* Which run limit ended the last mmsim_machine_run: "max-insns",
- * "max-time", "timeout", or NULL (none). */
+ * "max-time", "timeout", "max-mem", or NULL (none). */
 MMSIM_API const char *mmsim_machine_limit_hit(const mmsim_machine *m);
 
 MMSIM_API mmsim_process_state mmsim_process_get_state(const mmsim_process *p);
