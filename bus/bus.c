@@ -18,7 +18,8 @@ void bus_params_from_topology(const struct mmsim_topology *t, uint32_t n, struct
     const struct topo_node *nd = &t->nodes[n];
     memset(p, 0, sizeof(*p));
     p->width = nd->bus_width;
-    p->clock_hz = nd->bus_clock_hz;
+    /* The parser leaves an unset bus clock 0: the default is the core clock. */
+    p->clock_hz = nd->bus_clock_hz ? nd->bus_clock_hz : t->clock_hz;
     p->arb_ps = topo_lat_ps(t, nd->bus_latency);
     p->arb = nd->bus_arbitration;
     p->nreq = nd->ncpus ? nd->ncpus : 1;

@@ -294,11 +294,12 @@ static int each_entry(struct ctx *c, yaml_node_t *map, const char *path,
 
 static const char *const repl_names[] = {"lru", "plru", "random", NULL};
 static const char *const arb_names[] = {"round-robin", "fcfs", NULL};
+static const char *const bool_names[] = {"false", "true", NULL};
 
 static int cache_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
     struct topo_cache *k = arg;
-    uint64_t x;
+    uint64_t x = 0;
     if (!strcmp(key, "size"))
         return get_size(c, v, path, &k->size);
     if (!strcmp(key, "line")) {
@@ -325,17 +326,28 @@ static int cache_entry(struct ctx *c, const char *key, yaml_node_t *v, const cha
         k->mshrs = (uint32_t)x;
         return 0;
     }
-    int e;
+    int e = 0;
+    if (!strcmp(key, "inclusive")) {
+        if (get_enum(c, v, path, bool_names, &e))
+            return -1;
+        k->inclusive = e == 1;
+        return 0;
+    }
     if (get_enum(c, v, path, repl_names, &e))
         return -1;
     k->repl = (enum topo_repl)e;
     return 0;
 }
 
-static int parse_cache(struct ctx *c, yaml_node_t *v, const char *path, struct topo_cache *k)
+/* `inclusive` is a property of a node's LLC only (the hierarchy that
+ * back-invalidates is the node's), so private caches reject it. */
+static int parse_cache(struct ctx *c, yaml_node_t *v, const char *path, struct topo_cache *k,
+                       bool llc)
 {
     static const char *const keys[] = {"size", "ways", "line", "latency", "replacement", "mshrs", NULL};
-    if (each_entry(c, v, path, keys, cache_entry, k))
+    static const char *const llc_keys[] = {"size", "ways", "line", "latency", "replacement",
+                                           "mshrs", "inclusive", NULL};
+    if (each_entry(c, v, path, llc ? llc_keys : keys, cache_entry, k))
         return -1;
     if (k->size) {
         uint64_t set_bytes = (uint64_t)k->ways * k->line;
@@ -349,7 +361,7 @@ static int parse_cache(struct ctx *c, yaml_node_t *v, const char *path, struct t
 static int tlb_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
     struct topo_tlb *t = arg;
-    uint64_t x;
+    uint64_t x = 0;
     if (!strcmp(key, "entries")) {
         if (get_u64(c, v, path, 1u << 20, &x))
             return -1;
@@ -364,7 +376,7 @@ static int tlb_entry(struct ctx *c, const char *key, yaml_node_t *v, const char 
         t->ways = (uint32_t)x;
         return 0;
     }
-    int e;
+    int e = 0;
     if (get_enum(c, v, path, repl_names, &e))
         return -1;
     t->repl = (enum topo_repl)e;
@@ -382,16 +394,130 @@ static int parse_tlb(struct ctx *c, yaml_node_t *v, const char *path, struct top
     return 0;
 }
 
+/* A count of core cycles: "3" or "3cycles".  Pipeline figures are a
+ * property of the core's stages, so a time would change meaning with the
+ * clock: it is refused rather than converted. */
+static int get_cycles(struct ctx *c, const yaml_node_t *n, const char *path, uint64_t lo,
+                      uint64_t hi, uint32_t *out)
+{
+    const char *s = scalar(n);
+    char *end = NULL;
+    unsigned long long v = 0;
+    errno = 0;
+    if (s && isdigit((unsigned char)*s))
+        v = strtoull(s, &end, 10);
+    if (!end || errno || (*end && strcmp(end, "cycles") != 0 && strcmp(end, "cycle") != 0))
+        return fail_at(c, n, path, "expected a whole number of core cycles such as 3 or 3cycles, got '%s'",
+                       s ? s : "a non-scalar");
+    if (v < lo || v > hi)
+        return fail_at(c, n, path, "%llu cycles is out of range (%llu to %llu)", v,
+                       (unsigned long long)lo, (unsigned long long)hi);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int latency_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+    struct topo_pipeline *p = arg;
+    uint32_t *f = !strcmp(key, "mul") ? &p->lat_mul
+                  : !strcmp(key, "div") ? &p->lat_div
+                  : !strcmp(key, "fadd") ? &p->lat_fadd
+                  : !strcmp(key, "fmul") ? &p->lat_fmul
+                  : !strcmp(key, "fma") ? &p->lat_fma
+                  : !strcmp(key, "fdiv") ? &p->lat_fdiv
+                  : !strcmp(key, "fsqrt") ? &p->lat_fsqrt : &p->lat_fcvt;
+    return get_cycles(c, v, path, 1, 1000, f);
+}
+
+static int predictor_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+    struct topo_pipeline *p = arg;
+    uint64_t x = 0;
+    if (!strcmp(key, "type")) {
+        static const char *const names[] = {"bimodal", "gshare", NULL};
+        int e = 0;
+        if (get_enum(c, v, path, names, &e))
+            return -1;
+        p->predictor = (enum topo_bp)e;
+        return 0;
+    }
+    if (!strcmp(key, "history")) {
+        if (get_u64(c, v, path, 32, &x))
+            return -1;
+        p->bp_history = (uint32_t)x;
+        return 0;
+    }
+    if (!strcmp(key, "ras")) {
+        if (get_u64(c, v, path, 1024, &x))
+            return -1;
+        p->ras_entries = (uint32_t)x;
+        return 0;
+    }
+    /* entries, btb: direct-mapped tables indexed by pc bits. */
+    if (get_u64(c, v, path, 1u << 24, &x))
+        return -1;
+    if (!x || (x & (x - 1)))
+        return fail_at(c, v, path, "%llu is not a power of two (the table is indexed by pc bits)",
+                       (unsigned long long)x);
+    *(key[0] == 'b' ? &p->btb_entries : &p->bp_entries) = (uint32_t)x;
+    return 0;
+}
+
+static int pipeline_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+    struct topo_pipeline *p = arg;
+    uint64_t x = 0;
+    if (!strcmp(key, "width")) {
+        if (get_u64(c, v, path, UINT32_MAX, &x))
+            return -1;
+        if (x < 1 || x > 2)
+            return fail_at(c, v, path, "width must be 1 or 2 (instructions issued per cycle), got %llu",
+                           (unsigned long long)x);
+        p->width = (uint32_t)x;
+        return 0;
+    }
+    if (!strcmp(key, "latency")) {
+        static const char *const keys[] = {"mul", "div", "fadd", "fmul", "fma", "fdiv", "fsqrt",
+                                           "fcvt", NULL};
+        return each_entry(c, v, path, keys, latency_entry, p);
+    }
+    if (!strcmp(key, "predictor")) {
+        static const char *const keys[] = {"type", "entries", "history", "btb", "ras", NULL};
+        return each_entry(c, v, path, keys, predictor_entry, p);
+    }
+    if (!strcmp(key, "load_use"))
+        return get_cycles(c, v, path, 0, 1000, &p->load_use);
+    if (!strcmp(key, "mispredict"))
+        return get_cycles(c, v, path, 0, 1000, &p->mispredict);
+    if (get_u64(c, v, path, 1024, &x))
+        return -1;
+    p->store_buffer = (uint32_t)x;
+    return 0;
+}
+
 static int cpu_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
     struct topo_cpu *p = arg;
-    if (!strcmp(key, "l1i")) return parse_cache(c, v, path, &p->l1i);
-    if (!strcmp(key, "l1d")) return parse_cache(c, v, path, &p->l1d);
-    if (!strcmp(key, "l2")) return parse_cache(c, v, path, &p->l2);
+    if (!strcmp(key, "l1i")) return parse_cache(c, v, path, &p->l1i, false);
+    if (!strcmp(key, "l1d")) return parse_cache(c, v, path, &p->l1d, false);
+    if (!strcmp(key, "l2")) return parse_cache(c, v, path, &p->l2, false);
     if (!strcmp(key, "itlb")) return parse_tlb(c, v, path, &p->itlb);
     if (!strcmp(key, "dtlb")) return parse_tlb(c, v, path, &p->dtlb);
     if (!strcmp(key, "l2tlb")) return parse_tlb(c, v, path, &p->l2tlb);
-    uint64_t x;
+    if (!strcmp(key, "pipeline")) {
+        static const char *const keys[] = {"width", "latency", "load_use", "predictor",
+                                           "mispredict", "store_buffer", NULL};
+        return each_entry(c, v, path, keys, pipeline_entry, &p->pipe);
+    }
+    if (!strcmp(key, "prefetch")) {
+        static const char *const names[] = {"none", "next-line", "stride", NULL};
+        int e = 0;
+        if (get_enum(c, v, path, names, &e))
+            return -1;
+        p->prefetch = (enum topo_prefetch)e;
+        return 0;
+    }
+    uint64_t x = 0;
     if (get_u64(c, v, path, 4096, &x))
         return -1;
     p->pwc_entries = (uint32_t)x;
@@ -409,7 +535,7 @@ static int mc_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *
 static int bus_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
     struct topo_node *n = arg;
-    uint64_t x;
+    uint64_t x = 0;
     if (!strcmp(key, "width")) {
         if (get_size(c, v, path, &x))
             return -1;
@@ -422,7 +548,7 @@ static int bus_entry(struct ctx *c, const char *key, yaml_node_t *v, const char 
         return get_freq(c, v, path, &n->bus_clock_hz);
     if (!strcmp(key, "latency"))
         return get_lat(c, v, path, &n->bus_latency);
-    int e;
+    int e = 0;
     if (get_enum(c, v, path, arb_names, &e))
         return -1;
     n->bus_arbitration = (enum topo_arb)e;
@@ -438,7 +564,7 @@ static int node_entry(struct ctx *c, const char *key, yaml_node_t *v, const char
 {
     struct node_arg *na = arg;
     struct topo_node *n = na->n;
-    uint64_t x;
+    uint64_t x = 0;
     if (!strcmp(key, "cpus")) {
         if (get_u64(c, v, path, TOPO_MAX_CPUS, &x))
             return -1;
@@ -461,7 +587,7 @@ static int node_entry(struct ctx *c, const char *key, yaml_node_t *v, const char
         static const char *const keys[] = {"width", "clock", "latency", "arbitration", NULL};
         return each_entry(c, v, path, keys, bus_entry, n);
     }
-    return parse_cache(c, v, path, &n->llc);
+    return parse_cache(c, v, path, &n->llc, true);
 }
 
 struct link_arg {
@@ -474,7 +600,7 @@ struct link_arg {
 static int link_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
     struct link_arg *la = arg;
-    uint64_t x;
+    uint64_t x = 0;
     if (!strcmp(key, "from") || !strcmp(key, "to")) {
         if (get_u64(c, v, path, UINT32_MAX, &x))
             return -1;
@@ -525,6 +651,54 @@ static void set_defaults(struct mmsim_topology *t)
     t->cpu.dtlb = (struct topo_tlb){64, 4, TOPO_REPL_LRU};
     t->cpu.l2tlb = (struct topo_tlb){1536, 12, TOPO_REPL_LRU};
     t->cpu.pwc_entries = 32;
+    topo_pipeline_defaults(&t->cpu.pipe);
+    t->cpu.prefetch = TOPO_PF_NONE;
+}
+
+/* A current small in-order core: SiFive's U74 (RV64GC, the ISA simulated
+ * here) and Arm's Cortex-A55 are both dual-issue in-order designs.  Sources
+ * are the vendors' scheduling models in LLVM (RISCVSchedSiFive7.td, written
+ * by SiFive for the U7 family; AArch64SchedA55.td, from Arm's Cortex-A55
+ * Software Optimization Guide) and the SiFive E31/U54 core manuals.
+ *   width 2             U74 and A55 IssueWidth = 2
+ *   mul 3               U74 3, A55 4
+ *   div 20, unpipelined iterative with early-out on both: A55 8 (32/64-bit
+ *                       model figure), U74 up to 34 (32-bit) / 66 (64-bit);
+ *                       20 stands for a typical 64-bit quotient
+ *   fadd/fmul/fma 5     U74 5 single / 7 double, A55 4
+ *   fdiv/fsqrt 22,      A55 22 double (13/12 single), U74 27 single /
+ *     unpipelined       56 double
+ *   fcvt 3              U74 3 (also moves, compares, sign injection), A55 3-4
+ *   load_use 0          the L1D latency of the topology is the load-to-use
+ *                       latency of a hit (the pipeline issues a dependant
+ *                       that many cycles after the load); load_use adds
+ *                       cycles on top (a core whose forwarding is slower)
+ *   mispredict 5        U74 3 (also E31/U54 manuals: 3), A55 8
+ *   gshare, 4096 x 2-bit counters (1 KiB), 12 history bits, BTB 512,
+ *   RAS 8, store buffer 8: sized for a small core; the E31 has 128
+ *                       counters, 40 BTB entries, 2 RAS entries, the
+ *                       Cortex-A8 already 512 BTB entries. */
+void topo_pipeline_defaults(struct topo_pipeline *p)
+{
+    *p = (struct topo_pipeline){
+        .width = 2,
+        .lat_mul = 3,
+        .lat_div = 20,
+        .lat_fadd = 5,
+        .lat_fmul = 5,
+        .lat_fma = 5,
+        .lat_fdiv = 22,
+        .lat_fsqrt = 22,
+        .lat_fcvt = 3,
+        .load_use = 0,
+        .predictor = TOPO_BP_GSHARE,
+        .bp_entries = 4096,
+        .bp_history = 12,
+        .btb_entries = 512,
+        .ras_entries = 8,
+        .mispredict = 5,
+        .store_buffer = 8,
+    };
 }
 
 static void node_defaults(struct topo_node *n)
@@ -535,12 +709,13 @@ static void node_defaults(struct topo_node *n)
     n->bus_latency = (struct topo_lat){5000, TOPO_PS};
     n->bus_arbitration = TOPO_ARB_ROUND_ROBIN;
     default_cache(&n->llc, 16 << 20, 16, 40);
+    n->llc.inclusive = false;
 }
 
 static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
 {
     struct mmsim_topology *t = arg;
-    uint64_t x;
+    uint64_t x = 0;
     if (!strcmp(key, "max_order")) {
         if (get_u64(c, v, path, 20, &x))
             return -1;
@@ -551,7 +726,7 @@ static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const ch
     }
     if (!strcmp(key, "pcp")) {
         static const char *const names[] = {"false", "true", NULL};
-        int b;
+        int b = 0;
         if (get_enum(c, v, path, names, &b))
             return -1;
         t->pcp = b == 1;
@@ -559,7 +734,7 @@ static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const ch
     }
     if (!strcmp(key, "paging")) {
         static const char *const names[] = {"sv39", "sv48", NULL};
-        int b;
+        int b = 0;
         if (get_enum(c, v, path, names, &b))
             return -1;
         t->paging_levels = 3 + (uint32_t)b;
@@ -567,7 +742,7 @@ static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const ch
     }
     if (!strcmp(key, "thp")) {
         static const char *const names[] = {"never", "madvise", "always", NULL};
-        int b;
+        int b = 0;
         if (get_enum(c, v, path, names, &b))
             return -1;
         t->thp = (uint32_t)b;
@@ -575,7 +750,7 @@ static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const ch
     }
     if (!strcmp(key, "page_tables")) {
         static const char *const names[] = {"local", "data", NULL};
-        int b;
+        int b = 0;
         if (get_enum(c, v, path, names, &b))
             return -1;
         t->pt_placement = (uint32_t)b;
@@ -611,7 +786,8 @@ static int top_entry(struct ctx *c, const char *key, yaml_node_t *v, const char 
     if (!strcmp(key, "clock"))
         return get_freq(c, v, path, &t->clock_hz);
     if (!strcmp(key, "cpu")) {
-        static const char *const keys[] = {"l1i", "l1d", "l2", "itlb", "dtlb", "l2tlb", "pwc_entries", NULL};
+        static const char *const keys[] = {"l1i", "l1d", "l2", "itlb", "dtlb", "l2tlb", "pwc_entries",
+                                           "pipeline", "prefetch", NULL};
         return each_entry(c, v, path, keys, cpu_entry, &t->cpu);
     }
     if (!strcmp(key, "kernel")) {
@@ -761,7 +937,7 @@ static int parse_distances(struct ctx *c, yaml_node_t *seq, struct mmsim_topolog
             return fail_at(c, row, path, "expected a row of %zu distances", n);
         for (size_t j = 0; j < n; j++) {
             yaml_node_t *cell = yaml_document_get_node(c->doc, row->data.sequence.items.start[j]);
-            uint64_t d;
+            uint64_t d = 0;
             mmsim_fmt(path, sizeof(path), "distances[%zu][%zu]", i, j);
             if (get_u64(c, cell, path, 254, &d))
                 return -1;

@@ -54,6 +54,11 @@ struct topo_pipeline {
     uint32_t store_buffer;      /* entries; 0: stores block like loads */
 };
 
+/* The default pipeline (a current small in-order core; the figures and
+ * their sources are in topology.c).  pipe_init uses it for a zeroed
+ * struct, as a hand-built topology has. */
+void topo_pipeline_defaults(struct topo_pipeline *p);
+
 struct topo_tlb {
     uint32_t entries;   /* 0 = no such TLB */
     uint32_t ways;

@@ -25,16 +25,17 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
     c->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
     c->repl = tc->repl;
     c->clock = 1;       /* above the 0 stamp of never-used lines */
-    c->hit_ps = topo_lat_ps(t, tc->latency);
-    c->hit_cycles = topo_lat_cycles(t, tc->latency);
     if (tc->size == 0) {
-        /* Absent: one invalid line and no ways, so cache_hit never matches. */
+        /* Absent: one invalid line and no ways, so cache_hit never matches;
+         * no latency either, as there is nothing to look up. */
         c->lines = calloc(1, sizeof(*c->lines));
         c->sets = 1;
         c->line = 64;
         c->line_shift = 6;
         return c->lines ? MMSIM_OK : MMSIM_ERR_NOMEM;
     }
+    c->hit_ps = topo_lat_ps(t, tc->latency);
+    c->hit_cycles = topo_lat_cycles(t, tc->latency);
     if (!tc->ways || !pow2(tc->line) || tc->size % ((uint64_t)tc->ways * tc->line))
         return MMSIM_ERR_INVALID;
     const uint64_t sets = tc->size / ((uint64_t)tc->ways * tc->line);
@@ -117,8 +118,7 @@ static unsigned victim(struct cache *c, size_t set)
     }
 }
 
-/* addr's line and its set/way, or NULL. */
-static struct cache_line *find(const struct cache *c, uint64_t addr, size_t *set, unsigned *way)
+struct cache_line *cache_find(const struct cache *c, uint64_t addr, size_t *set, unsigned *way)
 {
     const uint64_t ln = addr >> c->line_shift;
     *set = (size_t)(ln & c->set_mask);
@@ -137,7 +137,7 @@ enum cache_outcome cache_access(struct cache *c, uint64_t addr, bool write, uint
 {
     size_t set;
     unsigned way;
-    struct cache_line *l = find(c, addr, &set, &way);
+    struct cache_line *l = cache_find(c, addr, &set, &way);
     memset(r, 0, sizeof(*r));
     if (!l) {
         c->st.misses++;
@@ -164,15 +164,31 @@ void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
     r->kind = CACHE_MISS;
     if (!c->ways)
         return;
-    size_t set;
-    unsigned way;
-    struct cache_line *l = find(c, addr, &set, &way);
+    /* One pass over the set finds the line or, failing that, the LRU
+     * victim (an invalid way first): fills are on every miss path. */
+    const uint64_t ln = addr >> c->line_shift;
+    const size_t set = (size_t)(ln & c->set_mask);
+    struct cache_line *row = c->lines + set * c->ways, *l = NULL;
+    unsigned way = 0, lru = 0;
+    int inv = -1;
+    for (unsigned w = 0; w < c->ways; w++) {
+        if (row[w].state == MESI_I) {
+            if (inv < 0)
+                inv = (int)w;
+        } else if (row[w].tag == ln) {
+            l = &row[w];
+            way = w;
+            break;
+        } else if (row[w].stamp < row[lru].stamp || row[lru].state == MESI_I) {
+            lru = w;
+        }
+    }
     if (l) {
         r->prev = (enum mesi)l->state;
         if (ready_ps > l->ready)
             l->ready = ready_ps;
     } else {
-        way = victim(c, set);
+        way = inv >= 0 ? (unsigned)inv : c->repl == TOPO_REPL_LRU ? lru : victim(c, set);
         l = &c->lines[set * c->ways + way];
         if (l->state != MESI_I) {
             r->victim = true;
@@ -192,7 +208,7 @@ enum mesi cache_invalidate(struct cache *c, uint64_t addr)
 {
     size_t set;
     unsigned way;
-    struct cache_line *l = find(c, addr, &set, &way);
+    struct cache_line *l = cache_find(c, addr, &set, &way);
     if (!l)
         return MESI_I;
     enum mesi prev = (enum mesi)l->state;
@@ -206,7 +222,7 @@ enum mesi cache_downgrade(struct cache *c, uint64_t addr)
 {
     size_t set;
     unsigned way;
-    struct cache_line *l = find(c, addr, &set, &way);
+    struct cache_line *l = cache_find(c, addr, &set, &way);
     if (!l)
         return MESI_I;
     enum mesi prev = (enum mesi)l->state;
@@ -220,7 +236,7 @@ enum mesi cache_state(const struct cache *c, uint64_t addr)
 {
     size_t set;
     unsigned way;
-    const struct cache_line *l = find(c, addr, &set, &way);
+    const struct cache_line *l = cache_find(c, addr, &set, &way);
     return l ? (enum mesi)l->state : MESI_I;
 }
 

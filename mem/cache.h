@@ -179,6 +179,11 @@ enum mesi cache_invalidate(struct cache *c, uint64_t addr);
  * the dirty data is supplied and written back; counted as a writeback). */
 enum mesi cache_downgrade(struct cache *c, uint64_t addr);
 
+/* addr's valid line, with its set and way (for cache_touch), or NULL;
+ * no side effects.  For a caller that probes and then acts on one line
+ * (mem/memsys.c) without looking it up twice. */
+struct cache_line *cache_find(const struct cache *c, uint64_t addr, size_t *set, unsigned *way);
+
 /* The state of addr's line, without side effects (snoop probe, tests). */
 enum mesi cache_state(const struct cache *c, uint64_t addr);
 

@@ -196,6 +196,82 @@ START_TEST(units_and_defaults)
 }
 END_TEST
 
+/* The pipeline, prefetcher and LLC-inclusion keys (TOPOLOGY.md, "CPU
+ * pipeline"), and their defaults when absent. */
+START_TEST(pipeline_keys_and_defaults)
+{
+    const char *y =
+        "name: pipe\n"
+        "cpu:\n"
+        "  pipeline:\n"
+        "    width: 1\n"
+        "    latency: {mul: 4, div: 34cycles, fadd: 7, fmul: 6, fma: 8, fdiv: 27, fsqrt: 28, fcvt: 2}\n"
+        "    load_use: 0\n"
+        "    predictor: {type: bimodal, entries: 1024, history: 0, btb: 64, ras: 2}\n"
+        "    mispredict: 3cycles\n"
+        "    store_buffer: 0\n"
+        "  prefetch: stride\n"
+        "nodes:\n"
+        "  - {cpus: 1, memory: 1GiB, llc: {size: 2MiB, ways: 16, inclusive: true}}\n"
+        "  - {cpus: 1, memory: 1GiB}\n"
+        "links: [{from: 0, to: 1}]\n";
+    mmsim_topology *t;
+    char err[512];
+    ck_assert_msg(mmsim_topology_load_string(y, strlen(y), "p.yaml", &t, err, sizeof(err)) == MMSIM_OK, "%s", err);
+    const struct topo_pipeline *p = &t->cpu.pipe;
+    ck_assert_uint_eq(p->width, 1);
+    ck_assert_uint_eq(p->lat_mul, 4);
+    ck_assert_uint_eq(p->lat_div, 34);
+    ck_assert_uint_eq(p->lat_fadd, 7);
+    ck_assert_uint_eq(p->lat_fmul, 6);
+    ck_assert_uint_eq(p->lat_fma, 8);
+    ck_assert_uint_eq(p->lat_fdiv, 27);
+    ck_assert_uint_eq(p->lat_fsqrt, 28);
+    ck_assert_uint_eq(p->lat_fcvt, 2);
+    ck_assert_uint_eq(p->load_use, 0);
+    ck_assert_int_eq(p->predictor, TOPO_BP_BIMODAL);
+    ck_assert_uint_eq(p->bp_entries, 1024);
+    ck_assert_uint_eq(p->bp_history, 0);
+    ck_assert_uint_eq(p->btb_entries, 64);
+    ck_assert_uint_eq(p->ras_entries, 2);
+    ck_assert_uint_eq(p->mispredict, 3);
+    ck_assert_uint_eq(p->store_buffer, 0);
+    ck_assert_int_eq(t->cpu.prefetch, TOPO_PF_STRIDE);
+    ck_assert(t->nodes[0].llc.inclusive);
+    ck_assert(!t->nodes[1].llc.inclusive);
+    /* The copy a machine keeps carries them too. */
+    struct mmsim_topology *c = topo_clone(t);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(c->cpu.pipe.lat_div, 34);
+    ck_assert(c->nodes[0].llc.inclusive);
+    topo_free(c);
+    mmsim_topology_destroy(t);
+
+    /* Absent: the documented defaults (topo_pipeline_defaults). */
+    const char *d = "name: d\nnodes: [{cpus: 1, memory: 1GiB}]\ncpu: {pipeline: {latency: {div: 40}}}\n";
+    ck_assert_msg(mmsim_topology_load_string(d, strlen(d), "d.yaml", &t, err, sizeof(err)) == MMSIM_OK, "%s", err);
+    struct topo_pipeline want;
+    topo_pipeline_defaults(&want);
+    want.lat_div = 40;
+    ck_assert_int_eq(memcmp(&t->cpu.pipe, &want, sizeof(want)), 0);
+    ck_assert_uint_eq(want.width, 2);
+    ck_assert_uint_eq(want.lat_mul, 3);
+    ck_assert_uint_eq(want.lat_fadd, 5);
+    ck_assert_uint_eq(want.lat_fdiv, 22);
+    ck_assert_uint_eq(want.load_use, 0);
+    ck_assert_int_eq(want.predictor, TOPO_BP_GSHARE);
+    ck_assert_uint_eq(want.bp_entries, 4096);
+    ck_assert_uint_eq(want.bp_history, 12);
+    ck_assert_uint_eq(want.btb_entries, 512);
+    ck_assert_uint_eq(want.ras_entries, 8);
+    ck_assert_uint_eq(want.mispredict, 5);
+    ck_assert_uint_eq(want.store_buffer, 8);
+    ck_assert_int_eq(t->cpu.prefetch, TOPO_PF_NONE);
+    ck_assert(!t->nodes[0].llc.inclusive);
+    mmsim_topology_destroy(t);
+}
+END_TEST
+
 /* Every file in tests/topologies/bad starts with "# expect: MESSAGE"; loading
  * it must fail with exactly that message. */
 START_TEST(bad_corpus_exact_messages)
@@ -333,6 +409,7 @@ static Suite *suite(void)
     tcase_add_test(tc, numa_2s_is_two_sockets_10_21);
     tcase_add_test(tc, derived_distances_follow_the_link_graph);
     tcase_add_test(tc, units_and_defaults);
+    tcase_add_test(tc, pipeline_keys_and_defaults);
     tcase_add_test(tc, bad_corpus_exact_messages);
     tcase_add_test(tc, good_corpus_loads);
     tcase_add_test(tc, open_by_name_or_path);

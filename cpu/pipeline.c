@@ -1,0 +1,379 @@
+/* The in-order pipeline timing model: per-op table, the slow paths of
+ * issue, loads, the store buffer and branch prediction (cpu/pipeline.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/pipeline.h"
+
+enum pipe_class {
+    PC_ALU = 0, PC_MUL, PC_DIV, PC_LOAD, PC_STORE, PC_AMO, PC_BRANCH, PC_JAL, PC_JALR,
+    PC_FADD, PC_FMUL, PC_FMA, PC_FDIV, PC_FSQRT, PC_FCVT, PC_FMISC, PC_FENCE, PC_SYS,
+};
+
+/* The tags of ready times are these four causes (pipe_issue). */
+_Static_assert(PIPE_STALL_RAW == 0 && PIPE_STALL_LOAD == 1 && PIPE_STALL_FU == 2 &&
+               PIPE_STALL_SB == 3 && PIPE_TAG == 2, "ready-time tags");
+
+const char *const pipe_stall_names[PIPE_NSTALL] = {
+    "raw", "load", "fu", "sb", "branch", "fetch", "walk", "fault", "syscall",
+};
+
+static enum pipe_class op_class(int op)
+{
+    switch (op) {
+    case RV_LB: case RV_LH: case RV_LW: case RV_LD: case RV_LBU: case RV_LHU: case RV_LWU:
+    case RV_FLW: case RV_FLD:
+        return PC_LOAD;
+    case RV_SB: case RV_SH: case RV_SW: case RV_SD: case RV_FSW: case RV_FSD:
+        return PC_STORE;
+    case RV_LR_W: case RV_SC_W: case RV_AMOSWAP_W: case RV_AMOADD_W: case RV_AMOXOR_W:
+    case RV_AMOAND_W: case RV_AMOOR_W: case RV_AMOMIN_W: case RV_AMOMAX_W: case RV_AMOMINU_W:
+    case RV_AMOMAXU_W: case RV_LR_D: case RV_SC_D: case RV_AMOSWAP_D: case RV_AMOADD_D:
+    case RV_AMOXOR_D: case RV_AMOAND_D: case RV_AMOOR_D: case RV_AMOMIN_D: case RV_AMOMAX_D:
+    case RV_AMOMINU_D: case RV_AMOMAXU_D:
+        return PC_AMO;
+    case RV_MUL: case RV_MULH: case RV_MULHSU: case RV_MULHU: case RV_MULW:
+        return PC_MUL;
+    case RV_DIV: case RV_DIVU: case RV_REM: case RV_REMU: case RV_DIVW: case RV_DIVUW:
+    case RV_REMW: case RV_REMUW:
+        return PC_DIV;
+    case RV_BEQ: case RV_BNE: case RV_BLT: case RV_BGE: case RV_BLTU: case RV_BGEU:
+        return PC_BRANCH;
+    case RV_JAL: return PC_JAL;
+    case RV_JALR: return PC_JALR;
+    case RV_FADD_S: case RV_FSUB_S: case RV_FADD_D: case RV_FSUB_D:
+        return PC_FADD;
+    case RV_FMUL_S: case RV_FMUL_D:
+        return PC_FMUL;
+    case RV_FMADD_S: case RV_FMSUB_S: case RV_FNMSUB_S: case RV_FNMADD_S:
+    case RV_FMADD_D: case RV_FMSUB_D: case RV_FNMSUB_D: case RV_FNMADD_D:
+        return PC_FMA;
+    case RV_FDIV_S: case RV_FDIV_D: return PC_FDIV;
+    case RV_FSQRT_S: case RV_FSQRT_D: return PC_FSQRT;
+    case RV_FCVT_W_S: case RV_FCVT_WU_S: case RV_FCVT_L_S: case RV_FCVT_LU_S:
+    case RV_FCVT_S_W: case RV_FCVT_S_WU: case RV_FCVT_S_L: case RV_FCVT_S_LU:
+    case RV_FCVT_S_D: case RV_FCVT_D_S: case RV_FCVT_W_D: case RV_FCVT_WU_D:
+    case RV_FCVT_L_D: case RV_FCVT_LU_D: case RV_FCVT_D_W: case RV_FCVT_D_WU:
+    case RV_FCVT_D_L: case RV_FCVT_D_LU:
+        return PC_FCVT;
+    case RV_FSGNJ_S: case RV_FSGNJN_S: case RV_FSGNJX_S: case RV_FMIN_S: case RV_FMAX_S:
+    case RV_FMV_X_W: case RV_FEQ_S: case RV_FLT_S: case RV_FLE_S: case RV_FCLASS_S:
+    case RV_FMV_W_X: case RV_FSGNJ_D: case RV_FSGNJN_D: case RV_FSGNJX_D: case RV_FMIN_D:
+    case RV_FMAX_D: case RV_FEQ_D: case RV_FLT_D: case RV_FLE_D: case RV_FCLASS_D:
+    case RV_FMV_X_D: case RV_FMV_D_X:
+        return PC_FMISC;
+    case RV_FENCE: case RV_FENCE_I:
+        return PC_FENCE;
+    case RV_ECALL: case RV_EBREAK: case RV_CSRRW: case RV_CSRRS: case RV_CSRRC:
+    case RV_CSRRWI: case RV_CSRRSI: case RV_CSRRCI:
+        return PC_SYS;
+    default:
+        return PC_ALU;      /* RV64I/Zba/Zbb arithmetic, NOP, illegal, markers */
+    }
+}
+
+static uint32_t class_latency(const struct topo_pipeline *c, enum pipe_class k)
+{
+    switch (k) {
+    case PC_MUL: return c->lat_mul;
+    case PC_DIV: return c->lat_div;
+    case PC_LOAD: case PC_AMO: return 1 + c->load_use;
+    case PC_FADD: return c->lat_fadd;
+    case PC_FMUL: return c->lat_fmul;
+    case PC_FMA: return c->lat_fma;
+    case PC_FDIV: return c->lat_fdiv;
+    case PC_FSQRT: return c->lat_fsqrt;
+    /* Moves, compares, sign injection, min/max and classify run in the
+     * conversion unit's few cycles on both reference cores (TIMING.md). */
+    case PC_FCVT: case PC_FMISC: return c->lat_fcvt;
+    default: return 1;
+    }
+}
+
+/* Register operands from the disassembler's operand letters (insn_table.h),
+ * so that the table stays the one place an instruction is described. */
+static void op_operands(struct pipe_op *o, const char *args)
+{
+    o->o1 = o->o2 = o->o3 = PIPE_R_NONE;
+    o->od = PIPE_R_SINK;
+    for (const char *a = args ? args : ""; *a; a++) {
+        switch (*a) {
+        case 'd': o->od = 0; break;
+        case 'D': o->od = PIPE_R_FP; break;
+        case 's': case 'o': case 'q': case 'A': o->o1 = 0; break;
+        case 'S': o->o1 = PIPE_R_FP; break;
+        case 't': o->o2 = 0; break;
+        case 'T': o->o2 = PIPE_R_FP; break;
+        case 'R': o->o3 = PIPE_R_FP; break;
+        default: break;
+        }
+    }
+}
+
+static bool pow2(uint32_t x)
+{
+    return x && !(x & (x - 1));
+}
+
+static void build_ops(struct pipe *p, bool dual)
+{
+    for (int op = 0; op < RV_NUM_OPS; op++) {
+        struct pipe_op *o = &p->ops[op];
+        memset(o, 0, sizeof(*o));
+        enum pipe_class k = op_class(op);
+        op_operands(o, op >= RV_FIRST_INSN ? rv_insn_table[op].args : NULL);
+        o->cls = (uint8_t)k;
+        o->lat = (uint16_t)class_latency(&p->cfg, k);
+        o->tag = k == PC_LOAD || k == PC_AMO ? PIPE_STALL_LOAD : PIPE_STALL_RAW;
+        o->unit = k == PC_DIV ? PIPE_UNIT_DIV
+                  : k == PC_FDIV || k == PC_FSQRT ? PIPE_UNIT_FDIV
+                  : k == PC_FENCE ? PIPE_UNIT_SBDRAIN : PIPE_UNIT_NONE;
+        o->reserve = o->unit == PIPE_UNIT_DIV || o->unit == PIPE_UNIT_FDIV;
+        o->need = k == PC_ALU ? PIPE_NEED_ANY
+                  : k == PC_LOAD || k == PC_STORE || k == PC_AMO ? PIPE_NEED_A : PIPE_NEED_B;
+        /* Two instructions pair unless they need the same pipe. */
+        uint8_t all = PIPE_NEED_ANY | PIPE_NEED_A | PIPE_NEED_B;
+        o->pairs = !dual ? 0 : o->need == PIPE_NEED_ANY ? all : (uint8_t)(all & ~o->need);
+    }
+}
+
+int pipe_init(struct pipe *p, const struct topo_pipeline *cfg, uint64_t seed)
+{
+    (void)seed;
+    memset(p, 0, sizeof(*p));
+    if (!cfg)
+        return MMSIM_ERR_INVALID;
+    p->cfg = *cfg;
+    if (!p->cfg.width)
+        topo_pipeline_defaults(&p->cfg);
+    const struct topo_pipeline *c = &p->cfg;
+    const uint32_t lats[] = {c->lat_mul, c->lat_div, c->lat_fadd, c->lat_fmul, c->lat_fma,
+                             c->lat_fdiv, c->lat_fsqrt, c->lat_fcvt, 1 + c->load_use};
+    for (size_t i = 0; i < ARRAY_SIZE(lats); i++)
+        if (lats[i] < 1 || lats[i] > UINT16_MAX)
+            return MMSIM_ERR_INVALID;
+    if (c->width < 1 || c->width > 2 || !pow2(c->bp_entries) || !pow2(c->btb_entries) ||
+        c->bp_history > 32)
+        return MMSIM_ERR_INVALID;
+    p->bht = malloc(c->bp_entries);
+    p->btb = calloc(c->btb_entries, sizeof(*p->btb));
+    p->ras = calloc(c->ras_entries ? c->ras_entries : 1, sizeof(*p->ras));
+    p->sb = calloc(c->store_buffer ? c->store_buffer : 1, sizeof(*p->sb));
+    if (!p->bht || !p->btb || !p->ras || !p->sb) {
+        pipe_free(p);
+        return MMSIM_ERR_NOMEM;
+    }
+    /* Weakly not-taken: a branch seen once taken is predicted taken next. */
+    memset(p->bht, 1, c->bp_entries);
+    p->bht_mask = c->bp_entries - 1;
+    p->hist_mask = c->predictor == TOPO_BP_GSHARE ? (uint32_t)((1ull << c->bp_history) - 1) : 0;
+    p->btb_mask = c->btb_entries - 1;
+    build_ops(p, c->width == 2);
+    return MMSIM_OK;
+}
+
+void pipe_free(struct pipe *p)
+{
+    if (!p)
+        return;
+    free(p->bht);
+    free(p->btb);
+    free(p->ras);
+    free(p->sb);
+    p->bht = NULL;
+    p->btb = NULL;
+    p->ras = NULL;
+    p->sb = NULL;
+}
+
+static uint64_t stall_sum(const struct pipe *p)
+{
+    uint64_t sum = 0;
+    for (int i = 0; i < PIPE_NSTALL; i++)
+        sum += p->st.stall[i];
+    return sum;
+}
+
+void pipe_stats_sync(struct pipe *p)
+{
+    uint64_t stalls = stall_sum(p);
+    p->st.cycles_issue = p->cycle >= stalls ? p->cycle - stalls : 0;
+    p->st.dual = p->st.insns >= p->st.cycles_issue ? p->st.insns - p->st.cycles_issue : 0;
+}
+
+bool pipe_cycles_check(const struct pipe *p)
+{
+    uint64_t stalls = stall_sum(p);
+    if (stalls > p->cycle)
+        return false;
+    /* Each issue cycle holds 1..width instructions. */
+    uint64_t groups = p->cycle - stalls;
+    return groups <= p->st.insns && p->st.insns <= groups * p->cfg.width;
+}
+
+void pipe_load_miss(struct pipe *p, const struct rv_dinsn *d, uint64_t issue, uint64_t data_cycle)
+{
+    p->st.load_misses++;
+    uint64_t hit = issue + 1 + p->cfg.load_use;
+    pipe_complete_at(p, d, data_cycle > hit ? data_cycle : hit, PIPE_STALL_LOAD);
+    pipe_stall(p, data_cycle, PIPE_STALL_LOAD);
+}
+
+uint64_t pipe_store(struct pipe *p, uint64_t issue, uint64_t done_cycle)
+{
+    p->st.stores++;
+    /* When the buffer will be empty (what a fence waits for). */
+    uint64_t drained = PIPE_TIME(p->unit_free[PIPE_UNIT_SBDRAIN]);
+    if (!p->cfg.store_buffer) {
+        pipe_stall(p, done_cycle, PIPE_STALL_SB);
+        drained = done_cycle > drained ? done_cycle : drained;
+        p->unit_free[PIPE_UNIT_SBDRAIN] = (drained << PIPE_TAG) | PIPE_STALL_SB;
+        return issue;
+    }
+    uint64_t enter = issue, oldest = p->sb[p->sb_head];
+    if (oldest > issue) {
+        /* Full: the store holds its pipeline stage until the oldest entry
+         * drains; what follows it issues no earlier than the next cycle. */
+        p->st.sb_full++;
+        enter = oldest;
+        done_cycle += enter - issue;
+        pipe_stall(p, enter + 1, PIPE_STALL_SB);
+    }
+    /* In-order drain keeps the ring sorted, so the oldest entry is always
+     * the first to free and the newest is when the buffer is empty. */
+    if (done_cycle < drained)
+        done_cycle = drained;
+    p->sb[p->sb_head] = done_cycle;
+    p->sb_head = p->sb_head + 1 == p->cfg.store_buffer ? 0 : p->sb_head + 1;
+    p->unit_free[PIPE_UNIT_SBDRAIN] = (done_cycle << PIPE_TAG) | PIPE_STALL_SB;
+    return enter;
+}
+
+static bool btb_hit(const struct pipe *p, uint64_t pc, uint64_t target)
+{
+    const struct pipe_btb *b = &p->btb[(pc >> 1) & p->btb_mask];
+    return b->tag == (pc | 1) && b->target == target;
+}
+
+static void btb_set(struct pipe *p, uint64_t pc, uint64_t target)
+{
+    struct pipe_btb *b = &p->btb[(pc >> 1) & p->btb_mask];
+    b->tag = pc | 1;        /* pc is even: bit 0 marks the entry valid */
+    b->target = target;
+}
+
+static void ras_push(struct pipe *p, uint64_t ret)
+{
+    uint32_t n = p->cfg.ras_entries;
+    if (!n)
+        return;
+    /* A full stack overwrites its oldest entry, as hardware RASes do. */
+    p->ras[p->ras_top] = ret;
+    p->ras_top = p->ras_top + 1 == n ? 0 : p->ras_top + 1;
+    if (p->ras_count < n)
+        p->ras_count++;
+}
+
+static bool ras_pop(struct pipe *p, uint64_t *ret)
+{
+    uint32_t n = p->cfg.ras_entries;
+    if (!p->ras_count)
+        return false;
+    p->ras_top = p->ras_top ? p->ras_top - 1 : n - 1;
+    p->ras_count--;
+    *ret = p->ras[p->ras_top];
+    return true;
+}
+
+static bool is_link(unsigned r)
+{
+    return r == 1 || r == 5;
+}
+
+void pipe_branch(struct pipe *p, const struct rv_dinsn *d, uint64_t issue, uint64_t pc,
+                 bool taken, uint64_t target)
+{
+    const struct pipe_op *o = &p->ops[d->op];
+    bool miss = false;
+    p->st.branches++;
+    if (o->cls == PC_BRANCH) {
+        p->st.cond++;
+        uint8_t *ctr = &p->bht[((pc >> 1) ^ (p->ghr & p->hist_mask)) & p->bht_mask];
+        bool pred = *ctr >= 2;
+        if (pred != taken) {
+            p->st.dir_misses++;
+            miss = true;
+        } else if (taken && !btb_hit(p, pc, target)) {
+            p->st.btb_misses++;
+            miss = true;
+        }
+        if (taken && *ctr < 3)
+            (*ctr)++;
+        else if (!taken && *ctr > 0)
+            (*ctr)--;
+        p->ghr = (p->ghr << 1) | taken;
+        if (taken)
+            btb_set(p, pc, target);
+    } else if (o->cls == PC_JAL || o->cls == PC_JALR) {
+        taken = true;
+        bool rd_link = is_link(d->rd);
+        if (o->cls == PC_JALR && is_link(d->rs1) && (!rd_link || d->rd != d->rs1)) {
+            uint64_t pred;
+            if (ras_pop(p, &pred) && pred == target) {
+                p->st.ras_hits++;
+            } else {
+                p->st.ras_misses++;
+                miss = true;
+            }
+        } else {
+            if (!btb_hit(p, pc, target)) {
+                p->st.btb_misses++;
+                miss = true;
+            }
+            btb_set(p, pc, target);
+        }
+        if (rd_link)
+            ras_push(p, pc + d->len);
+    } else {
+        return;             /* not control flow: nothing to predict */
+    }
+    if (miss) {
+        p->st.mispredicts++;
+        pipe_stall(p, issue + 1 + p->cfg.mispredict, PIPE_STALL_BRANCH);
+    }
+    /* Fetch redirects after a taken branch: nothing pairs with it. */
+    if (taken)
+        p->open = 0;
+}
+
+int pipe_stats_register(struct pipe *p, struct stats_registry *r, const char *prefix)
+{
+    if (!p || !r || !prefix)
+        return MMSIM_ERR_INVALID;
+    const struct {
+        uint64_t *v;
+        const char *name, *desc;
+    } ctr[] = {
+        {&p->st.insns, "insns", "instructions issued"},
+        {&p->st.cycles_issue, "cycles.issue", "cycles that started an issue group (pipe_stats_sync)"},
+        {&p->st.dual, "dual", "instructions issued second in their cycle (pipe_stats_sync)"},
+        {&p->st.loads, "loads", "loads, LR, SC and AMOs"},
+        {&p->st.load_misses, "load_misses", "blocking loads that missed"},
+        {&p->st.stores, "stores", "stores entering the store buffer"},
+        {&p->st.sb_full, "sb_full", "stores that found the store buffer full"},
+        {&p->st.branches, "branches", "control-flow instructions"},
+        {&p->st.cond, "cond", "conditional branches"},
+        {&p->st.mispredicts, "mispredicts", "control-flow instructions that paid the penalty"},
+        {&p->st.dir_misses, "dir_misses", "conditional branches predicted in the wrong direction"},
+        {&p->st.btb_misses, "btb_misses", "taken branches and jumps whose target the BTB lacked"},
+        {&p->st.ras_hits, "ras.hits", "returns predicted by the return address stack"},
+        {&p->st.ras_misses, "ras.misses", "returns the return address stack got wrong"},
+    };
+    int rc = MMSIM_OK;
+    for (size_t i = 0; i < ARRAY_SIZE(ctr) && rc == MMSIM_OK; i++)
+        rc = stats_add_counterf(r, ctr[i].v, ctr[i].desc, "%s.%s", prefix, ctr[i].name);
+    for (int i = 0; i < PIPE_NSTALL && rc == MMSIM_OK; i++)
+        rc = stats_add_counterf(r, &p->st.stall[i], "cycles the pipeline stalled for this cause",
+                                "%s.stall.%s", prefix, pipe_stall_names[i]);
+    return rc;
+}

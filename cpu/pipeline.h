@@ -1,0 +1,292 @@
+/* The in-order pipeline timing model of one CPU (docs/TIMING.md, "The
+ * pipeline").
+ *
+ * Functional execution stays in the interpreter; this model only answers
+ * "at which cycle does this instruction issue?" from a scoreboard of
+ * register ready times, unit busy times, the issue slots of the current
+ * cycle, a branch predictor (bimodal or gshare, BTB, RAS) and a store
+ * buffer.  It holds no guest data (DESIGN principle 1) and no global state.
+ *
+ * The clock.  `p->cycle` is the first cycle in which a new issue group may
+ * start: after N independent ALU instructions on a single-issue core it is
+ * N.  Every cycle the clock advances either starts an issue group or is
+ * charged to one stall cause, so the issue cycles are derived:
+ * cycles_issue = cycle - sum(stall[])  (pipe_stats_sync).
+ *
+ * Dual issue (width 2) follows the two pipes of SiFive's U74: pipe A does
+ * memory and integer ALU work, pipe B integer ALU, control flow, multiply,
+ * divide, floating point and system instructions.  The second instruction
+ * of a cycle joins the first when its operands are ready in that cycle
+ * (so it cannot depend on the first) and the two fit different pipes (an
+ * ALU instruction fits either; two memory or two pipe-B instructions do
+ * not pair).  A taken branch ends its group.
+ *
+ * Calling sequence for each retired instruction (the interpreter's side):
+ *
+ *     t = pipe_issue(p, d);                  // operands, unit, slot
+ *     ALU/FP/mul/div/CSR/jumps: pipe_complete(p, d, t)   (or pipe_exec)
+ *     load, LR, AMO, SC:  pipe_load(p, d, t, data_cycle, miss)
+ *     store:              pipe_store(p, t, done_cycle)
+ *     branch/jal/jalr:    pipe_branch(p, d, t, pc, taken, target) after complete
+ *     i-side miss, walk, fault, syscall: pipe_stall(p, until, cause)
+ *
+ * pipe_issue must be followed by the completion call of the same
+ * instruction before the next pipe_issue (the pairing test relies on the
+ * first instruction's result time being recorded). */
+#ifndef MMSIM_CPU_PIPELINE_H
+#define MMSIM_CPU_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/decode.h"
+#include "cpu/insn_table.h"
+#include "libmmsim/internal.h"
+#include "libmmsim/stats.h"
+#include "libmmsim/topology.h"
+
+/* Where a cycle went.  The first five are decided by the model; the caller
+ * names the others in pipe_stall (it knows why it waited). */
+enum pipe_stall {
+    PIPE_STALL_RAW = 0,     /* an operand from a non-load producer not ready */
+    PIPE_STALL_LOAD,        /* load-use on a hit, or a blocking load miss */
+    PIPE_STALL_FU,          /* unpipelined divider / FP divider busy */
+    PIPE_STALL_SB,          /* store buffer full, or a fence draining it */
+    PIPE_STALL_BRANCH,      /* misprediction penalty */
+    PIPE_STALL_FETCH,       /* i-cache / iTLB miss */
+    PIPE_STALL_WALK,        /* page-table walk (either side) */
+    PIPE_STALL_FAULT,       /* page fault handled by the guest kernel */
+    PIPE_STALL_SYSCALL,     /* system call serviced by the guest kernel */
+    PIPE_NSTALL
+};
+
+/* Names for statistics and reports ("raw", "load", ...). */
+extern const char *const pipe_stall_names[PIPE_NSTALL];
+
+struct pipe_stats {
+    uint64_t insns;         /* instructions issued */
+    /* Derived by pipe_stats_sync (the issue path counts only insns):
+     * cycles_issue = cycle - all stalls, dual = insns - cycles_issue. */
+    uint64_t cycles_issue;  /* cycles that started an issue group */
+    uint64_t dual;          /* instructions that issued second in a cycle */
+    uint64_t stall[PIPE_NSTALL];
+    uint64_t loads, load_misses, stores, sb_full;
+    uint64_t branches;      /* control-flow instructions (all kinds) */
+    uint64_t cond;          /* conditional branches */
+    uint64_t mispredicts;   /* control-flow instructions that paid the penalty */
+    uint64_t dir_misses;    /* conditional branches with the wrong direction */
+    uint64_t btb_misses;    /* taken, target not (correctly) in the BTB */
+    uint64_t ras_hits, ras_misses;  /* returns */
+};
+
+/* Ready times carry, in their low PIPE_TAG bits, the stall cause a wait
+ * for them is charged to (RAW, LOAD, FU or SB: the first four causes), so
+ * one max over an instruction's operands gives both when it can issue and
+ * why it waited, without a branch. */
+#define PIPE_TAG 2
+#define PIPE_TIME(v) ((v) >> PIPE_TAG)
+
+/* ready[] layout: x0-x31, f0-f31, then 32 slots that are always 0 (the
+ * reads of absent operands land there) and 32 that are written and never
+ * read (absent destinations, and x0). */
+enum { PIPE_R_FP = 32, PIPE_R_NONE = 64, PIPE_R_SINK = 96, PIPE_NREADY = 128 };
+
+/* Per-op facts, built once at pipe_init from rv_insn_table: an operand
+ * register r is ready[r + o] (o: 0 integer, PIPE_R_FP, PIPE_R_NONE). */
+struct pipe_op {
+    uint8_t o1, o2, o3, od;     /* rs1, rs2, rs3, rd offsets (rd: PIPE_R_SINK if none) */
+    uint8_t unit;               /* PIPE_UNIT_* waited for */
+    uint8_t reserve;            /* 1: holds that unit for its latency (not pipelined) */
+    uint8_t need;               /* PIPE_NEED_* bit of the pipe it needs */
+    uint8_t pairs;              /* PIPE_NEED_* bits that may issue after it in
+                                 * its cycle (0 on a single-issue core) */
+    uint16_t lat;               /* issue to result, cycles (loads: on a hit) */
+    uint8_t tag;                /* tag of the result: PIPE_STALL_LOAD from memory */
+    uint8_t cls;                /* enum pipe_class (pipeline.c) */
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct pipe_op) == 16, "a shift indexes the op table");
+
+/* Pipes, one bit each: ALU work fits either pipe. */
+enum { PIPE_NEED_ANY = 1, PIPE_NEED_A = 2, PIPE_NEED_B = 4 };
+
+/* unit_free[] indices: [NONE] stays 0. */
+enum { PIPE_UNIT_NONE = 0, PIPE_UNIT_DIV, PIPE_UNIT_FDIV, PIPE_UNIT_SBDRAIN, PIPE_NUNIT };
+
+struct pipe_btb {
+    uint64_t tag;               /* pc | 1: 0 marks an empty entry */
+    uint64_t target;
+};
+
+struct pipe {
+    uint64_t cycle;             /* first cycle a new issue group may start */
+    uint64_t open;              /* PIPE_NEED_* bits that may still issue in
+                                 * cycle - 1 (0: that cycle is closed) */
+    uint64_t ready[PIPE_NREADY];        /* tagged: (cycle << PIPE_TAG) | cause */
+    uint64_t unit_free[PIPE_NUNIT];     /* tagged the same way */
+
+    /* Branch prediction. */
+    uint8_t *bht;               /* 2-bit counters */
+    uint32_t bht_mask, hist_mask;
+    uint64_t ghr;               /* global history, newest outcome in bit 0 */
+    struct pipe_btb *btb;
+    uint32_t btb_mask;
+    uint64_t *ras;
+    uint32_t ras_top, ras_count;
+
+    /* Store buffer: completion cycles in FIFO order (drain in order). */
+    uint64_t *sb;
+    uint32_t sb_head;           /* the oldest entry (the next to reuse) */
+
+    struct topo_pipeline cfg;   /* a copy: the topology may go away */
+    struct pipe_stats st;
+    struct pipe_op ops[RV_NUM_OPS];
+};
+
+/* Set up p for cfg (copied).  A zeroed cfg (a hand-built topology) means
+ * the defaults of topo_pipeline_defaults().  seed is reserved for
+ * randomised structures; the model is deterministic without it.  Returns
+ * MMSIM_OK, MMSIM_ERR_INVALID (width not 1 or 2, a table size that is not
+ * a power of two) or MMSIM_ERR_NOMEM; on failure p owns nothing. */
+int pipe_init(struct pipe *p, const struct topo_pipeline *cfg, uint64_t seed);
+/* Free p's tables (p itself belongs to the caller).  NULL is a no-op. */
+void pipe_free(struct pipe *p);
+
+/* Register p's counters as "<prefix>.insns", "<prefix>.stall.raw", ...
+ * (for example prefix "cpu0.pipe").  Returns MMSIM_OK, MMSIM_ERR_INVALID
+ * (duplicate names) or MMSIM_ERR_NOMEM. */
+int pipe_stats_register(struct pipe *p, struct stats_registry *r, const char *prefix);
+
+/* Are the counters consistent: every cycle charged to an issue group or a
+ * stall, at most `width` instructions per issue cycle?  (Tests and
+ * assertions; false after stats were reset in the middle of a run.) */
+bool pipe_cycles_check(const struct pipe *p);
+
+/* Compute the derived counters (cycles_issue, dual).  Call before
+ * reading them; a registry sync function of the machine can call it for
+ * every CPU (one registry allows only a few sync functions). */
+void pipe_stats_sync(struct pipe *p);
+
+/* The cycle register file slot i (0-31 x, 32-63 f) is ready. */
+static inline uint64_t pipe_ready(const struct pipe *p, unsigned i)
+{
+    return PIPE_TIME(p->ready[i]);
+}
+
+/* Issue d at the earliest cycle its operands, its unit and the issue slots
+ * allow, in program order; returns that cycle.  Reserves an unpipelined
+ * unit (divider, FP divider) for the instruction's latency.
+ *
+ * Hot path: every field is read into a local first, because the uint8_t
+ * fields of rv_dinsn and pipe_op may alias any store (character types) and
+ * would be reloaded after each one; and pairing is computed, not branched
+ * on, because the host cannot predict it. */
+static inline uint64_t pipe_issue(struct pipe *p, const struct rv_dinsn *d)
+{
+    const struct pipe_op *o = &p->ops[d->op];
+    unsigned i1 = d->rs1 + o->o1, i2 = d->rs2 + o->o2, i3 = d->rs3 + o->o3;
+    unsigned unit = o->unit, need = o->need, pairs = o->pairs, reserve = o->reserve;
+    uint64_t lat = o->lat;
+    uint64_t e = p->ready[i1];
+    uint64_t r = p->ready[i2];
+    e = r > e ? r : e;
+    r = p->ready[i3];
+    e = r > e ? r : e;
+    r = p->unit_free[unit];
+    e = r > e ? r : e;
+    uint64_t base = p->cycle, et = PIPE_TIME(e);
+    /* Second in its cycle: the slot is open to its pipe and every operand
+     * was ready in that cycle (so it cannot depend on the first). */
+    uint64_t pair = ((p->open & need) != 0) & (et < base);
+    uint64_t t0 = et > base ? et : base;
+    /* When it pairs t0 == base: no stall, issue at base - 1 and the clock
+     * stays; otherwise a new group starts at t0. */
+    p->st.stall[e & ((1u << PIPE_TAG) - 1)] += t0 - base;
+    uint64_t t = t0 - pair;
+    p->cycle = t + 1;
+    p->open = pairs & (pair - 1);
+    p->st.insns++;
+    if (unlikely(reserve))
+        p->unit_free[unit] = ((t + lat) << PIPE_TAG) | PIPE_STALL_FU;
+    return t;
+}
+
+/* Record d's result as ready at `when` with tag (a stall cause).  Never
+ * writes x0.  Write after write: a later writer never makes the register
+ * ready earlier than an earlier, slower one (in-order writeback). */
+static inline void pipe_complete_at(struct pipe *p, const struct rv_dinsn *d, uint64_t when,
+                                    unsigned tag)
+{
+    unsigned i = d->rd + p->ops[d->op].od;
+    i = i ? i : PIPE_R_SINK;
+    uint64_t v = (when << PIPE_TAG) | tag;
+    p->ready[i] = v > p->ready[i] ? v : p->ready[i];
+}
+
+/* Record d's result `lat` cycles after issue: 1 for integer ALU ops and
+ * jumps, the configured latencies otherwise, 1 + load_use for a load (its
+ * hit latency). */
+static inline void pipe_complete(struct pipe *p, const struct rv_dinsn *d, uint64_t issue)
+{
+    const struct pipe_op *o = &p->ops[d->op];
+    uint64_t lat = o->lat;
+    pipe_complete_at(p, d, issue + lat, o->tag);
+}
+
+/* pipe_issue + pipe_complete, for every instruction that is not a memory
+ * access; returns the issue cycle. */
+static inline uint64_t pipe_exec(struct pipe *p, const struct rv_dinsn *d)
+{
+    uint64_t t = pipe_issue(p, d);
+    pipe_complete(p, d, t);
+    return t;
+}
+
+/* A load (or LR, AMO, SC: one blocking access with a result) issued at
+ * `issue` whose data the memory system delivers at data_cycle.  A hit
+ * (miss false: the line was present and ready) delays only dependants, by
+ * load_use; the hierarchy's L1 hit latency is the pipeline's own and
+ * data_cycle is not used.  A miss blocks: nothing issues before
+ * data_cycle, and the result is ready then. */
+void pipe_load_miss(struct pipe *p, const struct rv_dinsn *d, uint64_t issue, uint64_t data_cycle);
+
+static inline void pipe_load(struct pipe *p, const struct rv_dinsn *d, uint64_t issue,
+                             uint64_t data_cycle, bool miss)
+{
+    p->st.loads++;
+    if (likely(!miss))
+        pipe_complete_at(p, d, issue + 1 + p->cfg.load_use, PIPE_STALL_LOAD);
+    else
+        pipe_load_miss(p, d, issue, data_cycle);
+}
+
+/* A store issued at `issue` enters the store buffer; done_cycle is when it
+ * would complete in the memory system had it entered at issue.  When all
+ * entries are busy the store waits in the pipeline for the oldest to drain
+ * (nothing behind it issues meanwhile) and its completion moves by that
+ * wait; entries drain in order.  With store_buffer 0 the store blocks
+ * like a load miss.  Returns the cycle the store entered the buffer. */
+uint64_t pipe_store(struct pipe *p, uint64_t issue, uint64_t done_cycle);
+
+/* A control-flow instruction d at pc, issued at `issue`, resolved as
+ * `taken` to `target` (the next pc when not taken is ignored).  Predicts it
+ * as the front end would (direction: bimodal/gshare; target: BTB; returns:
+ * RAS; calls push the RAS), then trains.  A wrong prediction delays the
+ * next issue to issue + 1 + mispredict; a taken branch ends the issue
+ * group.  Kinds follow the JALR hint table of the unprivileged spec: rd
+ * x1/x5 links (a call pushes), rs1 x1/x5 with another rd pops (a return). */
+void pipe_branch(struct pipe *p, const struct rv_dinsn *d, uint64_t issue, uint64_t pc,
+                 bool taken, uint64_t target);
+
+/* The caller waited (i-cache/iTLB miss, page walk, page fault, syscall)
+ * until until_cycle: nothing issues before it.  Earlier times are no-ops. */
+static inline void pipe_stall(struct pipe *p, uint64_t until_cycle, enum pipe_stall cause)
+{
+    if (until_cycle > p->cycle) {
+        p->st.stall[cause] += until_cycle - p->cycle;
+        p->cycle = until_cycle;
+        p->open = 0;
+    }
+}
+
+#endif
