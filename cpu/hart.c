@@ -4,6 +4,7 @@
 
 #include "cpu/fpu.h"
 #include "cpu/hart_internal.h"
+#include "cpu/pipeline.h"
 
 const char *const hart_xreg_name[32] = {
     "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
@@ -301,9 +302,14 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
     hostfp_save(&dc->host_env);
     hostfp_set_default();       /* RNE, no flags, no flush-to-zero */
     dc->host_round = RM_RNE;
+    bool timed = h->pipe && !h->trace;
+    if (timed)      /* time the kernel charged since (switches, idle, syscalls) */
+        pipe_stall(h->pipe, h->cycle, PIPE_STALL_SYSCALL);
     for (;;) {
         if (h->trace)
             r = hart_run_trace(h, max_insns, &retired);
+        else if (timed)
+            r = hart_run_timing(h, max_insns, &retired);
         else {
             r = hart_run_fast(h, max_insns, &retired);
             if (r < 0)  /* the next block is longer than the budget left */
@@ -313,7 +319,13 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
             break;
     }
     h->instret += retired;
-    h->cycle += retired;
+    if (timed) {
+        h->cycle = h->pipe->cycle;
+    } else {
+        h->cycle += retired;
+        if (h->pipe)        /* traced: one cycle each */
+            h->pipe->cycle = h->cycle;
+    }
     h->stats.insns += retired;
     if (r == HART_STOP_TRAP)
         h->stats.traps++;

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cpu/decode.h"
+
 /* Exception causes (privileged spec, mcause values). */
 enum hart_cause {
     CAUSE_MISALIGNED_FETCH = 0,
@@ -40,7 +42,12 @@ enum hart_stop {
     HART_STOP_EBREAK,       /* pc points at the ebreak (c.ebreak: 2 bytes) */
     HART_STOP_TRAP,         /* exception: cause/tval set, pc = faulting insn */
     HART_STOP_REQUEST,      /* hart->stop_request was set (by a hook) */
+    HART_STOP_YIELD,        /* timing: a memory access waits for this CPU's turn at
+                             * the shared hierarchy (hart->tm_pend says which) */
 };
+
+/* What a timed memory access is (the mem_time hook's kind). */
+enum hart_mem_kind { HART_MEM_LOAD = 0, HART_MEM_STORE, HART_MEM_FETCH, HART_MEM_AMO };
 
 struct hart;
 
@@ -58,7 +65,21 @@ struct hart_mem_ops {
      * derived from them is exact.  translate and read_time run with the
      * caller's floating-point environment, not the guest's. */
     uint64_t (*read_time)(void *ctx);
+    /* Timing mode only (hart->pipe set): the memory access of the current
+     * instruction to host address `host` (guest memory the translate hook
+     * returned), starting at `cycle`, before the instruction executes.
+     * Returns 0 when it completed without waiting for other CPUs, with
+     * *done (the cycle its data is there, or a store's ownership) and
+     * *miss (false for an L1 hit); or 1 when it must wait for this CPU's
+     * turn at the shared hierarchy: the callee keeps it pending, the hart
+     * stops (HART_STOP_YIELD) before the instruction, and whoever performs
+     * the access later calls hart_timing_grant; the instruction then runs
+     * with that result. */
+    int (*mem_time)(void *ctx, const void *host, enum hart_mem_kind kind, uint64_t cycle,
+                    uint64_t *done, bool *miss);
 };
+
+struct pipe;
 
 /* Number of software TLB entries per access type (direct mapped). */
 #define HART_STLB_SIZE 256
@@ -110,6 +131,22 @@ struct hart {
     struct hart_stats stats;
 
     struct hart_dcache *dcache; /* decoded-instruction cache, owned by cpu/ */
+
+    /* Timing mode (cpu/pipeline.h): NULL runs functionally, one cycle per
+     * instruction.  Owned by the caller. */
+    struct pipe *pipe;
+    uint64_t tm_now;            /* issue cycle of the instruction executing */
+    uint64_t tm_walk_end;       /* the caller's page walks for it end here (0: none) */
+    uint64_t tm_fetch_pc;       /* fetched I-cache line (pc >> tm_line_shift) + 1 */
+    uint64_t tm_limit;          /* stop (HART_STOP_BUDGET) once the clock reaches it */
+    unsigned tm_line_shift;     /* log2 of the L1I line */
+    /* An access that waits for the CPU's turn (HART_STOP_YIELD): the
+     * instruction at tm_pend_pc runs again when it is granted, with the
+     * result in tm_grant. */
+    unsigned tm_pend;           /* 0, or 1 + enum hart_mem_kind (fetch / data) */
+    uint64_t tm_pend_pc, tm_pend_issue;
+    bool tm_granted;
+    uint64_t tm_grant;          /* cycle the granted access completes */
 };
 
 /* Initialise a hart (zeroed state, empty TLB and decode cache).  Returns 0,
@@ -124,6 +161,10 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns);
 /* Forget all cached translations (after munmap, mprotect, a page-table
  * change, or sfence.vma). Cheap. */
 void hart_tlb_flush(struct hart *h);
+/* Timing mode: the access the hart waits for (hart->tm_pend) completes at
+ * cycle done; the instruction runs when the hart runs next. */
+void hart_timing_grant(struct hart *h, uint64_t done);
+
 /* Forget the cached translations of the pages in [va, va + len) (page
  * aligned): of fetches, of loads and stores, or both.  The kernel uses it
  * to keep the software TLB a subset of the modelled L1 TLBs. */

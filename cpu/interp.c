@@ -10,6 +10,7 @@
 
 #include "cpu/fpu.h"
 #include "cpu/hart_internal.h"
+#include "cpu/pipeline.h"
 
 /* Memory access fast paths: one compare of the page tag (and alignment)
  * and one add; everything else goes to the out-of-line slow path. */
@@ -167,18 +168,19 @@ static NOINLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t
     case 0x001: old = fpu_get_flags(h); break;
     case 0x002: old = h->frm; break;
     case 0x003: old = fpu_get_flags(h) | h->frm << 5; break;
-    case 0xc00: old = h->cycle + instret_now; break;
+    case 0xc00: old = h->pipe ? h->pipe->cycle : h->cycle + instret_now; break;
     case 0xc01: {
         /* The clock behind read_time may be derived from the hart's
          * counters (the kernel's is its cycle count), which hart_run only
          * writes back when it returns: make them current for the call. */
         hostfp_env env;
-        h->cycle += instret_now;
+        uint64_t cycle = h->cycle;
+        h->cycle = h->pipe ? h->pipe->cycle : h->cycle + instret_now;
         h->instret += instret_now;
         hart_callout_enter(h, &env);
         old = h->ops->read_time ? h->ops->read_time(h->ctx) : 0;
         hart_callout_leave(h, &env);
-        h->cycle -= instret_now;
+        h->cycle = cycle;
         h->instret -= instret_now;
         break;
     }
@@ -237,9 +239,95 @@ static NOINLINE uint64_t mulh(uint64_t a, uint64_t b, int kind)
     }
 }
 
+/* ---- Timing mode: fetches and data accesses through the memory system ---- */
+
+/* The timed access of the instruction issued at t_iss to guest address a
+ * (translated for acc through tlb first: a fault is the instruction's
+ * own).  Returns 0 with *done / *miss, 1 when it waits for the CPU's turn
+ * at the shared hierarchy (the instruction must not run yet), 2 after a
+ * translation fault (cause and tval set).  A granted access (the CPU's
+ * turn came: kernel) returns its result without asking again. */
+static NOINLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb_entry *tlb,
+                           uint64_t a, enum hart_access acc, enum hart_mem_kind kind,
+                           uint64_t *done, bool *miss)
+{
+    if (h->tm_granted) {
+        h->tm_granted = false;
+        *done = h->tm_grant;
+        *miss = true;
+        return 0;
+    }
+    struct hart_stlb_entry *e = stlb_entry(tlb, a);
+    const uint8_t *host = e->vpn_tag == a >> PAGE_SHIFT ? (const uint8_t *)(uintptr_t)(a + e->addend)
+                                                        : hart_stlb_fill(h, a, acc);
+    if (!host)
+        return 2;
+    uint64_t start = t_iss > h->tm_walk_end ? t_iss : h->tm_walk_end;
+    if (h->ops->mem_time(h->ctx, host, kind, start, done, miss))
+        return 1;
+    if (start > t_iss)      /* a page walk came first: the data waits for it */
+        *miss = true;
+    return 0;
+}
+
+/* The fetch of a new I-cache line at pc (in the decoded page p): returns 1
+ * when it must wait for the shared hierarchy (the instruction has not
+ * started), else stalls the pipeline for a miss (and any fetch-side page
+ * walk) and returns 0. */
+static NOINLINE int tm_fetch(struct hart *h, const struct dpage *p, uint64_t pc)
+{
+    struct pipe *pp = h->pipe;
+    uint64_t done;
+    bool miss;
+    if (h->tm_walk_end > pp->cycle)
+        pipe_stall(pp, h->tm_walk_end, PIPE_STALL_WALK);
+    h->tm_fetch_pc = (pc >> h->tm_line_shift) + 1;
+    if (h->ops->mem_time(h->ctx, p->bytes + (pc & (PAGE_SIZE - 1)), HART_MEM_FETCH, pp->cycle,
+                         &done, &miss)) {
+        h->tm_pend = 1 + HART_MEM_FETCH;
+        h->tm_pend_pc = pc;
+        return 1;
+    }
+    if (miss)
+        pipe_stall(pp, done, PIPE_STALL_FETCH);
+    return 0;
+}
+
+/* The CPU comes back to the instruction at pc that waited (h->tm_pend).
+ * A fetch: pay its stall, then the instruction issues as usual (returns
+ * false).  A data access: the instruction keeps its issue cycle (returns
+ * true, *t_iss).  Anything else (a signal handler runs first, another
+ * thread took the CPU) drops the wait: the instruction starts afresh. */
+static NOINLINE bool tm_resumed(struct hart *h, uint64_t pc, uint64_t *t_iss)
+{
+    unsigned pend = h->tm_pend;
+    h->tm_pend = 0;
+    if (pc != h->tm_pend_pc || !h->tm_granted) {
+        h->tm_granted = false;
+        return false;
+    }
+    if (pend == 1 + HART_MEM_FETCH) {
+        h->tm_granted = false;
+        pipe_stall(h->pipe, h->tm_grant, PIPE_STALL_FETCH);
+        return false;
+    }
+    *t_iss = h->tm_pend_issue;
+    h->tm_now = *t_iss;
+    return true;
+}
+
+void hart_timing_grant(struct hart *h, uint64_t done)
+{
+    if (h->tm_pend) {
+        h->tm_grant = done;
+        h->tm_granted = true;
+    }
+}
+
 #define MODE_FAST 0
 #define MODE_STEP 1
 #define MODE_TRACE 2
+#define MODE_TIMING 3
 
 #define LOOP_NAME hart_run_fast
 #define LOOP_MODE MODE_FAST
@@ -255,6 +343,12 @@ static NOINLINE uint64_t mulh(uint64_t a, uint64_t b, int kind)
 
 #define LOOP_NAME hart_run_trace
 #define LOOP_MODE MODE_TRACE
+#include "cpu/interp_loop.h"
+#undef LOOP_NAME
+#undef LOOP_MODE
+
+#define LOOP_NAME hart_run_timing
+#define LOOP_MODE MODE_TIMING
 #include "cpu/interp_loop.h"
 #undef LOOP_NAME
 #undef LOOP_MODE

@@ -21,6 +21,12 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #if LOOP_MODE == MODE_TRACE
     struct rv_trace_state ts;
 #endif
+#if LOOP_MODE == MODE_TIMING
+    struct pipe *const pp = h->pipe;
+    uint64_t t_iss = 0;         /* issue cycle of the instruction at d */
+    const uint64_t retired0 = retired;  /* progress: at least one instruction */
+    bool tm_done = false;       /* its pipeline completion is recorded */
+#endif
 #define CASE(op) L_##op:
 #define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&L_RV_##id,
     static const void *const dispatch_table[RV_NUM_OPS] = {
@@ -43,11 +49,55 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define TRACE_AFTER() ((void)0)
 #endif
 
+/* Timing: an instruction with no completion of its own (ALU, FP, CSR...)
+ * gets its fixed latency when it retires. */
+#if LOOP_MODE == MODE_TIMING
+#define TM_RETIRE()                                                            \
+    do {                                                                       \
+        if (!tm_done)                                                          \
+            pipe_complete(pp, d, t_iss);                                       \
+        tm_done = false;                                                       \
+    } while (0)
+/* A control transfer resolved: train the predictor, pay a misprediction. */
+#define TM_BRANCH(taken, target)                                               \
+    do {                                                                       \
+        pipe_complete(pp, d, t_iss);                                           \
+        pipe_branch(pp, d, t_iss, pc, (taken), (target));                      \
+        tm_done = true;                                                        \
+    } while (0)
+/* The timed access of a load/store/AMO at address a, BEFORE it executes:
+ * when it must wait for the shared hierarchy the instruction does not run
+ * now but again once the access is granted (so what other CPUs see of it
+ * happens in time order).  TM_DONE records its completion afterwards. */
+#define TM_PRE(tlb, a, acc, kind)                                              \
+    uint64_t tm_dc_ = 0;                                                       \
+    bool tm_miss_ = false;                                                     \
+    switch (tm_pre(h, t_iss, (tlb), (a), (acc), (kind), &tm_dc_, &tm_miss_)) { \
+    case 1: goto tm_yield;                                                     \
+    case 2: goto trap;                                                         \
+    default: break;                                                            \
+    }
+#define TM_DONE(kind)                                                          \
+    do {                                                                       \
+        if ((kind) == HART_MEM_STORE)                                          \
+            pipe_store(pp, t_iss, tm_dc_);                                     \
+        else                                                                   \
+            pipe_load(pp, d, t_iss, tm_dc_, tm_miss_);                         \
+        tm_done = true;                                                        \
+    } while (0)
+#else
+#define TM_RETIRE() ((void)0)
+#define TM_BRANCH(taken, target) ((void)0)
+#define TM_PRE(tlb, a, acc, kind)
+#define TM_DONE(kind) ((void)0)
+#endif
+
 /* End of block: everything in it retired. */
 #define RETIRE_BLOCK()                                                         \
     do {                                                                       \
         retired += blk_n;                                                      \
         TRACE_AFTER();                                                         \
+        TM_RETIRE();                                                           \
     } while (0)
 
 /* Block-ending fall through (not-taken branch, fence). */
@@ -96,19 +146,24 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 
 #define LOAD(size, conv)                                                       \
     do {                                                                       \
-        uint64_t v_;                                                           \
+        uint64_t v_, a_ = RS1 + IMM;                                           \
+        TM_PRE(h->stlb_r, a_, HART_READ, HART_MEM_LOAD);                       \
         h->stats.loads++;                                                      \
-        if (unlikely(load(h, RS1 + IMM, size, &v_)))                           \
+        if (unlikely(load(h, a_, size, &v_)))                                  \
             goto trap;                                                         \
         RD = conv(v_);                                                         \
         x[0] = 0;                                                              \
+        TM_DONE(HART_MEM_LOAD);                                                \
         NEXT();                                                                \
     } while (0)
 #define STORE(size, val)                                                       \
     do {                                                                       \
+        uint64_t a_ = RS1 + IMM;                                               \
+        TM_PRE(h->stlb_w, a_, HART_WRITE, HART_MEM_STORE);                     \
         h->stats.stores++;                                                     \
-        if (unlikely(store(h, RS1 + IMM, size, val)))                          \
+        if (unlikely(store(h, a_, size, val)))                                 \
             goto trap;                                                         \
+        TM_DONE(HART_MEM_STORE);                                               \
         NEXT();                                                                \
     } while (0)
 #define BRANCH(cond)                                                           \
@@ -116,8 +171,10 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         h->stats.branches++;                                                   \
         if (cond) {                                                            \
             h->stats.taken_branches++;                                         \
+            TM_BRANCH(true, pc + IMM);                                         \
             JUMP(pc + IMM);                                                    \
         }                                                                      \
+        TM_BRANCH(false, pc + d->len);                                         \
         NEXT_BLOCK();                                                          \
     } while (0)
 #define OP(expr)                                                               \
@@ -184,6 +241,16 @@ block_at_d:
         stop = HART_STOP_REQUEST;
         goto out;
     }
+#if LOOP_MODE == MODE_TIMING
+    /* The CPU is as far ahead of the others as it may run (the run loop's
+     * lookahead); at least one instruction per run, and never between an
+     * LR and its SC (another CPU running there breaks the reservation,
+     * and two CPUs taking turns would never get through). */
+    if (unlikely(pp->cycle >= h->tm_limit) && retired != retired0 && !h->resv_valid) {
+        stop = HART_STOP_BUDGET;
+        goto out;
+    }
+#endif
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -211,6 +278,26 @@ dispatch:
     h->pc = pc;
     hart_trace_before(h, &ts, d);
 #endif
+#if LOOP_MODE == MODE_TIMING
+    if (likely(d->op >= RV_NOP)) {
+        if (unlikely(h->tm_pend) && tm_resumed(h, pc, &t_iss)) {
+            /* The instruction that waited for its data access: it issued
+             * before it waited, and its access is granted (tm_pre). */
+        } else {
+            /* A new I-cache line is fetched before the instruction issues;
+             * a fetch that must wait for the shared hierarchy stops here,
+             * before anything of the instruction happened. */
+            if (unlikely(((pc >> h->tm_line_shift) + 1) != h->tm_fetch_pc) &&
+                tm_fetch(h, page, pc)) {
+                stop = HART_STOP_YIELD;
+                goto out;
+            }
+            t_iss = pipe_issue(pp, d);
+            h->tm_now = t_iss;
+            h->tm_walk_end = 0;
+        }
+    }
+#endif
     /* Threaded dispatch: every handler ends with its own indirect jump to
      * the next handler (the decoded op indexes dispatch_table). */
     goto *dispatch_table[d->op];
@@ -222,12 +309,14 @@ dispatch:
         uint64_t t = pc + IMM;
         x[d->rd] = pc + d->len;
         x[0] = 0;
+        TM_BRANCH(true, t);
         JUMP(t);
     }
     CASE(RV_JALR) {
         uint64_t t = (RS1 + IMM) & ~(uint64_t)1;
         x[d->rd] = pc + d->len;
         x[0] = 0;
+        TM_BRANCH(true, t);
         JUMP(t);
     }
     CASE(RV_BEQ) BRANCH(RS1 == RS2);
@@ -286,10 +375,12 @@ dispatch:
     CASE(RV_ECALL)
         stop = HART_STOP_ECALL;
         retired += DONE_IN_BLOCK;
+        TM_RETIRE();
         goto out;
     CASE(RV_EBREAK)
         stop = HART_STOP_EBREAK;
         retired += DONE_IN_BLOCK;
+        TM_RETIRE();
         goto out;
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
@@ -337,25 +428,44 @@ dispatch:
     CASE(RV_LR_D) CASE(RV_SC_D) CASE(RV_AMOSWAP_D) CASE(RV_AMOADD_D) CASE(RV_AMOXOR_D)
     CASE(RV_AMOAND_D) CASE(RV_AMOOR_D) CASE(RV_AMOMIN_D) CASE(RV_AMOMAX_D)
     CASE(RV_AMOMINU_D) CASE(RV_AMOMAXU_D)
+    {
+#if LOOP_MODE == MODE_TIMING
+        /* A misaligned address traps in exec_amo before any access. */
+        bool lr_ = d->op == RV_LR_W || d->op == RV_LR_D;
+        uint64_t a_ = RS1;
+        if (!(a_ & (d->op <= RV_AMOMAXU_W ? 3u : 7u))) {
+            TM_PRE(lr_ ? h->stlb_r : h->stlb_w, a_, lr_ ? HART_READ : HART_WRITE,
+                   HART_MEM_AMO);
+            if (unlikely(exec_amo(h, d)))
+                goto trap;
+            TM_DONE(HART_MEM_AMO);
+            NEXT();
+        }
+#endif
         if (unlikely(exec_amo(h, d)))
             goto trap;
         NEXT();
+    }
 
     /* F and D */
     CASE(RV_FLW) {
-        uint64_t v;
+        uint64_t v, a = RS1 + IMM;
+        TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
-        if (unlikely(load(h, RS1 + IMM, 4, &v)))
+        if (unlikely(load(h, a, 4, &v)))
             goto trap;
         f[d->rd] = box_s((uint32_t)v);
+        TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
     CASE(RV_FLD) {
-        uint64_t v;
+        uint64_t v, a = RS1 + IMM;
+        TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
-        if (unlikely(load(h, RS1 + IMM, 8, &v)))
+        if (unlikely(load(h, a, 8, &v)))
             goto trap;
         f[d->rd] = v;
+        TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
     CASE(RV_FSW) STORE(4, f[d->rs2]);
@@ -523,6 +633,17 @@ dispatch:
         goto trap;
     }
 
+#if LOOP_MODE == MODE_TIMING
+tm_yield:
+    /* The data access waits for this CPU's turn: the instruction runs
+     * again when it is granted (it does not retire now). */
+    h->tm_pend = 1 + HART_MEM_LOAD;
+    h->tm_pend_issue = t_iss;
+    h->tm_pend_pc = pc;
+    stop = HART_STOP_YIELD;
+    goto out;
+#endif
+
 illegal_refetch:
     /* Illegal only at execution (bad dynamic rm, CSR access): the decoded
      * form does not keep the bits, read them again. */
@@ -542,6 +663,10 @@ out:
 #undef DONE_IN_BLOCK
 #undef CASE
 #undef TRACE_AFTER
+#undef TM_RETIRE
+#undef TM_BRANCH
+#undef TM_PRE
+#undef TM_DONE
 #undef RETIRE_BLOCK
 #undef NEXT
 #undef NEXT_BLOCK

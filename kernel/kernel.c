@@ -65,6 +65,7 @@ static uint64_t k_read_time(void *ctx)
 static const struct hart_mem_ops kernel_hart_ops = {
     .translate = k_translate,
     .read_time = k_read_time,
+    .mem_time = kernel_mem_time,
 };
 
 /* ---- The MMU of a CPU ------------------------------------------------------- */
@@ -78,6 +79,8 @@ static int k_read_pte(void *ctx, uint64_t paddr, uint64_t *pte, unsigned level)
     if (!p)
         return -1;
     memcpy(pte, p, sizeof(*pte));
+    if (c->k->m->harts[c->cpu].pipe)
+        kernel_walk_time(c, paddr);     /* a read through the memory hierarchy */
     return 0;
 }
 
@@ -177,6 +180,8 @@ struct hart *kernel_hart(struct guest_kernel *k, uint32_t cpu)
             return NULL;
         c->hart_ready = true;
         h->trace = k->trace;
+        if (kernel_timing_cpu(k, cpu))
+            return NULL;
         stats_add_counterf(m->stats, &h->stats.insns, "instructions retired", "cpu%u.insns",
                            cpu);
         /* A gauge: the CPU's clock, which a statistics reset (ROI begin)
@@ -293,6 +298,7 @@ void kernel_destroy(struct guest_kernel *k)
         free(m->harts);
         m->harts = NULL;
     }
+    kernel_timing_destroy(k);
     for (uint32_t i = 0; i < m->topo->ncpus; i++)
         mmu_destroy(k->cpus[i].mmu);
     free(k->cpus);

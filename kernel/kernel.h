@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cpu/hart.h"
 #include "kernel/mempolicy.h"
 #include "kernel/mm.h"
 
@@ -162,6 +163,16 @@ struct kcpu {
     uint64_t shootdowns;        /* TLB shootdowns this CPU received */
     uint64_t tlb_lookups[2];    /* derived: L1 iTLB, dTLB lookups (kcpu_sync_stats) */
     uint64_t tlb_hits[2];       /* derived: L1 iTLB, dTLB hits */
+    /* Timing (kernel/timing.c): the CPU's pipeline, and the accesses of
+     * its current instruction that wait for its turn at the shared
+     * hierarchy (page-walk reads, then the data or fetch), in order. */
+    struct pipe *pipe;
+    struct kcpu_pend {
+        uint64_t paddr;
+        uint8_t kind;           /* enum mem_kind */
+    } pend[8];
+    unsigned npend;
+    uint64_t pend_t0;           /* cycle the first pending access starts */
     uint64_t slice_start;       /* cycle cur got the CPU */
     bool yield;                 /* cur gave up the rest of its slice */
 };
@@ -193,6 +204,13 @@ struct guest_kernel {
     struct mm_counters mmc;     /* demand paging, THP, migration, page tables */
     uint64_t nr_shootdowns;     /* shootdown events (one per range changed) */
     uint64_t asid_map[65536 / 64];      /* ASIDs in use (bit 0: never handed out) */
+    /* Timing (kernel/timing.c). */
+    int timing;                 /* mmsim_timing: DETAILED, OFF, ROI */
+    bool timed;                 /* detailed timing is on now */
+    struct memsys *memsys;      /* created when timing is first switched on */
+    uint64_t horizon;           /* smallest clock of the other CPUs (this step) */
+    uint64_t lookahead;         /* cycles a CPU may run ahead of that horizon */
+    uint64_t ps_fx, cyc_fx;     /* ps per cycle (32.32), cycles per ps (0.64) */
     uint8_t unknown_seen[1024 / 8];
     uint64_t unknown_big[32];   /* numbers >= 1024 already reported */
     unsigned nr_unknown_big;
@@ -290,6 +308,29 @@ void kernel_flush_mm(struct guest_kernel *k, struct mm *mm, bool exec);
 int kernel_mm_setup(struct guest_kernel *k, struct mm *mm);
 /* Return mm's ASID (mm being destroyed): every CPU forgets it. */
 void kernel_mm_release(struct guest_kernel *k, struct mm *mm);
+/* ---- timing (timing.c) ---- */
+
+/* Detailed timing on or off for every CPU (the memory system is built the
+ * first time it goes on).  MMSIM_OK or MMSIM_ERR_NOMEM. */
+int kernel_timing_set(struct guest_kernel *k, bool on);
+/* Give a hart its pipeline when timing is on (a CPU used for the first time). */
+int kernel_timing_cpu(struct guest_kernel *k, uint32_t cpu);
+/* The CPU's pending shared accesses, now that its clock is the smallest:
+ * perform them in order and complete the instruction's timing. */
+void kernel_timing_resume(struct guest_kernel *k, uint32_t cpu);
+/* The earliest time a CPU with pending accesses needs its turn (its clock
+ * otherwise). */
+uint64_t kernel_cpu_clock(const struct guest_kernel *k, uint32_t cpu);
+/* The hart hook: see hart_mem_ops.mem_time. */
+int kernel_mem_time(void *ctx, const void *host, enum hart_mem_kind kind, uint64_t cycle,
+                    uint64_t *done, bool *miss);
+/* A page-walk read of the CPU's walker at paddr (timing on): charged to
+ * the hart's current instruction. */
+void kernel_walk_time(struct kcpu *c, uint64_t paddr);
+void kernel_timing_destroy(struct guest_kernel *k);
+/* The machine's memory system, built on first use (NULL: no memory). */
+struct memsys *kernel_memsys(struct guest_kernel *k);
+
 /* Charge the page faults mm handled since the last call to cpu's clock. */
 void kernel_charge_faults(struct guest_kernel *k, struct mm *mm, uint32_t cpu);
 

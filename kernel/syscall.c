@@ -357,6 +357,9 @@ static int64_t sys_mmsim(struct task *t, const uint64_t *a)
     struct guest_kernel *k = t->k;
     switch (a[0]) {
     case MMSIM_OP_ROI_BEGIN:
+        /* Fast-forward ends here (mmsim_timing ROI). */
+        if (k->timing == MMSIM_TIMING_ROI && !k->timed && kernel_timing_set(k, true))
+            return -ENOMEM;
         stats_reset(k->m->stats);
         k->roi_begin_cycle = t->hart->cycle;
         k->roi_end_cycle = 0;

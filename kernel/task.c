@@ -11,6 +11,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mm.h"
 #include "machine.h"
+#include "cpu/pipeline.h"
 #include "mmu/mmu.h"
 #include "numa/physmem.h"
 
@@ -364,7 +365,11 @@ void sched_unload(struct kcpu *c)
     struct task *t = c->cur;
     if (!t)
         return;
-    const struct hart *h = &c->k->m->harts[c->cpu];
+    struct hart *h = &c->k->m->harts[c->cpu];
+    /* An access the thread was waiting for is asked again when it runs
+     * next (it may be on another CPU). */
+    h->tm_pend = 0;
+    h->tm_granted = false;
     memcpy(t->ctx.x, h->x, sizeof(t->ctx.x));
     memcpy(t->ctx.f, h->f, sizeof(t->ctx.f));
     t->ctx.pc = h->pc;
@@ -396,6 +401,7 @@ void sched_load(struct task *t)
          * spaces' entries; the hart's software TLB is not tagged. */
         hart_tlb_flush(h);
         hart_icache_flush(h);
+        h->tm_fetch_pc = 0;     /* another address space: fetch again */
         c->loaded_mm = t->mm;
         if (t->mm) {
             mmu_set_satp(c->mmu, mm_satp(t->mm));
@@ -508,8 +514,15 @@ void kernel_mm_release(struct guest_kernel *k, struct mm *mm)
 
 void kernel_charge_faults(struct guest_kernel *k, struct mm *mm, uint32_t cpu)
 {
-    if (mm->pending_cycles && cpu < k->m->topo->ncpus)
-        k->m->harts[cpu].cycle += mm->pending_cycles;
+    if (mm->pending_cycles && cpu < k->m->topo->ncpus) {
+        struct hart *h = &k->m->harts[cpu];
+        if (h->pipe) {      /* maybe inside a run: the pipeline's clock is the CPU's */
+            pipe_stall(h->pipe, h->pipe->cycle + mm->pending_cycles, PIPE_STALL_FAULT);
+            h->cycle = h->pipe->cycle;
+        } else {
+            h->cycle += mm->pending_cycles;
+        }
+    }
     mm->pending_cycles = 0;
 }
 

@@ -4,9 +4,11 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "kernel/kernel.h"
 #include "kernel/mempolicy.h"
 #include "kernel/page_alloc.h"
 #include "machine.h"
+#include "mem/memsys.h"
 
 _Static_assert(MMSIM_GFP_DMA == __GFP_DMA && MMSIM_GFP_DMA32 == __GFP_DMA32 &&
                    MMSIM_GFP_HIGH == __GFP_HIGH && MMSIM_GFP_ZERO == __GFP_ZERO &&
@@ -225,4 +227,31 @@ int mmsim_memory_print(mmsim_machine *m, FILE *f, mmsim_memory_view view, mmsim_
         return machine_err(m, MMSIM_ERR_INVALID, "unknown output format %d", (int)fmt);
     }
     return rc ? machine_err(m, rc, "cannot write the memory view") : MMSIM_OK;
+}
+
+int mmsim_memory_latency(mmsim_machine *m, unsigned cpu, mmsim_mem_level level,
+                         unsigned home_node, uint64_t *ps)
+{
+    if (!m || !ps)
+        return m ? machine_err(m, MMSIM_ERR_INVALID, "latency output is NULL")
+                 : MMSIM_ERR_INVALID;
+    machine_clear_err(m);
+    const struct mmsim_topology *t = m->topo;
+    if (cpu >= t->ncpus)
+        return machine_err(m, MMSIM_ERR_RANGE, "CPU %u out of range (0-%u)", cpu, t->ncpus - 1);
+    static const enum mem_class cls[] = {MC_L1, MC_L2, MC_LLC, MC_DRAM_LOCAL};
+    if ((unsigned)level > MMSIM_LEVEL_DRAM)
+        return machine_err(m, MMSIM_ERR_INVALID, "unknown memory level %d", (int)level);
+    if (level == MMSIM_LEVEL_DRAM &&
+        (home_node >= t->nnodes || !t->nodes[home_node].mem_size))
+        return machine_err(m, MMSIM_ERR_RANGE, "node %u has no memory", home_node);
+    struct memsys *ms = kernel_memsys(m->kernel);
+    if (!ms)
+        return machine_err(m, MMSIM_ERR_NOMEM, "cannot build the memory system");
+    enum mem_class c = cls[level];
+    if (level == MMSIM_LEVEL_DRAM && home_node != topo_cpu_node(t, cpu))
+        c = MC_DRAM_REMOTE;
+    *ps = memsys_unloaded_ps(ms, cpu, c, level == MMSIM_LEVEL_DRAM ? home_node
+                                                                  : topo_cpu_node(t, cpu));
+    return MMSIM_OK;
 }

@@ -368,6 +368,22 @@ int mmsim_machine_set_placement(mmsim_machine *m, mmsim_placement placement)
     return MMSIM_OK;
 }
 
+int mmsim_machine_set_timing(mmsim_machine *m, mmsim_timing mode)
+{
+    if (!m || !m->kernel || (mode != MMSIM_TIMING_DETAILED && mode != MMSIM_TIMING_OFF &&
+                             mode != MMSIM_TIMING_ROI))
+        return MMSIM_ERR_INVALID;
+    struct guest_kernel *k = m->kernel;
+    k->timing = mode;
+    /* DETAILED takes effect at the next run (which builds the memory
+     * system if need be); ROI after the guest's mmsim_roi_begin(). */
+    int rc = kernel_timing_set(k, k->timed && (mode == MMSIM_TIMING_DETAILED ||
+                                               (mode == MMSIM_TIMING_ROI && k->roi_begin_cycle)));
+    if (rc != MMSIM_OK)
+        return machine_err(m, rc, "cannot build the memory system: %s", mmsim_strerror(rc));
+    return MMSIM_OK;
+}
+
 int mmsim_machine_set_sched(mmsim_machine *m, uint64_t quantum_insns, uint64_t timeslice_ns)
 {
     if (!m || !m->kernel)

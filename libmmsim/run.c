@@ -105,7 +105,7 @@ static bool alive(const struct task *t)
 /* The event time of t, or UINT64_MAX when it waits for another thread. */
 static uint64_t event_time(const struct guest_kernel *k, const struct task *t)
 {
-    uint64_t clock = k->m->harts[t->cpu].cycle;
+    uint64_t clock = kernel_cpu_clock(k, t->cpu);
     if (t->state == TASK_RUNNABLE)
         return clock > t->ready_at ? clock : t->ready_at;
     if (t->state == TASK_BLOCKED && t->deadline != TASK_NO_DEADLINE)
@@ -127,6 +127,21 @@ static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
     if (a->run_seq != b->run_seq)
         return a->run_seq < b->run_seq;
     return a->tid < b->tid;
+}
+
+/* The smallest event time of the CPUs other than cpu: until its own clock
+ * reaches it, a CPU may use the shared memory hierarchy without waiting
+ * (kernel/timing.c). */
+static uint64_t horizon(const struct guest_kernel *k, uint32_t cpu)
+{
+    uint64_t hz = UINT64_MAX;
+    for (const struct task *t = k->tasks; t; t = t->next) {
+        if (!alive(t) || !t->hart || t->cpu == cpu)
+            continue;
+        uint64_t e = event_time(k, t);
+        hz = e < hz ? e : hz;
+    }
+    return hz;
 }
 
 static struct task *pick(struct guest_kernel *k, uint64_t *when)
@@ -239,6 +254,13 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
                            "every process has ended: nothing to run (create another process)");
     machine_clear_err(m);
     k->limit_hit = NULL;
+    /* The memory system is built for the first timed run (a machine used
+     * only functionally never pays for its tag arrays). */
+    if (k->timing == MMSIM_TIMING_DETAILED && !k->timed) {
+        int rc = kernel_timing_set(k, true);
+        if (rc != MMSIM_OK)
+            return machine_err(m, rc, "cannot build the memory system: %s", mmsim_strerror(rc));
+    }
     if (k->max_insns && (!max_insns || k->max_insns < max_insns))
         max_insns = k->max_insns;
     uint64_t max_cycle = k->max_time_ns ? kernel_ns_to_cycles(k, k->max_time_ns) : 0;
@@ -282,6 +304,11 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
         uint64_t budget = k->quantum;
         if (max_insns && max_insns - done < budget)
             budget = max_insns - done;
+        /* Its clock is the smallest: what waited for the shared memory
+         * hierarchy goes first (it belongs to the instruction that retired
+         * last on this CPU, whichever thread runs next). */
+        if (k->cpus[t->cpu].npend)
+            kernel_timing_resume(k, t->cpu);
         switch_to(k, t, when);
         struct kcpu *c = &k->cpus[t->cpu];
         struct hart *h = t->hart;
@@ -291,11 +318,21 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
             continue;
         /* Another hart ran since this one's last step and may have written
          * the reserved word: the reservation is lost (an SC may fail
-         * spuriously; the retry succeeds, as on hardware). */
+         * spuriously; the retry succeeds, as on hardware: with timing, the
+         * LR took the line exclusive, so the retried SC hits privately and
+         * does not wait again). */
         if (k->last_cpu != t->cpu)
             h->resv_valid = false;
         k->last_cpu = t->cpu;
         uint64_t before = h->instret;
+        if (h->pipe) {
+            /* A CPU runs at most `lookahead` cycles past the others, so
+             * what another CPU does to a line it holds (an invalidation, a
+             * write it spins on) reaches it at most that late. */
+            k->horizon = horizon(k, t->cpu);
+            h->tm_limit = k->horizon > UINT64_MAX - k->lookahead ? UINT64_MAX
+                                                                  : k->horizon + k->lookahead;
+        }
         enum hart_stop stop = hart_run(h, budget);
         done += h->instret - before;
         switch (stop) {

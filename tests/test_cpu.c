@@ -454,7 +454,8 @@ static uint64_t clock_from_cycle(void *ctx)
     return m->h.cycle * 10 + m->h.instret;
 }
 
-static const struct hart_mem_ops cycle_clock_ops = { mock_translate, clock_from_cycle };
+static const struct hart_mem_ops cycle_clock_ops = {.translate = mock_translate,
+                                                    .read_time = clock_from_cycle};
 
 START_TEST(rdtime_is_current)
 {

@@ -391,7 +391,8 @@ static uint64_t probe_time(void *ctx)
     return 42;
 }
 
-static const struct hart_mem_ops probe_ops = { probe_translate, probe_time };
+static const struct hart_mem_ops probe_ops = {.translate = probe_translate,
+                                              .read_time = probe_time};
 
 START_TEST(host_environment_in_callouts)
 {

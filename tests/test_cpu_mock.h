@@ -50,7 +50,7 @@ static inline uint64_t mock_time(void *ctx)
     return ((struct mock *)ctx)->time;
 }
 
-static const struct hart_mem_ops mock_ops = { mock_translate, mock_time };
+static const struct hart_mem_ops mock_ops = {.translate = mock_translate, .read_time = mock_time};
 
 static inline struct mock *mock_new(void)
 {

@@ -492,6 +492,8 @@ START_TEST(max_insns_budget)
     struct image im;
     build(&im, loop, 1);
     mmsim_machine *m = machine();
+    /* Functional timing: one cycle per instruction, so cycles are exact. */
+    ck_assert_int_eq(mmsim_machine_set_timing(m, MMSIM_TIMING_OFF), MMSIM_OK);
     mmsim_process *p;
     ck_assert_int_eq(mmsim_process_create_mem(m, im.b, im.len, "loop", NULL, NULL, 0, &p),
                      MMSIM_OK);

@@ -38,6 +38,9 @@ static void usage(FILE *f)
           "      --localalloc         allocate on the node of the CPU that touches the page\n"
           "                           (MPOL_LOCAL); one memory policy option at most\n"
           "      --quantum=N          instructions per scheduling step (default 10000)\n"
+          "      --timing=MODE        detailed (default: pipeline, caches, buses, links,\n"
+          "                           memory controllers), off (functional, one cycle\n"
+          "                           per instruction), roi (off until mmsim_roi_begin)\n"
           "      --spread             place new threads round the nodes (default: fill\n"
           "                           the parent's node first)\n"
           "      --max-insns N        stop after N instructions (exit status 125)\n"
@@ -72,7 +75,7 @@ static void usage(FILE *f)
 
 enum {
     OPT_PHYSCPU = 256, OPT_CPUNODE, OPT_QUANTUM, OPT_MAXINSNS, OPT_SEED, OPT_TRACE, OPT_STATS,
-    OPT_ROOT, OPT_SPREAD, OPT_MAXTIME, OPT_MAXMEM, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES,
+    OPT_ROOT, OPT_SPREAD, OPT_TIMING, OPT_MAXTIME, OPT_MAXMEM, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES,
     OPT_MEMBIND, OPT_INTERLEAVE, OPT_PREFERRED, OPT_LOCALALLOC, OPT_NUMAMAPS
 };
 
@@ -484,6 +487,7 @@ int cmd_run(int argc, char **argv)
         {"cpunodebind", required_argument, NULL, OPT_CPUNODE},
         {"quantum", required_argument, NULL, OPT_QUANTUM},
         {"spread", no_argument, NULL, OPT_SPREAD},
+        {"timing", required_argument, NULL, OPT_TIMING},
         {"max-insns", required_argument, NULL, OPT_MAXINSNS},
         {"max-time", required_argument, NULL, OPT_MAXTIME},
         {"max-mem", required_argument, NULL, OPT_MAXMEM},
@@ -506,6 +510,7 @@ int cmd_run(int argc, char **argv)
     const char *topo = NULL, *stats_path = NULL, *root = NULL, *trace_path = NULL;
     const char *maps_path = NULL;
     bool trace = false, quiet = false, spread = false, numa_maps = false;
+    mmsim_timing timing = MMSIM_TIMING_DETAILED;
     uint64_t quantum = 0, max_insns = 0, seed = 0, u;
     mmsim_limits limits = {0};
     struct command cmds[MAX_CMDS];
@@ -519,6 +524,18 @@ int cmd_run(int argc, char **argv)
         case 'h': usage(stdout); return 0;
         case OPT_PHYSCPU: cmds[0].physcpubind = optarg; break;
         case OPT_SPREAD: spread = true; break;
+        case OPT_TIMING:
+            if (strcmp(optarg, "detailed") == 0)
+                timing = MMSIM_TIMING_DETAILED;
+            else if (strcmp(optarg, "off") == 0)
+                timing = MMSIM_TIMING_OFF;
+            else if (strcmp(optarg, "roi") == 0)
+                timing = MMSIM_TIMING_ROI;
+            else {
+                cli_error("--timing: '%s' is not one of detailed, off, roi", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case OPT_CPUNODE: cmds[0].cpunodebind = optarg; break;
         case OPT_QUANTUM:
             if (cli_parse_u64(optarg, &quantum) || !quantum) {
@@ -701,6 +718,10 @@ int cmd_run(int argc, char **argv)
         mmsim_machine_set_sched(m, quantum, 0);
     if (spread)
         mmsim_machine_set_placement(m, MMSIM_PLACE_SPREAD);
+    if (mmsim_machine_set_timing(m, timing) != MMSIM_OK) {
+        cli_error("%s", mmsim_machine_errmsg(m));
+        goto out;
+    }
     const mmsim_topology *mt = mmsim_machine_topology(m);
     unsigned ncpus = mmsim_topology_cpu_count(mt);
     unsigned *cpus = calloc(ncpus, sizeof(unsigned));

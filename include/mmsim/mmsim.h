@@ -282,6 +282,20 @@ typedef enum mmsim_memory_view {
  * (unknown view or format), MMSIM_ERR_IO or MMSIM_ERR_NOMEM. */
 MMSIM_API int mmsim_memory_print(mmsim_machine *m, FILE *f, mmsim_memory_view view,
                                  mmsim_format fmt);
+/* The unloaded load-to-use latency the configuration implies (what a
+ * dependent chain of loads measures on an idle machine, docs/TIMING.md)
+ * for a load by cpu satisfied at `level`: L1, L2, the node's LLC, or the
+ * DRAM of home_node (local, or remote over the links' route; ignored for
+ * the other levels).  In picoseconds.  MMSIM_ERR_RANGE for a CPU or node
+ * out of range or a node without memory. */
+typedef enum mmsim_mem_level {
+    MMSIM_LEVEL_L1 = 0,
+    MMSIM_LEVEL_L2 = 1,
+    MMSIM_LEVEL_LLC = 2,
+    MMSIM_LEVEL_DRAM = 3,
+} mmsim_mem_level;
+MMSIM_API int mmsim_memory_latency(mmsim_machine *m, unsigned cpu, mmsim_mem_level level,
+                                   unsigned home_node, uint64_t *ps);
 /* MMSIM-MEMORY-API-END */
 
 /* ---- Processes and running (kernel/, libmmsim/process.c) ---------------- */
@@ -468,6 +482,19 @@ typedef enum mmsim_placement {
     MMSIM_PLACE_SPREAD = 1,
 } mmsim_placement;
 MMSIM_API int mmsim_machine_set_placement(mmsim_machine *m, mmsim_placement placement);
+/* The timing model (docs/TIMING.md).  DETAILED (the default): every
+ * instruction goes through the CPU's in-order pipeline and every fetch,
+ * load, store and page-walk read through the caches, buses, links and
+ * memory controllers.  OFF: functional only, one cycle per instruction
+ * (fast-forward).  ROI: OFF until the guest's first mmsim_roi_begin(),
+ * DETAILED from then on.  May be changed between runs.  Returns MMSIM_OK,
+ * MMSIM_ERR_INVALID or MMSIM_ERR_NOMEM (building the memory system). */
+typedef enum mmsim_timing {
+    MMSIM_TIMING_DETAILED = 0,
+    MMSIM_TIMING_OFF = 1,
+    MMSIM_TIMING_ROI = 2,
+} mmsim_timing;
+MMSIM_API int mmsim_machine_set_timing(mmsim_machine *m, mmsim_timing mode);
 /* MMSIM-PROCESS-API-END */
 
 #ifdef __cplusplus

@@ -1,0 +1,223 @@
+/* Detailed timing: the CPUs' pipelines (cpu/pipeline.h) and the memory
+ * system (mem/memsys.h) driven from the harts' accesses, in global time
+ * order at shared resources (DESIGN principle 2).
+ *
+ * Each CPU runs freely while its accesses stay in its private caches
+ * (memsys_private).  An access that needs the shared hierarchy is done at
+ * once when the CPU's clock is below every other CPU's (k->horizon, set by
+ * the run loop for the step); otherwise it becomes pending, the hart stops
+ * after the instruction (HART_STOP_YIELD), and the run loop resumes the
+ * CPU with the smallest clock, which performs its pending accesses first
+ * (kernel_timing_resume).  A page walk's reads come first, in order, then
+ * the data access; all of an instruction's accesses after the first
+ * pending one are pending too, so their order is kept.
+ *
+ * Times: the pipeline counts core cycles, the memory system picoseconds;
+ * the conversions are fixed point (one multiply each): ps per cycle in
+ * 32.32, exact for clocks whose period is a whole number of picoseconds
+ * and within 1e-9 otherwise; cycles per ps as a 0.64 fraction. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/hart.h"
+#include "cpu/pipeline.h"
+#include "kernel/kernel.h"
+#include "machine.h"
+#include "mem/memsys.h"
+#include "numa/physmem.h"
+
+static inline uint64_t cyc2ps(const struct guest_kernel *k, uint64_t c)
+{
+    return (uint64_t)(((unsigned __int128)c * k->ps_fx) >> 32);
+}
+
+/* Rounded up: an access is complete in the first cycle at or after it.
+ * cyc_fx is cycles per ps as a 0.64 fraction (any clock below 1 THz). */
+static inline uint64_t ps2cyc(const struct guest_kernel *k, uint64_t ps)
+{
+    return (uint64_t)(((unsigned __int128)ps * k->cyc_fx + UINT64_MAX) >> 64);
+}
+
+static inline uint64_t host_paddr(const struct guest_kernel *k, const void *host)
+{
+    const struct physmem *pm = k->m->physmem;
+    return pm->base + (uint64_t)((const uint8_t *)host - pm->host);
+}
+
+static const enum mem_kind mem_kinds[] = {
+    [HART_MEM_LOAD] = MEM_LOAD, [HART_MEM_STORE] = MEM_STORE, [HART_MEM_FETCH] = MEM_FETCH,
+    [HART_MEM_AMO] = MEM_STORE,     /* an AMO needs the line exclusive */
+};
+
+static void pend(struct kcpu *c, uint64_t paddr, enum mem_kind kind, uint64_t cycle)
+{
+    if (!c->npend)
+        c->pend_t0 = cycle;
+    MMSIM_ASSERT(c->npend < sizeof(c->pend) / sizeof(c->pend[0]));
+    c->pend[c->npend].paddr = paddr;
+    c->pend[c->npend].kind = (uint8_t)kind;
+    c->npend++;
+}
+
+int kernel_mem_time(void *ctx, const void *host, enum hart_mem_kind kind, uint64_t cycle,
+                    uint64_t *done, bool *miss)
+{
+    struct kcpu *c = ctx;
+    struct guest_kernel *k = c->k;
+    struct memsys *ms = k->memsys;
+    uint64_t pa = host_paddr(k, host), now = cyc2ps(k, cycle), ps;
+    enum mem_kind mk = mem_kinds[kind];
+    if (likely(!c->npend)) {
+        if (likely(memsys_private(ms, c->cpu, pa, mk, now, &ps))) {
+            const struct cache *l1 =
+                mk == MEM_FETCH ? &ms->cpu[c->cpu].l1i : &ms->cpu[c->cpu].l1d;
+            *done = ps2cyc(k, ps);
+            *miss = ps > now + l1->hit_ps;
+            return 0;
+        }
+        if (cycle < k->horizon) {
+            *done = ps2cyc(k, memsys_access(ms, c->cpu, pa, mk, now, NULL));
+            *miss = true;
+            return 0;
+        }
+    }
+    pend(c, pa, mk, cycle);
+    return 1;
+}
+
+void kernel_walk_time(struct kcpu *c, uint64_t paddr)
+{
+    struct guest_kernel *k = c->k;
+    struct hart *h = &k->m->harts[c->cpu];
+    uint64_t t = h->tm_now > h->tm_walk_end ? h->tm_now : h->tm_walk_end, ps;
+    if (!c->npend) {
+        if (memsys_private(k->memsys, c->cpu, paddr, MEM_PTE, cyc2ps(k, t), &ps)) {
+            h->tm_walk_end = ps2cyc(k, ps);
+            return;
+        }
+        if (t < k->horizon) {
+            h->tm_walk_end = ps2cyc(k, memsys_access(k->memsys, c->cpu, paddr, MEM_PTE,
+                                                     cyc2ps(k, t), NULL));
+            return;
+        }
+    }
+    pend(c, paddr, MEM_PTE, t);
+}
+
+void kernel_timing_resume(struct guest_kernel *k, uint32_t cpu)
+{
+    struct kcpu *c = &k->cpus[cpu];
+    struct hart *h = &k->m->harts[cpu];
+    uint64_t t = cyc2ps(k, c->pend_t0), ps;
+    for (unsigned i = 0; i < c->npend; i++) {
+        const struct kcpu_pend *p = &c->pend[i];
+        if (memsys_private(k->memsys, cpu, p->paddr, (enum mem_kind)p->kind, t, &ps))
+            t = ps;
+        else
+            t = memsys_access(k->memsys, cpu, p->paddr, (enum mem_kind)p->kind, t, NULL);
+    }
+    c->npend = 0;
+    if (h->tm_pend)
+        hart_timing_grant(h, ps2cyc(k, t));
+    else if (h->pipe)       /* a page walk alone (the access faulted) */
+        pipe_stall(h->pipe, ps2cyc(k, t), PIPE_STALL_WALK);
+    h->cycle = h->pipe ? h->pipe->cycle : h->cycle;
+}
+
+uint64_t kernel_cpu_clock(const struct guest_kernel *k, uint32_t cpu)
+{
+    const struct kcpu *c = &k->cpus[cpu];
+    uint64_t clock = k->m->harts[cpu].cycle;
+    return c->npend && c->pend_t0 < clock ? c->pend_t0 : clock;
+}
+
+int kernel_timing_cpu(struct guest_kernel *k, uint32_t cpu)
+{
+    struct kcpu *c = &k->cpus[cpu];
+    struct hart *h = &k->m->harts[cpu];
+    if (!k->timed || !c->hart_ready)
+        return MMSIM_OK;
+    if (!c->pipe) {
+        struct mmsim_machine *m = k->m;
+        /* The L1D latency is the load-to-use latency of a hit: the
+         * pipeline's own hit latency is 1 + load_use. */
+        struct topo_pipeline cfg = m->topo->cpu.pipe;
+        uint64_t l1 = topo_lat_cycles(m->topo, m->topo->cpu.l1d.latency);
+        cfg.load_use += l1 > 1 ? (uint32_t)(l1 - 1) : 0;
+        c->pipe = calloc(1, sizeof(*c->pipe));
+        if (!c->pipe || pipe_init(c->pipe, &cfg, m->seed ^ cpu) != MMSIM_OK) {
+            free(c->pipe);
+            c->pipe = NULL;
+            return MMSIM_ERR_NOMEM;
+        }
+        char prefix[32];
+        mmsim_fmt(prefix, sizeof(prefix), "cpu%u.pipe", cpu);
+        pipe_stats_register(c->pipe, m->stats, prefix);
+    }
+    c->pipe->cycle = h->cycle > c->pipe->cycle ? h->cycle : c->pipe->cycle;
+    h->pipe = c->pipe;
+    h->tm_line_shift = k->memsys->line_shift;
+    h->tm_fetch_pc = 0;
+    return MMSIM_OK;
+}
+
+/* How far a CPU may run ahead of the others: less than the fastest way
+ * one CPU can change what another observes (an invalidation on a node bus
+ * or across a link), so that no CPU sees a line another has already taken
+ * away.  In cycles, at least 1. */
+static uint64_t lookahead(const struct mmsim_topology *t)
+{
+    uint64_t ps = UINT64_MAX;
+    for (uint32_t n = 0; n < t->nnodes; n++) {
+        uint64_t b = topo_lat_ps(t, t->nodes[n].bus_latency);
+        ps = b < ps ? b : ps;
+    }
+    for (uint32_t l = 0; l < t->nlinks; l++) {
+        uint64_t b = topo_lat_ps(t, t->links[l].latency);
+        ps = b < ps ? b : ps;
+    }
+    uint64_t cycles = (uint64_t)((unsigned __int128)ps * t->clock_hz / 1000000000000ULL);
+    return cycles ? cycles : 1;
+}
+
+struct memsys *kernel_memsys(struct guest_kernel *k)
+{
+    struct mmsim_machine *m = k->m;
+    if (!k->memsys) {
+        if (memsys_create(m->topo, m->physmem, m->seed, m->stats, &k->memsys) != MMSIM_OK)
+            return NULL;
+        k->ps_fx = (uint64_t)(((unsigned __int128)1000000000000ULL << 32) / m->topo->clock_hz);
+        k->cyc_fx = (uint64_t)(((unsigned __int128)m->topo->clock_hz << 64) / 1000000000000ULL);
+        k->lookahead = lookahead(m->topo);
+    }
+    return k->memsys;
+}
+
+int kernel_timing_set(struct guest_kernel *k, bool on)
+{
+    struct mmsim_machine *m = k->m;
+    if (on && !kernel_memsys(k))
+        return MMSIM_ERR_NOMEM;
+    k->timed = on;
+    for (uint32_t i = 0; i < m->topo->ncpus; i++) {
+        if (!k->cpus[i].hart_ready)
+            continue;
+        if (on) {
+            int rc = kernel_timing_cpu(k, i);
+            if (rc != MMSIM_OK)
+                return rc;
+        } else {
+            m->harts[i].pipe = NULL;
+        }
+    }
+    return MMSIM_OK;
+}
+
+void kernel_timing_destroy(struct guest_kernel *k)
+{
+    for (uint32_t i = 0; i < k->m->topo->ncpus; i++) {
+        pipe_free(k->cpus[i].pipe);
+        free(k->cpus[i].pipe);
+    }
+    memsys_destroy(k->memsys);
+}
