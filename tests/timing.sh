@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The timing model reproduces its own configuration (issue 7, docs/TIMING.md):
+#   timing.sh latency-numa   numa-2s: a pointer chase (lat_chase) measures,
+#       in simulated ns, plateaus within 3% of the L1, L2, LLC and local
+#       DRAM latencies `mmsim latency` reports, and bound to node 1 with
+#       --membind the remote DRAM latency
+#   timing.sh latency-uma    the same on uma-4 (sizes up to 4x its LLC)
+#   timing.sh bandwidth-uma  uma-4: 2 and 4 CPUs writing saturate the
+#       shared bus (8 B x 1333 MHz = 10.664 GB/s, examples/topologies/
+#       uma-4.yaml) within 5%, and per-CPU bandwidth falls as CPUs are added
+#   timing.sh bandwidth-numa numa-4s-full: one writer per node on local
+#       memory scales (4 nodes give at least 3.5x one node)
+#   timing.sh pingpong       numa-2s: handing a line back and forth costs at
+#       least a cache-to-cache transfer per hand-off, more across sockets
+#   timing.sh determinism    4 CPUs on uma-4 twice: identical --stats JSON
+set -uo pipefail
+exe=${MMSIM_EXE:?}
+guests=${MMSIM_GUEST_DIR:?}/tests
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL $*"; fails=$((fails+1)); }
+command -v jq >/dev/null || { echo "FAIL jq not found: run scripts/setup"; exit 1; }
+
+# within GOT WANT PCT: |GOT - WANT| <= PCT% of WANT
+within() { awk -v g="$1" -v w="$2" -v p="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= w * p / 100) }'; }
+# want TOPO LEVEL [NODE]: the configured unloaded latency (ns)
+want() {
+  "$exe" latency -t "$1" --json | jq -r --arg l "$2" --argjson n "${3:-0}" '.[$l][] | select(.node == $n) | .ns'
+}
+# chase NAME TOPO [mmsim options] -- SIZES...: lat_chase output in $tmp/NAME
+chase() {
+  local name=$1 topo=$2
+  shift 2
+  local opts=()
+  while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  shift
+  timeout 600 "$exe" run -q -t "$topo" "${opts[@]}" "$guests/lat_chase" "$@" >"$tmp/$name" 2>"$tmp/$name.err" \
+    || { fail "$name: exit $? $(cat "$tmp/$name.err")"; return 1; }
+}
+# check NAME KIB LEVEL WANT: the plateau at KIB is within 3% of WANT ns
+check() {
+  local got
+  got=$(awk -v k="$2" '$1 == k { print $2 }' "$tmp/$1")
+  if [ -z "$got" ]; then fail "$1: no result for $2 KiB"; return; fi
+  if within "$got" "$4" 3; then
+    echo "ok   $1 $3 ($2 KiB): $got ns, configured $4 ns"
+  else
+    fail "$1 $3 ($2 KiB): measured $got ns, configured $4 ns (more than 3% apart)"
+  fi
+}
+
+case ${1:?usage: timing.sh CASE (see the top of the script)} in
+latency-numa)
+  # numa-2s: L1D 48 KiB, L2 1 MiB, LLC 8 MiB; 32 MiB is 4x the LLC.
+  chase numa numa-2s -- 16 512 4096 32768 || exit 1
+  check numa 16 L1 "$(want numa-2s L1)"
+  check numa 512 L2 "$(want numa-2s L2)"
+  check numa 4096 LLC "$(want numa-2s LLC)"
+  check numa 32768 DRAM "$(want numa-2s DRAM 0)"
+  chase remote numa-2s --membind=1 -- 32768 || exit 1
+  check remote 32768 "remote DRAM" "$(want numa-2s DRAM 1)"
+  ;;
+latency-uma)
+  # uma-4: LLC 16 MiB; 64 MiB is 4x the LLC.
+  chase uma uma-4 -- 16 512 8192 65536 || exit 1
+  check uma 16 L1 "$(want uma-4 L1)"
+  check uma 512 L2 "$(want uma-4 L2)"
+  check uma 8192 LLC "$(want uma-4 LLC)"
+  check uma 65536 DRAM "$(want uma-4 DRAM 0)"
+  ;;
+bandwidth-uma)
+  bus=10.664
+  for n in 1 2 4; do
+    timeout 600 "$exe" run -q -t uma-4 "$guests/bw_stream" $n 4 3 >"$tmp/bw$n" 2>"$tmp/err" \
+      || { fail "bw_stream $n: exit $?"; cat "$tmp/err"; }
+  done
+  agg() { awk '{ print $4 }' "$tmp/bw$1"; }
+  per() { awk '{ print $7 }' "$tmp/bw$1"; }
+  for n in 2 4; do
+    if within "$(agg $n)" $bus 5; then
+      echo "ok   bandwidth-uma: $n CPUs $(agg $n) GB/s, bus $bus GB/s"
+    else
+      fail "bandwidth-uma: $n CPUs $(agg $n) GB/s, not within 5% of the bus's $bus GB/s"
+    fi
+  done
+  awk -v a="$(per 1)" -v b="$(per 2)" -v c="$(per 4)" 'BEGIN { exit !(a > b && b > c) }' \
+    || fail "bandwidth-uma: per-CPU bandwidth does not fall: $(per 1) $(per 2) $(per 4)"
+  awk -v b="$(per 2)" -v c="$(per 4)" 'BEGIN { exit !(c < b * 0.6) }' \
+    || fail "bandwidth-uma: 4 CPUs get $(per 4) GB/s each, 2 get $(per 2): not shared"
+  ;;
+bandwidth-numa)
+  # numa-4s-full: CPUs 4n..4n+3 on node n; one writer on node 0, then one
+  # per node (CPUs 0, 4, 8, 12), each on its local memory (first touch).
+  timeout 600 "$exe" run -q -t numa-4s-full "$guests/bw_stream" 1 4 3 0 4 >"$tmp/one" 2>"$tmp/err" \
+    || { fail "one node: exit $?"; cat "$tmp/err"; }
+  timeout 600 "$exe" run -q -t numa-4s-full "$guests/bw_stream" 4 4 3 0 4 >"$tmp/four" 2>"$tmp/err" \
+    || { fail "four nodes: exit $?"; cat "$tmp/err"; }
+  one=$(awk '{ print $4 }' "$tmp/one") four=$(awk '{ print $4 }' "$tmp/four")
+  if awk -v a="$one" -v b="$four" 'BEGIN { exit !(b >= 3.5 * a) }'; then
+    echo "ok   bandwidth-numa: 1 node $one GB/s, 4 nodes $four GB/s"
+  else
+    fail "bandwidth-numa: 1 node $one GB/s, 4 nodes $four GB/s (want at least 3.5x)"
+  fi
+  ;;
+pingpong)
+  timeout 600 "$exe" run -q -t numa-2s "$guests/pingpong" 0 1 2000 >"$tmp/same" 2>&1 \
+    || fail "same socket: exit $?"
+  timeout 600 "$exe" run -q -t numa-2s "$guests/pingpong" 0 2 2000 >"$tmp/cross" 2>&1 \
+    || fail "cross socket: exit $?"
+  same=$(awk '{ print $5 }' "$tmp/same") cross=$(awk '{ print $5 }' "$tmp/cross")
+  # memsys_unloaded_ps on numa-2s: C2C within the node 35 ns, across 95.4 ns.
+  awk -v s="$same" 'BEGIN { exit !(s >= 35) }' || fail "pingpong: $same ns within a socket < 35 ns (a C2C transfer)"
+  awk -v c="$cross" 'BEGIN { exit !(c >= 95.4) }' || fail "pingpong: $cross ns across sockets < 95.4 ns"
+  awk -v s="$same" -v c="$cross" 'BEGIN { exit !(c > 2 * s) }' \
+    || fail "pingpong: across sockets $cross ns, within $same ns"
+  echo "ok   pingpong: $same ns within a socket, $cross ns across"
+  ;;
+determinism)
+  for r in a b; do
+    timeout 600 "$exe" run -q -t uma-4 --stats "$tmp/$r.json" "$guests/bw_stream" 4 2 2 >/dev/null 2>&1 \
+      || fail "run $r: exit $?"
+  done
+  cmp -s "$tmp/a.json" "$tmp/b.json" || fail "determinism: two runs give different statistics"
+  [ "$(jq '.cpu3.pipe.insns' "$tmp/a.json")" -gt 0 ] || fail "determinism: CPU 3 did not run timed"
+  echo "ok   determinism"
+  ;;
+*) echo "timing.sh: unknown case '$1'" >&2; exit 2 ;;
+esac
+[ "$fails" -eq 0 ]
