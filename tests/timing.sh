@@ -13,6 +13,9 @@
 #   timing.sh pingpong       numa-2s: handing a line back and forth costs at
 #       least a cache-to-cache transfer per hand-off, more across sockets
 #   timing.sh determinism    4 CPUs on uma-4 twice: identical --stats JSON
+#   timing.sh modes          --timing=off: one cycle per instruction, no
+#       pipeline; roi: the pipeline only from mmsim_roi_begin(); a bad
+#       mode is a usage error; guest output is the same in every mode
 set -uo pipefail
 exe=${MMSIM_EXE:?}
 guests=${MMSIM_GUEST_DIR:?}/tests
@@ -124,6 +127,26 @@ determinism)
   cmp -s "$tmp/a.json" "$tmp/b.json" || fail "determinism: two runs give different statistics"
   [ "$(jq '.cpu3.pipe.insns' "$tmp/a.json")" -gt 0 ] || fail "determinism: CPU 3 did not run timed"
   echo "ok   determinism"
+  ;;
+modes)
+  for m in detailed off roi; do
+    timeout 600 "$exe" run -q --timing=$m --stats "$tmp/$m.json" "$guests/roi_check" >"$tmp/$m.out" 2>&1 \
+      || fail "--timing=$m: exit $?"
+  done
+  cmp -s "$tmp/detailed.out" "$tmp/off.out" && cmp -s "$tmp/off.out" "$tmp/roi.out" \
+    || fail "modes: guest output differs"
+  [ "$(jq '.cpu0.pipe // "none" | if type == "object" then .insns else 0 end' "$tmp/off.json")" = 0 ] \
+    || fail "modes: --timing=off used the pipeline"
+  # Off and before the ROI: one cycle per instruction plus the page faults'
+  # fixed costs, so both reach mmsim_roi_begin at the same cycle; detailed
+  # timing gets there at another.
+  off=$(jq '.roi.begin_cycle' "$tmp/off.json") roi=$(jq '.roi.begin_cycle' "$tmp/roi.json")
+  det=$(jq '.roi.begin_cycle' "$tmp/detailed.json")
+  [ "$off" = "$roi" ] && [ "$det" != "$off" ] || fail "modes: ROI begins at cycle $off (off), $roi (roi), $det (detailed)"
+  [ "$(jq '.cpu0.pipe.insns' "$tmp/roi.json")" -gt 0 ] || fail "modes: roi: no instruction timed after the ROI"
+  "$exe" run --timing=fast "$guests/roi_check" >/dev/null 2>"$tmp/err"; st=$?
+  [ "$st" -eq 2 ] && grep -q "not one of detailed, off, roi" "$tmp/err" || fail "modes: --timing=fast: exit $st"
+  echo "ok   modes"
   ;;
 *) echo "timing.sh: unknown case '$1'" >&2; exit 2 ;;
 esac
