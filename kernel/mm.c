@@ -469,9 +469,13 @@ static int split_at(struct mm *mm, uint64_t addr)
     return 0;
 }
 
+/* Member by member: the struct has padding, which memcmp would compare. */
 static bool same_policy(const struct mempolicy *a, const struct mempolicy *b)
 {
-    return a == b || (a && b && memcmp(a, b, sizeof(*a)) == 0);
+    return a == b ||
+           (a && b && a->mode == b->mode && a->flags == b->flags && a->nodes == b->nodes &&
+            a->user_nodes == b->user_nodes && a->mems_allowed == b->mems_allowed &&
+            memcmp(a->weights, b->weights, sizeof(a->weights)) == 0);
 }
 
 /* Merge neighbours around [start, end) that became alike (Linux's

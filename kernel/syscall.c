@@ -350,8 +350,9 @@ const char *syscall_name(uint64_t nr)
 /* ROI begin resets every counter and histogram of the machine (gauges, such
  * as the CPU clocks and resident pages, keep their values) after this call
  * was counted, so the dump at exit shows the counts since the begin; begin
- * and end record the calling CPU's cycle in the roi.* gauges.  XXX: no
- * snapshot at ROI end yet: counting goes on to the exit. */
+ * and end record the calling CPU's cycle in the roi.* gauges.  ROI end
+ * snapshots the statistics: the reports show the last snapshot (counting
+ * goes on underneath; mmsim_stats_reset drops it). */
 static int64_t sys_mmsim(struct task *t, const uint64_t *a)
 {
     struct guest_kernel *k = t->k;
@@ -365,8 +366,13 @@ static int64_t sys_mmsim(struct task *t, const uint64_t *a)
         k->roi_end_cycle = 0;
         return 0;
     case MMSIM_OP_ROI_END:
+        /* Counters as of this call: what the reports show from now on. */
         k->roi_end_cycle = t->hart->cycle;
-        return 0;
+        /* As on entry: this call is not counted in the region. */
+        k->nr_syscalls--;
+        int rc = stats_snapshot(k->m->stats);
+        k->nr_syscalls++;
+        return rc == MMSIM_OK ? 0 : -ENOMEM;
     case MMSIM_OP_QUERY:
         return MMSIM_MAGIC;
     default:

@@ -105,6 +105,7 @@ int mmsim_stats_reset(mmsim_machine *m)
     if (!m)
         return MMSIM_ERR_INVALID;
     stats_reset(m->stats);
+    stats_drop_snapshot(m->stats);
     return MMSIM_OK;
 }
 

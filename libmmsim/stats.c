@@ -31,7 +31,56 @@ struct stats_registry {
         void *ctx;
     } sync[STATS_MAX_SYNC];
     int nsync;
+    /* The snapshot taken at the end of a region of interest: reads use it
+     * while it exists (entries registered later read live). */
+    struct stat_snap {
+        uint64_t v;
+        struct stats_hist h;
+    } *snap;
+    int snap_n;
 };
+
+static void sync_all(const struct stats_registry *r);
+
+static uint64_t val(const struct stats_registry *r, int i)
+{
+    return i < r->snap_n ? r->snap[i].v : *r->e[i].p.counter;
+}
+
+static const struct stats_hist *hist(const struct stats_registry *r, int i)
+{
+    return i < r->snap_n ? &r->snap[i].h : r->e[i].p.hist;
+}
+
+int stats_snapshot(struct stats_registry *r)
+{
+    if (!r)
+        return MMSIM_ERR_INVALID;
+    sync_all(r);
+    struct stat_snap *s = realloc(r->snap, (size_t)(r->n ? r->n : 1) * sizeof(*s));
+    if (!s)
+        return MMSIM_ERR_NOMEM;
+    for (int i = 0; i < r->n; i++) {
+        if (r->e[i].kind == STAT_HIST)
+            s[i].h = *r->e[i].p.hist;
+        else
+            s[i].v = *r->e[i].p.counter;
+    }
+    r->snap = s;
+    r->snap_n = r->n;
+    return MMSIM_OK;
+}
+
+void stats_drop_snapshot(struct stats_registry *r)
+{
+    if (r)
+        r->snap_n = 0;
+}
+
+bool stats_has_snapshot(const struct stats_registry *r)
+{
+    return r && r->snap_n > 0;
+}
 
 int stats_add_sync(struct stats_registry *r, stats_sync_fn *fn, void *ctx)
 {
@@ -81,6 +130,7 @@ void stats_destroy(struct stats_registry *r)
         free(r->e[i].name);
     free(r->e);
     free(r->slot);
+    free(r->snap);
     free(r);
 }
 
@@ -278,13 +328,14 @@ static uint64_t hist_field(const struct stats_hist *h, int f)
 
 int stats_get(const struct stats_registry *r, const char *name, uint64_t *value)
 {
-    sync_all(r);
     if (!r || !name || !value)
         return MMSIM_ERR_INVALID;
+    sync_all(r);
     unsigned s = find_slot(r, name, strlen(name));
     if (r->slot[s] >= 0) {
         const struct stat_entry *e = &r->e[r->slot[s]];
-        *value = e->kind != STAT_HIST ? *e->p.counter : e->p.hist->count;
+        int i = r->slot[s];
+        *value = e->kind != STAT_HIST ? val(r, i) : hist(r, i)->count;
         return MMSIM_OK;
     }
     /* "<hist>.<field>" */
@@ -296,7 +347,7 @@ int stats_get(const struct stats_registry *r, const char *name, uint64_t *value)
         return MMSIM_ERR_NOT_FOUND;
     for (int f = 0; f < (int)ARRAY_SIZE(hist_fields); f++)
         if (strcmp(dot + 1, hist_fields[f]) == 0) {
-            *value = hist_field(r->e[r->slot[s]].p.hist, f);
+            *value = hist_field(hist(r, r->slot[s]), f);
             return MMSIM_OK;
         }
     return MMSIM_ERR_NOT_FOUND;
@@ -369,9 +420,9 @@ bad:
 
 int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt)
 {
-    sync_all(r);
     if (!r || !f)
         return MMSIM_ERR_INVALID;
+    sync_all(r);
     if (fmt == MMSIM_FORMAT_JSON) {
         json_t *root = json_object();
         if (!root)
@@ -379,8 +430,8 @@ int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt)
         int rc = MMSIM_OK;
         for (int i = 0; i < r->n && rc == MMSIM_OK; i++) {
             const struct stat_entry *e = &r->e[i];
-            json_t *v = e->kind != STAT_HIST ? json_integer((json_int_t)*e->p.counter)
-                                             : hist_json(e->p.hist);
+            json_t *v = e->kind != STAT_HIST ? json_integer((json_int_t)val(r, i))
+                                             : hist_json(hist(r, i));
             rc = json_put(root, e->name, v);
         }
         if (rc == MMSIM_OK && json_dumpf(root, f, JSON_INDENT(2)) != 0)
@@ -393,7 +444,7 @@ int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt)
     for (int i = 0; i < r->n; i++) {
         const struct stat_entry *e = &r->e[i];
         if (e->kind != STAT_HIST) {
-            fprintf(f, "%-48s %20llu", e->name, (unsigned long long)*e->p.counter);
+            fprintf(f, "%-48s %20llu", e->name, (unsigned long long)val(r, i));
             if (*e->desc)
                 fprintf(f, "  # %s", e->desc);
             fputc('\n', f);
@@ -401,7 +452,7 @@ int stats_dump(const struct stats_registry *r, FILE *f, mmsim_format fmt)
             for (int k = 0; k < (int)ARRAY_SIZE(hist_fields); k++) {
                 char n[300];
                 mmsim_fmt(n, sizeof(n), "%s.%s", e->name, hist_fields[k]);
-                fprintf(f, "%-48s %20llu", n, (unsigned long long)hist_field(e->p.hist, k));
+                fprintf(f, "%-48s %20llu", n, (unsigned long long)hist_field(hist(r, i), k));
                 if (k == 0 && *e->desc)
                     fprintf(f, "  # %s", e->desc);
                 fputc('\n', f);

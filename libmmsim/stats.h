@@ -6,6 +6,7 @@
 #ifndef MMSIM_STATS_H
 #define MMSIM_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -70,6 +71,13 @@ int stats_count(const struct stats_registry *r);
 const char *stats_name(const struct stats_registry *r, int i);
 /* Counter value, or for a histogram "<name>.count|sum|min|max|mean|p50|p95|p99". */
 int stats_get(const struct stats_registry *r, const char *name, uint64_t *value);
+/* Copy every value into a snapshot that stats_get and stats_dump report
+ * from then on (the end of a region of interest); a later call replaces
+ * it.  MMSIM_OK or MMSIM_ERR_NOMEM. */
+int stats_snapshot(struct stats_registry *r);
+/* Report live values again. */
+void stats_drop_snapshot(struct stats_registry *r);
+bool stats_has_snapshot(const struct stats_registry *r);
 /* Zero every counter and histogram (gauges keep their value). */
 void stats_reset(struct stats_registry *r);
 /* Text: one "name value  # desc" line each; JSON: an object nested by the

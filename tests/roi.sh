@@ -3,7 +3,8 @@
 # under qemu-riscv64 (ENOSYS: "in simulator: 0") and under `mmsim run`
 # ("in simulator: 1", ROI begin/end succeed, op 3 is EINVAL), the --stats
 # JSON's roi.begin_cycle < roi.end_cycle, the counters reset at ROI begin
-# (cpu0.insns below the cycle clock, which is not reset), no unknown-syscall
+# (cpu0.insns below the cycle clock, which is not reset), the report is the
+# snapshot taken at ROI end (the clock in it is the end cycle), no unknown-syscall
 # warning, and --trace naming the call "mmsim".
 set -uo pipefail
 exe=${MMSIM_EXE:?}
@@ -37,6 +38,8 @@ elif ! [ "$cycles" -ge "$e" ]; then
   fail "stats: cpu0.cycles $cycles < roi end $e (the clock must not be reset)"
 elif ! [ "$insns" -lt $((cycles - b / 2)) ]; then
   fail "stats: cpu0.insns $insns not reset at ROI begin $b (cycles $cycles)"
+elif [ "$cycles" != "$e" ]; then
+  fail "stats: cpu0.cycles $cycles, not the snapshot taken at ROI end ($e)"
 elif [ "$unknown" != 0 ]; then
   fail "stats: kernel.unknown_syscalls $unknown"
 else

@@ -67,15 +67,14 @@
  *              call is not counted) into a snapshot and records the end
  *              cycle; counting continues afterwards.  If a run called
  *              ROI_END at least once, the end-of-run report, `--stats`
- *              JSON and the statistics API report the LAST snapshot (and
- *              say "region of interest", with its start and end cycles and
- *              simulated time = end - start); otherwise they report the
- *              counters at exit (which, after a ROI_BEGIN without an END,
- *              cover the BEGIN to the exit).  ROI_END without any BEGIN
- *              snapshots the counters since the start of the run.
- *              XXX: not yet implemented: today ROI_END only records the
- *              end cycle (statistic roi.end_cycle); reports show the
- *              counters at exit, i.e. from the last BEGIN to the exit.
+ *              JSON and the statistics API report the LAST snapshot (the
+ *              gauges roi.begin_cycle and roi.end_cycle give the region:
+ *              simulated time = end - start; the CPU clocks in it are
+ *              those at ROI_END); otherwise they report the counters at
+ *              exit (which, after a ROI_BEGIN without an END, cover the
+ *              BEGIN to the exit).  ROI_END without any BEGIN snapshots
+ *              the counters since the start of the run.  The harness's
+ *              mmsim_stats_reset() drops the snapshot.
  *   QUERY      returns MMSIM_MAGIC and changes nothing.
  *   Threads    the operations are machine-wide, not per thread, and are
  *              timestamped with the calling CPU's clock; the kernel treats
