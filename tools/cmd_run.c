@@ -458,6 +458,55 @@ static void summary(mmsim_machine *m, mmsim_process *p, double host_s, const cha
     fputc('\n', stderr);
 }
 
+/* The memory-latency breakdown at a glance (detailed timing only): where
+ * the loads, stores and fetches of all CPUs were satisfied, with each
+ * class's share and average latency, and the machine's IPC. */
+static void memory_summary(mmsim_machine *m)
+{
+    static const struct { const char *stat, *label; } cls[] = {
+        {"l1", "L1"}, {"l2", "L2"}, {"llc", "LLC"}, {"c2c_local", "C2C"},
+        {"c2c_remote", "remote C2C"}, {"dram_local", "local DRAM"},
+        {"dram_remote", "remote DRAM"}, {"upgrade", "upgrade"},
+    };
+    enum { NCLS = sizeof(cls) / sizeof(cls[0]) };
+    uint64_t count[NCLS] = {0}, ps[NCLS] = {0}, total = 0, insns = 0, cycles = 0;
+    unsigned ncpus = mmsim_topology_cpu_count(mmsim_machine_topology(m));
+    bool timed = false;
+    for (unsigned c = 0; c < ncpus; c++) {
+        char name[64];
+        uint64_t v;
+        snprintf(name, sizeof(name), "cpu%u.pipe.insns", c);
+        if (mmsim_stats_get(m, name, &v) != MMSIM_OK || !v)
+            continue;
+        timed = true;
+        insns += v;
+        snprintf(name, sizeof(name), "cpu%u.cycles", c);
+        if (mmsim_stats_get(m, name, &v) == MMSIM_OK)
+            cycles = v > cycles ? v : cycles;
+        for (unsigned k = 0; k < NCLS; k++) {
+            snprintf(name, sizeof(name), "cpu%u.mem.%s.count", c, cls[k].stat);
+            if (mmsim_stats_get(m, name, &v) == MMSIM_OK) {
+                count[k] += v;
+                total += v;
+            }
+            snprintf(name, sizeof(name), "cpu%u.mem.%s.ps", c, cls[k].stat);
+            if (mmsim_stats_get(m, name, &v) == MMSIM_OK)
+                ps[k] += v;
+        }
+    }
+    if (!timed || !total)
+        return;
+    fprintf(stderr, "mmsim: IPC %.2f; memory accesses:", cycles ? (double)insns / (double)cycles : 0);
+    for (unsigned k = 0; k < NCLS; k++) {
+        if (!count[k] && k > 0)
+            continue;
+        fprintf(stderr, "%s %s %.2f%% (%.1f ns)", k ? "," : "", cls[k].label,
+                100.0 * (double)count[k] / (double)total,
+                count[k] ? (double)ps[k] / (double)count[k] / 1000.0 : 0.0);
+    }
+    fputc('\n', stderr);
+}
+
 /* --numa-maps: each process's numa_maps (as it was when it ended, or now
  * for one a run limit stopped); with several programs, each under a
  * "# pid N PROGRAM" line.  0, or -1 after a message. */
@@ -800,9 +849,11 @@ int cmd_run(int argc, char **argv)
     }
     if (mf && print_numa_maps(m, cmds, ncmds, mf))
         status = EXIT_SIM_ERROR;
-    if (!quiet)
+    if (!quiet) {
         for (unsigned i = 0; i < ncmds; i++)
             summary(m, cmds[i].p, host_s, hit);
+        memory_summary(m);
+    }
     if (rep.f && report_write(&rep, m))
         status = EXIT_SIM_ERROR;
 out:
