@@ -247,9 +247,9 @@ static NOINLINE uint64_t mulh(uint64_t a, uint64_t b, int kind)
  * at the shared hierarchy (the instruction must not run yet), 2 after a
  * translation fault (cause and tval set).  A granted access (the CPU's
  * turn came: kernel) returns its result without asking again. */
-static NOINLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb_entry *tlb,
-                           uint64_t a, enum hart_access acc, enum hart_mem_kind kind,
-                           uint64_t *done, bool *miss)
+static NOINLINE int tm_pre_slow(struct hart *h, uint64_t t_iss, uint64_t a,
+                                enum hart_access acc, enum hart_mem_kind kind, uint64_t *done,
+                                bool *miss)
 {
     if (h->tm_granted) {
         h->tm_granted = false;
@@ -257,9 +257,7 @@ static NOINLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb_entr
         *miss = true;
         return 0;
     }
-    struct hart_stlb_entry *e = stlb_entry(tlb, a);
-    const uint8_t *host = e->vpn_tag == a >> PAGE_SHIFT ? (const uint8_t *)(uintptr_t)(a + e->addend)
-                                                        : hart_stlb_fill(h, a, acc);
+    const uint8_t *host = hart_stlb_fill(h, a, acc);
     if (!host)
         return 2;
     uint64_t start = t_iss > h->tm_walk_end ? t_iss : h->tm_walk_end;
@@ -268,6 +266,17 @@ static NOINLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb_entr
     if (start > t_iss)      /* a page walk came first: the data waits for it */
         *miss = true;
     return 0;
+}
+
+static ALWAYS_INLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb_entry *tlb,
+                                uint64_t a, enum hart_access acc, enum hart_mem_kind kind,
+                                uint64_t *done, bool *miss)
+{
+    struct hart_stlb_entry *e = stlb_entry(tlb, a);
+    if (likely(e->vpn_tag == a >> PAGE_SHIFT && !h->tm_granted))
+        return h->ops->mem_time(h->ctx, (const uint8_t *)(uintptr_t)(a + e->addend), kind,
+                                t_iss, done, miss);
+    return tm_pre_slow(h, t_iss, a, acc, kind, done, miss);
 }
 
 /* The fetch of a new I-cache line at pc (in the decoded page p): returns 1

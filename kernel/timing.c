@@ -71,8 +71,9 @@ int kernel_mem_time(void *ctx, const void *host, enum hart_mem_kind kind, uint64
         if (likely(memsys_private(ms, c->cpu, pa, mk, now, &ps))) {
             const struct cache *l1 =
                 mk == MEM_FETCH ? &ms->cpu[c->cpu].l1i : &ms->cpu[c->cpu].l1d;
-            *done = ps2cyc(k, ps);
+            /* An L1 hit's latency is the pipeline's own: no conversion. */
             *miss = ps > now + l1->hit_ps;
+            *done = *miss ? ps2cyc(k, ps) : cycle;
             return 0;
         }
         if (cycle < k->horizon) {
