@@ -170,7 +170,7 @@ struct kcpu {
     struct kcpu_pend {
         uint64_t paddr;
         uint8_t kind;           /* enum mem_kind */
-    } pend[8];
+    } pend[16];                 /* two Sv57 walks (a fault between) and the access */
     unsigned npend;
     uint64_t pend_t0;           /* cycle the first pending access starts */
     uint64_t slice_start;       /* cycle cur got the CPU */

@@ -53,7 +53,8 @@ static void pend(struct kcpu *c, uint64_t paddr, enum mem_kind kind, uint64_t cy
 {
     if (!c->npend)
         c->pend_t0 = cycle;
-    MMSIM_ASSERT(c->npend < sizeof(c->pend) / sizeof(c->pend[0]));
+    if (unlikely(c->npend == sizeof(c->pend) / sizeof(c->pend[0])))
+        c->npend--;     /* cannot happen (see kcpu.pend): keep the last access */
     c->pend[c->npend].paddr = paddr;
     c->pend[c->npend].kind = (uint8_t)kind;
     c->npend++;
