@@ -4,8 +4,8 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 60; 0 runs the corpus and regressions once,
-# without fuzzing); TARGET is topology, buddy or elf (default:
-# all three, one after the other: one fuzzer process at a time).  A stand-alone
+# without fuzzing); TARGET is topology, buddy, elf, decode or syscall
+# (default: all five, one after the other: one fuzzer process at a time).  A stand-alone
 # build: the library sources each target needs are compiled here with
 # -fsanitize=fuzzer-no-link,address,undefined, independently of the CMake
 # build (whose MMSIM_SANITIZE build is not instrumented for coverage).
@@ -24,17 +24,18 @@
 #                       removed at the end unless a fuzzer saved a failing
 #                       input in it)
 #   MMSIM_FUZZ_ARGS     extra libFuzzer options, e.g. "-max_len=65536"
+#   MMSIM_FUZZ_JOBS     compilers run at once for the build (default: nproc)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-topology buddy elf}
+targets=${*:-topology buddy elf decode syscall}
 CC=${CC:-clang}
 
 case $seconds in
-    ''|*[!0-9]*) echo "usage: $0 [SECONDS] [topology|buddy|elf]..." >&2; exit 2 ;;
+    ''|*[!0-9]*) echo "usage: $0 [SECONDS] [topology|buddy|elf|decode|syscall]..." >&2; exit 2 ;;
 esac
 if ! command -v "$CC" >/dev/null 2>&1; then
     echo "run.sh: $CC not found: run scripts/setup (Debian packages clang, libclang-rt-14-dev)" >&2
@@ -64,38 +65,81 @@ lib_topology="$common libmmsim/topology.c libmmsim/topology_api.c numa/route.c"
 lib_buddy="$common libmmsim/stats.c numa/physmem.c kernel/page_alloc.c
            kernel/page_alloc_view.c kernel/mempolicy.c"
 lib_elf="$lib_buddy libmmsim/elf.c kernel/mm.c"
+# The decode and syscall targets link the whole library (every room, as
+# CMakeLists.txt does) except the generated bundled table: cpu/ reaches
+# into the topology and statistics rooms, and listing its dependencies
+# here would break with each new one.
+lib_syscall=$(cd "$src" && echo libmmsim/*.c cpu/*.c mmu/*.c mem/*.c bus/*.c numa/*.c kernel/*.c)
+lib_decode=$lib_syscall
 
-build_target() {
+# fuzz_stubs.c stands in for the hart's flushes where cpu/ is not linked.
+stubs_decode="-DFUZZ_STUBS_WITH_CPU"
+stubs_syscall="-DFUZZ_STUBS_WITH_CPU"
+
+obj_of() {
+    echo "$build/obj/$(echo "$1" | tr / _).o"
+}
+
+# Every library object the requested targets need, compiled once and in
+# parallel (the syscall target needs the whole library: one compiler at a
+# time made the build most of fuzz.short's time).  A reused build
+# directory recompiles the .c files that changed, and everything when a
+# header changed since the last build (a struct that grew under old
+# objects is a "crash" the fuzzer would report).
+compile_objects() {
+    all=""
+    for t in $targets; do
+        eval "all=\"\$all \$lib_$t\""
+    done
+    mkdir -p "$build/obj"
+    stamp="$build/obj/.headers"
+    if [ -f "$stamp" ] && [ -n "$(find "$src/include" "$src/libmmsim" "$src/cpu" "$src/mmu" \
+            "$src/mem" "$src/bus" "$src/numa" "$src/kernel" -name '*.h' -newer "$stamp" \
+            2>/dev/null | head -n 1)" ]; then
+        rm -f "$build/obj/"*.o
+    fi
+    touch "$stamp"
+    # shellcheck disable=SC2086
+    printf '%s\n' $all | sort -u | while read -r f; do
+        o=$(obj_of "$f")
+        if [ ! -f "$o" ] || [ "$src/$f" -nt "$o" ]; then
+            printf '%s %s\n' "$src/$f" "$o"
+        fi
+    done | xargs -r -n 2 -P "$jobs" sh -c \
+        'exec "$0" $1 -fsanitize=fuzzer-no-link -c "$2" -o "$3"' "$CC" "$cflags"
+}
+
+link_target() {
     t=$1
     eval "lib=\$lib_$t"
+    eval "stubs=\${stubs_$t:-}"
     objs=""
     for f in $lib; do
-        o="$build/obj/$(echo "$f" | tr / _).o"
-        mkdir -p "$build/obj"
-        # Reused build directories: recompile what changed (headers: remove
-        # the directory after editing one).
-        if [ ! -f "$o" ] || [ "$src/$f" -nt "$o" ]; then
-            # shellcheck disable=SC2086
-            $CC $cflags -fsanitize=fuzzer-no-link -c "$src/$f" -o "$o" || return 1
-        fi
-        objs="$objs $o"
+        objs="$objs $(obj_of "$f")"
     done
     # shellcheck disable=SC2086
-    $CC $cflags -fsanitize=fuzzer "$here/fuzz_$t.c" "$here/fuzz_stubs.c" $objs $libs \
+    $CC $cflags $stubs -fsanitize=fuzzer "$here/fuzz_$t.c" "$here/fuzz_stubs.c" $objs $libs \
         -o "$build/fuzz_$t"
+}
+
+build_failed() {
+    echo "run.sh: build of fuzz_$1 failed (libFuzzer runtime missing? run scripts/setup:" \
+         "Debian packages clang and libclang-rt-14-dev)" >&2
+    exit 2
 }
 
 for t in $targets; do
     case $t in
-        topology|buddy|elf) ;;
-        *) echo "run.sh: unknown target '$t' (topology, buddy, elf)" >&2; exit 2 ;;
+        topology|buddy|elf|decode|syscall) ;;
+        *) echo "run.sh: unknown target '$t' (topology, buddy, elf, decode, syscall)" >&2; exit 2 ;;
     esac
+done
+jobs=${MMSIM_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+echo "run.sh: compiling the library objects ($jobs at a time)"
+compile_objects || build_failed "$(echo $targets | tr ' ' ',')"
+for t in $targets; do
     echo "run.sh: compiling fuzz_$t"
-    build_target "$t" || {
-        echo "run.sh: build of fuzz_$t failed (libFuzzer runtime missing? run scripts/setup:" \
-             "Debian packages clang and libclang-rt-14-dev)" >&2
-        exit 2
-    }
+    link_target "$t" || build_failed "$t"
 done
 
 status=0
