@@ -57,6 +57,13 @@ endforeach()
 
 # Second pass: one test per case.
 set(mmsim_diff_env ${MMSIM_TEST_ENV} MMSIM_DIFF_TIMEOUT=${MMSIM_DIFF_RUN_TIMEOUT})
+if(MMSIM_SANITIZE)
+  # Under the sanitizers the corpus runs functionally: the detailed timing
+  # model (about 5x slower, 10x more with ASan) does not change what a guest
+  # computes, the plain configurations check that it does not, and the
+  # timing, threads and mmu tests still run it under the sanitizers.
+  list(APPEND mmsim_diff_env MMSIM_DIFF_RUN_OPTS=--timing=off)
+endif()
 foreach(name IN LISTS mmsim_diff_names)
   if(NOT DEFINED mmsim_diff_k_${name})
     set(mmsim_diff_k_${name} 0)
