@@ -268,12 +268,15 @@ static int policy_of(const mmsim_topology *topo, const struct command *c, mmsim_
     return 0;
 }
 
-/* "10ms": a whole number and a unit (ns, us, ms, s) into nanoseconds. */
-static int parse_duration(const char *s, uint64_t *ns)
+struct unit {
+    const char *name;
+    uint64_t mult;
+};
+
+/* A positive whole number followed by one of the units (no blanks) into
+ * *out; -1 when malformed, zero, or beyond 64 bits. */
+static int parse_with_unit(const char *s, const struct unit *units, size_t n, uint64_t *out)
 {
-    static const struct { const char *unit; uint64_t mult; } units[] = {
-        {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
-    };
     if (*s < '0' || *s > '9')
         return -1;
     char *end;
@@ -281,39 +284,34 @@ static int parse_duration(const char *s, uint64_t *ns)
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s)
         return -1;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-        if (strcmp(end, units[i].unit) == 0) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(end, units[i].name) == 0) {
             if (!v || v > UINT64_MAX / units[i].mult)
                 return -1;
-            *ns = (uint64_t)v * units[i].mult;
+            *out = (uint64_t)v * units[i].mult;
             return 0;
         }
     return -1;
+}
+
+/* "10ms": a whole number and a unit (ns, us, ms, s) into nanoseconds. */
+static int parse_duration(const char *s, uint64_t *ns)
+{
+    static const struct unit units[] = {
+        {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
+    };
+    return parse_with_unit(s, units, sizeof(units) / sizeof(units[0]), ns);
 }
 
 /* A size with a binary unit, as the topology files write them: 512MiB,
  * 4GiB, 64KiB, or plain bytes. */
 static int parse_size(const char *s, uint64_t *bytes)
 {
-    static const struct { const char *unit; uint64_t mult; } units[] = {
+    static const struct unit units[] = {
         {"", 1}, {"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
         {"TiB", 1ull << 40},
     };
-    if (*s < '0' || *s > '9')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
-        return -1;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-        if (strcmp(end, units[i].unit) == 0) {
-            if (!v || v > UINT64_MAX / units[i].mult)
-                return -1;
-            *bytes = (uint64_t)v * units[i].mult;
-            return 0;
-        }
-    return -1;
+    return parse_with_unit(s, units, sizeof(units) / sizeof(units[0]), bytes);
 }
 
 /* A duration in the largest unit that divides it: "10 ms". */
