@@ -71,6 +71,7 @@ void cache_free(struct cache *c)
     c->lines = NULL;
     c->plru = NULL;
     c->mshr = NULL;
+    c->memo = NULL;
     c->ways = 0;
 }
 

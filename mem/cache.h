@@ -75,6 +75,11 @@ struct cache {
     uint64_t clock;             /* LRU stamp source */
     uint64_t rng;               /* random replacement state */
     struct cache_stats st;
+    /* The line the last inline hit found (any slot: its tag and state are
+     * checked again before use, so a refilled or invalidated slot simply
+     * misses the memo).  Consecutive accesses to one line skip the scan. */
+    struct cache_line *memo;
+    unsigned memo_way;
 };
 
 /* What an access or fill did. */
@@ -137,21 +142,27 @@ static ALWAYS_INLINE bool cache_hit(struct cache *c, uint64_t addr, bool write, 
 {
     const uint64_t ln = addr >> c->line_shift;
     const size_t set = (size_t)(ln & c->set_mask);
-    struct cache_line *row = c->lines + set * c->ways;
-    for (unsigned w = 0; w < c->ways; w++) {
-        struct cache_line *l = &row[w];
-        if (l->tag == ln && l->state != MESI_I) {
-            if (unlikely(l->ready > now || (write && l->state == MESI_S)))
-                return false;
-            if (write)
-                l->state = MESI_M;
-            cache_touch(c, set, w);
-            c->st.hits++;
-            *ready_ps = now + c->hit_ps;
-            return true;
-        }
+    struct cache_line *l = c->memo;
+    unsigned w = c->memo_way;
+    if (!l || l->tag != ln || l->state == MESI_I) {
+        struct cache_line *row = c->lines + set * c->ways;
+        for (w = 0; w < c->ways; w++)
+            if (row[w].tag == ln && row[w].state != MESI_I)
+                break;
+        if (w == c->ways)
+            return false;
+        l = &row[w];
+        c->memo = l;
+        c->memo_way = w;
     }
-    return false;
+    if (unlikely(l->ready > now || (write && l->state == MESI_S)))
+        return false;
+    if (write)
+        l->state = MESI_M;
+    cache_touch(c, set, w);
+    c->st.hits++;
+    *ready_ps = now + c->hit_ps;
+    return true;
 }
 
 /* The full lookup.  CACHE_HIT: r->ready_ps is max(now, line ready) + hit
