@@ -134,7 +134,7 @@ check numa_maps-stderr 0 " default stack anon=" -- "$exe" run -q --numa-maps "$g
 "$exe" run -q -t numa-2s --numa-maps="$tmp/maps2" "$guests/exit_code" return 0 -- "$guests/exit_code" return 0 \
   >/dev/null 2>&1
 [ "$(grep -c '^# pid 100[01] ' "$tmp/maps2")" -eq 2 ]; ok_if "run --numa-maps, two programs" $? "$(cat "$tmp/maps2")"
-check numa_maps-unwritable 125 "mmsim: --numa-maps: cannot open /nonexistent/x: No such file or directory" \
+check numa_maps-unwritable 125 "mmsim: --numa-maps: cannot write /nonexistent/x: No such file or directory (cannot create a temporary file in its directory)" \
   -- "$exe" run -q --numa-maps=/nonexistent/x "$guests/exit_code" return 0
 
 # Errors: usage (2), naming the option and what is valid.

@@ -327,25 +327,28 @@ static void format_duration(uint64_t ns, char *buf, size_t len)
         snprintf(buf, len, "%" PRIu64 " ns", ns);
 }
 
-/* The --stats report: written to a temporary file FILE.XXXXXX created
- * before the guest runs (so an unwritable directory is an error up front)
- * and renamed over FILE once complete.  A FILE that exists and is not a
+/* A report file (--stats, --numa-maps=FILE): written to a temporary file
+ * FILE.XXXXXX created before the guest runs (so an unwritable directory is
+ * an error up front) and renamed over FILE once complete, so no partial
+ * file is ever left looking complete.  A FILE that exists and is not a
  * regular file (/dev/stdout, a FIFO, /dev/full) is written in place. */
 struct report {
+    const char *opt;    /* the option, for messages */
     const char *path;
     char *tmp;          /* NULL: written in place */
     FILE *f;
 };
 
-static int report_open(struct report *r, const char *path)
+static int report_open(struct report *r, const char *opt, const char *path)
 {
     memset(r, 0, sizeof(*r));
+    r->opt = opt;
     r->path = path;
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         r->f = fopen(path, "w");
         if (!r->f) {
-            cli_error("--stats: cannot open %s: %s", path, strerror(errno));
+            cli_error("%s: cannot open %s: %s", opt, path, strerror(errno));
             return -1;
         }
         return 0;
@@ -360,8 +363,8 @@ static int report_open(struct report *r, const char *path)
     memcpy(r->tmp + n, ".XXXXXX", 8);
     int fd = mkstemp(r->tmp);
     if (fd < 0) {
-        cli_error("--stats: cannot write %s: %s (cannot create a temporary file in its "
-                  "directory)", path, strerror(errno));
+        cli_error("%s: cannot write %s: %s (cannot create a temporary file in its "
+                  "directory)", opt, path, strerror(errno));
         free(r->tmp);
         r->tmp = NULL;
         return -1;
@@ -372,7 +375,7 @@ static int report_open(struct report *r, const char *path)
     fchmod(fd, 0666 & ~um);
     r->f = fdopen(fd, "w");
     if (!r->f) {
-        cli_error("--stats: %s: %s", r->tmp, strerror(errno));
+        cli_error("%s: %s: %s", opt, r->tmp, strerror(errno));
         close(fd);
         unlink(r->tmp);
         free(r->tmp);
@@ -394,10 +397,10 @@ static void report_discard(struct report *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* Write the statistics and put the file in place; -1 after a message. */
-static int report_write(struct report *r, mmsim_machine *m)
+/* The contents are written (rc: their writer's result): flush, close and
+ * put the file in place; -1 after a message. */
+static int report_close(struct report *r, int rc)
 {
-    int rc = mmsim_stats_dump(m, r->f, MMSIM_FORMAT_JSON);
     int err = 0;
     if (fflush(r->f) != 0 || ferror(r->f))
         err = errno ? errno : EIO;
@@ -407,12 +410,12 @@ static int report_write(struct report *r, mmsim_machine *m)
     r->f = NULL;
     if (!err && closed != 0)
         err = errno ? errno : EIO;
-    if (!err && rc != MMSIM_OK)
+    if (!err && rc != 0)
         err = EIO;
     if (!err && r->tmp && rename(r->tmp, r->path) != 0)
         err = errno;
     if (err) {
-        cli_error("--stats: cannot write %s: %s", r->path, strerror(err));
+        cli_error("%s: cannot write %s: %s", r->opt, r->path, strerror(err));
         report_discard(r);
         return -1;
     }
@@ -733,25 +736,23 @@ int cmd_run(int argc, char **argv)
         return rc;
     int status = EXIT_SIM_ERROR;
     FILE *tf = NULL, *mf = NULL;
-    struct report rep = {0};
+    struct report rep = {0}, mrep = {0};
     limits.max_insns = max_insns;
     if (mmsim_machine_set_limits(m, &limits) != MMSIM_OK) {
         cli_error("%s", mmsim_machine_errmsg(m));
         goto out;
     }
     /* Before the guest runs: an unwritable --stats target is an error now. */
-    if (stats_path && report_open(&rep, stats_path))
+    if (stats_path && report_open(&rep, "--stats", stats_path))
         goto out;
     if (root && mmsim_machine_set_root(m, root) != MMSIM_OK) {
         cli_error("--root: %s", mmsim_machine_errmsg(m));
         goto out;
     }
     if (numa_maps) {
-        mf = maps_path ? fopen(maps_path, "w") : stderr;
-        if (!mf) {
-            cli_error("--numa-maps: cannot open %s: %s", maps_path, strerror(errno));
+        if (maps_path && report_open(&mrep, "--numa-maps", maps_path))
             goto out;
-        }
+        mf = maps_path ? mrep.f : stderr;
     }
     if (trace) {
         tf = trace_path ? fopen(trace_path, "w") : stderr;
@@ -845,23 +846,26 @@ int cmd_run(int argc, char **argv)
         cli_error("%s", mmsim_machine_errmsg(m));
         status = EXIT_SIM_ERROR;
     }
-    if (mf && print_numa_maps(m, cmds, ncmds, mf))
-        status = EXIT_SIM_ERROR;
+    if (mf) {
+        int mrc = print_numa_maps(m, cmds, ncmds, mf);
+        if (mrc)
+            status = EXIT_SIM_ERROR;
+        if (mrep.f && report_close(&mrep, mrc))
+            status = EXIT_SIM_ERROR;
+        mf = NULL;
+    }
     if (!quiet) {
         for (unsigned i = 0; i < ncmds; i++)
             summary(m, cmds[i].p, host_s, hit);
         memory_summary(m);
     }
-    if (rep.f && report_write(&rep, m))
+    if (rep.f && report_close(&rep, mmsim_stats_dump(m, rep.f, MMSIM_FORMAT_JSON)))
         status = EXIT_SIM_ERROR;
 out:
     report_discard(&rep);
+    report_discard(&mrep);
     if (tf && tf != stderr)
         fclose(tf);
-    if (mf && mf != stderr && fclose(mf) != 0 && status != EXIT_SIM_ERROR) {
-        cli_error("--numa-maps: cannot write %s: %s", maps_path, strerror(errno));
-        status = EXIT_SIM_ERROR;
-    }
     mmsim_machine_destroy(m);
     return status;
 }
