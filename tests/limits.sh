@@ -113,6 +113,11 @@ stats-full)
     || { fail "stats-full: message"; cat "$tmp/err"; }
   [ -c /dev/full ] || fail "stats-full: /dev/full is no longer a device"
   ls /dev | grep -q '^full\.' && fail "stats-full: temporary file left in /dev"
+  # The instruction trace on a full disk: an error too, not a short log.
+  "$exe" run -q --trace=/dev/full "$guests/spin" files >"$tmp/out" 2>"$tmp/err"; st=$?
+  [ "$st" -eq 125 ] || fail "trace-full: exit $st, want 125"
+  grep -qx "mmsim: --trace: cannot write /dev/full: No space left on device" "$tmp/err" \
+    || { fail "trace-full: message"; cat "$tmp/err"; }
   echo "ok   stats-full"
   ;;
 stats-unwritable)

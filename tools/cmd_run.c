@@ -861,6 +861,16 @@ int cmd_run(int argc, char **argv)
     }
     if (rep.f && report_close(&rep, mmsim_stats_dump(m, rep.f, MMSIM_FORMAT_JSON)))
         status = EXIT_SIM_ERROR;
+    /* The trace is a log, not a report: written as it goes, but a failed
+     * write (a full disk) is still an error, not a silently short file. */
+    if (tf && tf != stderr) {
+        int bad = ferror(tf) || fflush(tf) != 0;
+        if (fclose(tf) != 0 || bad) {
+            cli_error("--trace: cannot write %s: %s", trace_path, strerror(errno ? errno : EIO));
+            status = EXIT_SIM_ERROR;
+        }
+        tf = NULL;
+    }
 out:
     report_discard(&rep);
     report_discard(&mrep);
