@@ -13,6 +13,10 @@
 #   timing.sh pingpong       numa-2s: handing a line back and forth costs at
 #       least a cache-to-cache transfer per hand-off, more across sockets
 #   timing.sh determinism    4 CPUs on uma-4 twice: identical --stats JSON
+#   timing.sh compare        `mmsim compare --json` (the README's main job)
+#       on the default UMA and NUMA machines: every latency row within 3% of
+#       its configuration, node 1's memory dearer than node 0's on numa-2s,
+#       more bandwidth from two nodes' controllers than from one shared bus
 #   timing.sh modes          --timing=off: one cycle per instruction, no
 #       pipeline; roi: the pipeline only from mmsim_roi_begin(); a bad
 #       mode is a usage error; guest output is the same in every mode
@@ -127,6 +131,17 @@ determinism)
   cmp -s "$tmp/a.json" "$tmp/b.json" || fail "determinism: two runs give different statistics"
   [ "$(jq '.cpu3.pipe.insns' "$tmp/a.json")" -gt 0 ] || fail "determinism: CPU 3 did not run timed"
   echo "ok   determinism"
+  ;;
+compare)
+  timeout 600 "$exe" compare --json --examples "${MMSIM_GUEST_DIR}/examples" >"$tmp/c.json" 2>"$tmp/err" \
+    || { fail "compare: exit $?"; cat "$tmp/err"; exit 1; }
+  n=$(jq '[.[].latency_ns[] | select(((.measured - .configured) / .configured | fabs) > 0.03)] | length' "$tmp/c.json")
+  [ "$n" = 0 ] || fail "compare: $n latency rows more than 3% from their configuration"
+  [ "$(jq '.[] | select(.topology == "numa-2s") | .node_memory_ns | (.[1].measured > .[0].measured)' "$tmp/c.json")" = true ] \
+    || fail "compare: numa-2s node 1 not dearer than node 0"
+  uma=$(jq '.[0].bandwidth_gbs.copy' "$tmp/c.json") numa=$(jq '.[1].bandwidth_gbs.copy' "$tmp/c.json")
+  awk -v u="$uma" -v n="$numa" 'BEGIN { exit !(n > u) }' || fail "compare: copy $numa GB/s on NUMA, $uma on UMA"
+  echo "ok   compare (copy: UMA $uma GB/s, NUMA $numa GB/s)"
   ;;
 modes)
   for m in detailed off roi; do

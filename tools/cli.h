@@ -37,6 +37,7 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cmd_topologies(int argc, char **argv);
 int cmd_hardware(int argc, char **argv);
 int cmd_latency(int argc, char **argv);    /* unloaded latencies per level and node */
+int cmd_compare(int argc, char **argv);    /* bundled workloads side by side */
 int cmd_memory(int argc, char **argv);     /* kernel/page_alloc views */
 int cmd_run(int argc, char **argv);        /* run a guest program */
 

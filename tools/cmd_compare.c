@@ -1,0 +1,330 @@
+/* mmsim compare: the bundled latency and bandwidth workloads on two or more
+ * machines, side by side (the README's main job: UMA against NUMA). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_TOPOS 8
+#define MAX_SIZES 8
+#define MAX_NODES 64
+
+/* Working-set sizes (KiB) of the latency rows: one per level of the
+ * bundled machines (L1D 48 KiB, L2 1 MiB, LLC 8-16 MiB), the last at least
+ * 4x every bundled LLC. */
+static const unsigned default_sizes[] = {16, 512, 4096, 65536};
+
+struct result {
+    const char *topo;
+    unsigned ncpus, nnodes, home;       /* CPU 0's node */
+    double lat[MAX_SIZES];              /* ns per load, local memory */
+    double lat_conf[MAX_SIZES];         /* configured, for the local rows */
+    double remote[MAX_NODES];           /* ns per load from each node's DRAM (0: none) */
+    double remote_conf[MAX_NODES];
+    double bw_copy, bw_triad;           /* GB/s, every CPU */
+};
+
+/* Run a bundled workload on a fresh machine with its stdout in a
+ * temporary file; returns that file (rewound) or NULL after a message. */
+static FILE *run_workload(const char *topo, const char *prog, const char *const *argv,
+                          uint64_t seed)
+{
+    mmsim_machine *m;
+    if (cli_create_machine(topo, seed, &m))
+        return NULL;
+    FILE *out = tmpfile();
+    mmsim_process *p;
+    int rc = out ? mmsim_process_create(m, prog, argv, NULL, 0, &p) : MMSIM_ERR_IO;
+    if (rc == MMSIM_OK)
+        rc = mmsim_process_set_stdio(p, -1, fileno(out), -1);
+    if (rc == MMSIM_OK)
+        rc = mmsim_machine_run(m, 0);
+    int code = -1;
+    if (rc == MMSIM_OK)
+        mmsim_process_exit_code(p, &code);
+    if (rc != MMSIM_OK || code != 0) {
+        cli_error("compare: %s on %s: %s", argv[0], topo,
+                  rc != MMSIM_OK ? mmsim_machine_errmsg(m) : "the workload failed");
+        mmsim_machine_destroy(m);
+        if (out)
+            fclose(out);
+        return NULL;
+    }
+    mmsim_machine_destroy(m);
+    rewind(out);
+    return out;
+}
+
+/* "size_kib ns" lines of the latency workload into lat[] by size. */
+static int read_latency(FILE *f, const unsigned *sizes, unsigned n, double *lat)
+{
+    char line[256];
+    unsigned found = 0;
+    while (fgets(line, sizeof(line), f)) {
+        unsigned kib;
+        double ns;
+        if (line[0] == '#' || sscanf(line, "%u %lf", &kib, &ns) != 2)
+            continue;
+        for (unsigned i = 0; i < n; i++)
+            if (sizes[i] == kib) {
+                lat[i] = ns;
+                found++;
+            }
+    }
+    fclose(f);
+    return found == n ? 0 : -1;
+}
+
+static int measure(const char *dir, const char *topo, const unsigned *sizes, unsigned nsizes,
+                   unsigned threads, uint64_t seed, struct result *r)
+{
+    mmsim_machine *m;
+    if (cli_create_machine(topo, seed, &m))
+        return EXIT_USAGE;
+    const mmsim_topology *t = mmsim_machine_topology(m);
+    r->topo = mmsim_topology_name(t);
+    r->ncpus = mmsim_topology_cpu_count(t);
+    r->nnodes = mmsim_topology_node_count(t);
+    r->home = (unsigned)mmsim_topology_cpu_node(t, 0);
+    static const mmsim_mem_level levels[] = {MMSIM_LEVEL_L1, MMSIM_LEVEL_L2, MMSIM_LEVEL_LLC,
+                                             MMSIM_LEVEL_DRAM};
+    for (unsigned i = 0; i < nsizes; i++) {
+        uint64_t ps = 0;
+        unsigned l = i < 4 ? i : 3;
+        r->lat_conf[i] = mmsim_memory_latency(m, 0, levels[l], r->home, &ps) == MMSIM_OK
+                             ? (double)ps / 1000.0 : 0;
+    }
+    for (unsigned n = 0; n < r->nnodes && n < MAX_NODES; n++) {
+        uint64_t ps;
+        r->remote_conf[n] = mmsim_memory_latency(m, 0, MMSIM_LEVEL_DRAM, n, &ps) == MMSIM_OK
+                                ? (double)ps / 1000.0 : 0;
+    }
+    mmsim_machine_destroy(m);
+    r->topo = NULL;     /* the name went with the machine; the caller keeps topo */
+
+    char latency[4096], bandwidth[4096], list[128] = "", buf[32], node[16], nthreads[16];
+    snprintf(latency, sizeof(latency), "%s/latency", dir);
+    snprintf(bandwidth, sizeof(bandwidth), "%s/bandwidth", dir);
+    size_t len = 0;
+    for (unsigned i = 0; i < nsizes; i++)
+        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u", i ? "," : "", sizes[i]);
+    /* Local memory, every level: pinned to CPU 0, huge pages (no TLB
+     * effects), enough loads for a stable mean. */
+    const char *la[] = {"latency", "-s", list, "-n", "200000", "-H", "-c", "0", NULL};
+    FILE *f = run_workload(topo, latency, la, seed);
+    if (!f || read_latency(f, sizes, nsizes, r->lat)) {
+        if (f)
+            cli_error("compare: unexpected output of %s", latency);
+        return EXIT_SIM_ERROR;
+    }
+    /* Every other node's memory, the largest size only. */
+    snprintf(buf, sizeof(buf), "%u", sizes[nsizes - 1]);
+    for (unsigned n = 0; n < r->nnodes && n < MAX_NODES; n++) {
+        if (n == r->home || !r->remote_conf[n])
+            continue;
+        snprintf(node, sizeof(node), "%u", n);
+        const char *ra[] = {"latency", "-s", buf, "-n", "100000", "-H", "-c", "0", "-m", node,
+                            NULL};
+        f = run_workload(topo, latency, ra, seed);
+        if (!f || read_latency(f, &sizes[nsizes - 1], 1, &r->remote[n]))
+            return EXIT_SIM_ERROR;
+    }
+    r->remote[r->home] = r->lat[nsizes - 1];
+    /* Bandwidth with one thread per CPU (or --threads), pinned from CPU 0. */
+    snprintf(nthreads, sizeof(nthreads), "%u", threads ? threads : r->ncpus);
+    const char *ba[] = {"bandwidth", "-t", nthreads, "-n", "512K", "-k", "2", "-c", "0", NULL};
+    f = run_workload(topo, bandwidth, ba, seed);
+    if (!f)
+        return EXIT_SIM_ERROR;
+    char line[256];
+    while (fgets(line, sizeof(line), f)) {
+        double v;
+        if (sscanf(line, "copy %lf", &v) == 1)
+            r->bw_copy = v;
+        else if (sscanf(line, "triad %lf", &v) == 1)
+            r->bw_triad = v;
+    }
+    fclose(f);
+    return 0;
+}
+
+static void size_name(unsigned kib, char *buf, size_t len)
+{
+    if (kib >= 1024 && kib % 1024 == 0)
+        snprintf(buf, len, "%u MiB", kib / 1024);
+    else
+        snprintf(buf, len, "%u KiB", kib);
+}
+
+static void print_text(const char *const *topos, const struct result *r, unsigned n,
+                       const unsigned *sizes, unsigned nsizes)
+{
+    printf("%-34s", "");
+    for (unsigned i = 0; i < n; i++)
+        printf(" %22s", topos[i]);
+    printf("\nload-to-use latency, ns (measured / configured), CPU 0, local memory\n");
+    for (unsigned s = 0; s < nsizes; s++) {
+        char name[48], sz[16];
+        size_name(sizes[s], sz, sizeof(sz));
+        snprintf(name, sizeof(name), "  %s working set", sz);
+        printf("%-34s", name);
+        for (unsigned i = 0; i < n; i++)
+            printf(" %12.2f / %7.2f", r[i].lat[s], r[i].lat_conf[s]);
+        printf("\n");
+    }
+    unsigned maxn = 0;
+    for (unsigned i = 0; i < n; i++)
+        maxn = r[i].nnodes > maxn ? r[i].nnodes : maxn;
+    char sz[16];
+    size_name(sizes[nsizes - 1], sz, sizeof(sz));
+    printf("memory of node N, ns (measured / configured), %s\n", sz);
+    for (unsigned nd = 0; nd < maxn && nd < MAX_NODES; nd++) {
+        char name[48];
+        snprintf(name, sizeof(name), "  node %u", nd);
+        printf("%-34s", name);
+        for (unsigned i = 0; i < n; i++) {
+            if (nd < r[i].nnodes && r[i].remote[nd] > 0)
+                printf(" %12.2f / %7.2f", r[i].remote[nd], r[i].remote_conf[nd]);
+            else
+                printf(" %22s", "-");
+        }
+        printf("\n");
+    }
+    printf("STREAM bandwidth, GB/s, one thread per CPU\n");
+    printf("%-34s", "  copy");
+    for (unsigned i = 0; i < n; i++)
+        printf(" %22.2f", r[i].bw_copy);
+    printf("\n%-34s", "  triad");
+    for (unsigned i = 0; i < n; i++)
+        printf(" %22.2f", r[i].bw_triad);
+    printf("\n");
+}
+
+static void print_json(const char *const *topos, const struct result *r, unsigned n,
+                       const unsigned *sizes, unsigned nsizes)
+{
+    printf("[");
+    for (unsigned i = 0; i < n; i++) {
+        printf("%s\n  {\"topology\": \"%s\", \"cpus\": %u, \"nodes\": %u, \"latency_ns\": [",
+               i ? "," : "", topos[i], r[i].ncpus, r[i].nnodes);
+        for (unsigned s = 0; s < nsizes; s++)
+            printf("%s{\"size_kib\": %u, \"measured\": %.3f, \"configured\": %.3f}",
+                   s ? ", " : "", sizes[s], r[i].lat[s], r[i].lat_conf[s]);
+        printf("], \"node_memory_ns\": [");
+        bool first = true;
+        for (unsigned nd = 0; nd < r[i].nnodes && nd < MAX_NODES; nd++) {
+            if (r[i].remote[nd] <= 0)
+                continue;
+            printf("%s{\"node\": %u, \"measured\": %.3f, \"configured\": %.3f}",
+                   first ? "" : ", ", nd, r[i].remote[nd], r[i].remote_conf[nd]);
+            first = false;
+        }
+        printf("], \"bandwidth_gbs\": {\"copy\": %.3f, \"triad\": %.3f}}", r[i].bw_copy,
+               r[i].bw_triad);
+    }
+    printf("\n]\n");
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    static const struct option opts[] = {{"topology", required_argument, NULL, 't'},
+                                          {"threads", required_argument, NULL, 'n'},
+                                          {"examples", required_argument, NULL, 'e'},
+                                          {"seed", required_argument, NULL, 's'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+    const char *topos[MAX_TOPOS];
+    int ntopos = 0, json = 0, c;
+    uint64_t threads = 0, seed = 0;
+    const char *dir = getenv("MMSIM_EXAMPLES_DIR");
+#ifdef MMSIM_EXAMPLES_DIR
+    if (!dir)
+        dir = MMSIM_EXAMPLES_DIR;
+#endif
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:n:e:s:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            if (ntopos == MAX_TOPOS) {
+                cli_error("compare: at most %d topologies", MAX_TOPOS);
+                return EXIT_USAGE;
+            }
+            topos[ntopos++] = optarg;
+            break;
+        case 'n':
+            if (cli_parse_u64(optarg, &threads) || !threads || threads > 1024) {
+                cli_error("compare: --threads: '%s' is not a number from 1 to 1024", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'e':
+            dir = optarg;
+            break;
+        case 's':
+            if (cli_parse_u64(optarg, &seed)) {
+                cli_error("compare: --seed: '%s' is not a number", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            printf("usage: mmsim compare [-t NAME|FILE]... [--threads N] [--json]\n"
+                   "                     [--examples DIR] [--seed N]\n\n"
+                   "Run the bundled latency and bandwidth workloads (examples/guest) on each\n"
+                   "machine with detailed timing and print the results side by side: the\n"
+                   "load-to-use latency of a pointer chase for working sets that live in the\n"
+                   "L1, the L2, the LLC and DRAM (next to what the configuration implies,\n"
+                   "`mmsim latency`), the latency of each node's memory from CPU 0, and\n"
+                   "STREAM copy/triad bandwidth with one thread per CPU (or N).  Without -t:\n"
+                   "the default UMA and NUMA machines (%s and %s: 4 CPUs and 16 GiB each).\n"
+                   "The workloads are found in DIR (default: the build's guest/examples,\n"
+                   "or $MMSIM_EXAMPLES_DIR).\n",
+                   mmsim_topology_default_uma(), mmsim_topology_default_numa());
+            return 0;
+        default:
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("compare: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (!dir) {
+        cli_error("compare: no workload directory: use --examples DIR");
+        return EXIT_USAGE;
+    }
+    char probe[4096];
+    snprintf(probe, sizeof(probe), "%s/latency", dir);
+    if (access(probe, R_OK) != 0) {
+        cli_error("compare: %s: %s (build the guest workloads, or give --examples DIR)", probe,
+                  strerror(errno));
+        return EXIT_NOT_FOUND;
+    }
+    if (!ntopos) {
+        topos[ntopos++] = mmsim_topology_default_uma();
+        topos[ntopos++] = mmsim_topology_default_numa();
+    }
+    struct result r[MAX_TOPOS];
+    memset(r, 0, sizeof(r));
+    for (int i = 0; i < ntopos; i++) {
+        int rc = measure(dir, topos[i], default_sizes,
+                         sizeof(default_sizes) / sizeof(default_sizes[0]), (unsigned)threads, seed,
+                         &r[i]);
+        if (rc)
+            return rc;
+    }
+    unsigned nsizes = sizeof(default_sizes) / sizeof(default_sizes[0]);
+    if (json)
+        print_json(topos, r, (unsigned)ntopos, default_sizes, nsizes);
+    else
+        print_text(topos, r, (unsigned)ntopos, default_sizes, nsizes);
+    return fflush(stdout) == 0 ? 0 : EXIT_SIM_ERROR;
+}
