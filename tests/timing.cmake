@@ -2,7 +2,7 @@
 # latency plateaus, bus and NUMA bandwidth, coherence ping-pong,
 # determinism.  The latency cases simulate some 10^7 misses: label "slow".
 foreach(case latency-numa latency-uma bandwidth-uma bandwidth-numa pingpong determinism modes
-        compare)
+        compare matrix)
   add_test(NAME timing.${case} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/timing.sh ${case})
   set_tests_properties(timing.${case} PROPERTIES
     LABELS "guest;timing" ENVIRONMENT "${MMSIM_TEST_ENV}" TIMEOUT 900)

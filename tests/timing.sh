@@ -17,6 +17,9 @@
 #       on the default UMA and NUMA machines: every latency row within 3% of
 #       its configuration, node 1's memory dearer than node 0's on numa-2s,
 #       more bandwidth from two nodes' controllers than from one shared bus
+#   timing.sh matrix         `mmsim matrix` on numa-2s: local and remote
+#       latencies within 3% of the configuration, and a remote/local ratio
+#       near the published two-socket figures the file cites (90 / 140 ns)
 #   timing.sh modes          --timing=off: one cycle per instruction, no
 #       pipeline; roi: the pipeline only from mmsim_roi_begin(); a bad
 #       mode is a usage error; guest output is the same in every mode
@@ -142,6 +145,20 @@ compare)
   uma=$(jq '.[0].bandwidth_gbs.copy' "$tmp/c.json") numa=$(jq '.[1].bandwidth_gbs.copy' "$tmp/c.json")
   awk -v u="$uma" -v n="$numa" 'BEGIN { exit !(n > u) }' || fail "compare: copy $numa GB/s on NUMA, $uma on UMA"
   echo "ok   compare (copy: UMA $uma GB/s, NUMA $numa GB/s)"
+  ;;
+matrix)
+  timeout 600 "$exe" matrix -t numa-2s --json --examples "${MMSIM_GUEST_DIR}/examples" >"$tmp/m.json" 2>"$tmp/err" \
+    || { fail "matrix: exit $?"; cat "$tmp/err"; exit 1; }
+  l=$(want numa-2s DRAM 0) r=$(want numa-2s DRAM 1)
+  for ij in "0 0 $l" "1 1 $l" "0 1 $r" "1 0 $r"; do
+    set -- $ij
+    got=$(jq ".latency_ns[$1][$2]" "$tmp/m.json")
+    within "$got" "$3" 3 || fail "matrix: node $1 -> memory $2: $got ns, configured $3"
+  done
+  ratio=$(jq '.latency_ns[0][1] / .latency_ns[0][0]' "$tmp/m.json")
+  awk -v x="$ratio" 'BEGIN { exit !(x > 1.45 && x < 1.70) }' \
+    || fail "matrix: remote/local $ratio, published two-socket figures give about 140/90 = 1.56"
+  echo "ok   matrix (remote/local $ratio)"
   ;;
 modes)
   for m in detailed off roi; do

@@ -38,6 +38,7 @@ int cmd_topologies(int argc, char **argv);
 int cmd_hardware(int argc, char **argv);
 int cmd_latency(int argc, char **argv);    /* unloaded latencies per level and node */
 int cmd_compare(int argc, char **argv);    /* bundled workloads side by side */
+int cmd_matrix(int argc, char **argv);     /* measured node-to-node latency matrix */
 int cmd_memory(int argc, char **argv);     /* kernel/page_alloc views */
 int cmd_run(int argc, char **argv);        /* run a guest program */
 

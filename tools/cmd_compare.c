@@ -328,3 +328,136 @@ int cmd_compare(int argc, char **argv)
         print_text(topos, r, (unsigned)ntopos, default_sizes, nsizes);
     return fflush(stdout) == 0 ? 0 : EXIT_SIM_ERROR;
 }
+
+/* mmsim matrix: Intel MLC's idle latency matrix, measured on the simulated
+ * machine: the bundled latency workload on the first CPU of each node,
+ * bound to each node's memory, next to the SLIT table. */
+int cmd_matrix(int argc, char **argv)
+{
+    static const struct option opts[] = {{"topology", required_argument, NULL, 't'},
+                                          {"examples", required_argument, NULL, 'e'},
+                                          {"size", required_argument, NULL, 'z'},
+                                          {"json", no_argument, NULL, 'j'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
+    const char *topo = NULL;
+    int json = 0, c;
+    uint64_t kib = 65536;
+    const char *dir = getenv("MMSIM_EXAMPLES_DIR");
+#ifdef MMSIM_EXAMPLES_DIR
+    if (!dir)
+        dir = MMSIM_EXAMPLES_DIR;
+#endif
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:e:z:jh", opts, NULL)) != -1) {
+        switch (c) {
+        case 't': topo = optarg; break;
+        case 'e': dir = optarg; break;
+        case 'z':
+            if (cli_parse_u64(optarg, &kib) || kib < 64 || kib > (1u << 22)) {
+                cli_error("matrix: --size: '%s' is not a size in KiB from 64 to 4194304", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'j': json = 1; break;
+        case 'h':
+            printf("usage: mmsim matrix [-t NAME|FILE] [--size KIB] [--json] [--examples DIR]\n\n"
+                   "Intel MLC's idle latency matrix, measured on the simulated machine: the\n"
+                   "bundled latency workload on the first CPU of each node with a working\n"
+                   "set of KIB (default 65536: DRAM on the bundled machines) bound to each\n"
+                   "node's memory, in ns per load, with the SLIT distances beside it.\n"
+                   "Default machine: %s.\n", mmsim_topology_default_numa());
+            return 0;
+        default:
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_error("matrix: unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (!topo)
+        topo = mmsim_topology_default_numa();
+    char prog[4096];
+    snprintf(prog, sizeof(prog), "%s/latency", dir ? dir : ".");
+    if (!dir || access(prog, R_OK) != 0) {
+        cli_error("matrix: %s: %s (build the guest workloads, or give --examples DIR)", prog,
+                  dir ? strerror(errno) : "no workload directory");
+        return EXIT_NOT_FOUND;
+    }
+    mmsim_machine *m;
+    if (cli_create_machine(topo, 0, &m))
+        return EXIT_USAGE;
+    const mmsim_topology *t = mmsim_machine_topology(m);
+    unsigned n = mmsim_topology_node_count(t);
+    if (n > MAX_NODES)
+        n = MAX_NODES;
+    static double ns[MAX_NODES][MAX_NODES];
+    int dist[MAX_NODES][MAX_NODES];
+    mmsim_node_info info[MAX_NODES];
+    for (unsigned i = 0; i < n; i++) {
+        mmsim_topology_node_info(t, i, &info[i]);
+        for (unsigned j = 0; j < n; j++)
+            dist[i][j] = mmsim_topology_distance(t, i, j);
+    }
+    char name[64];
+    snprintf(name, sizeof(name), "%s", mmsim_topology_name(t));
+    mmsim_machine_destroy(m);
+    char size[32], cpu[16], node[16];
+    snprintf(size, sizeof(size), "%" PRIu64, kib);
+    const unsigned sizes[1] = {(unsigned)kib};
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned j = 0; j < n; j++) {
+            ns[i][j] = 0;
+            if (!info[i].cpu_count || !info[j].mem_size)
+                continue;
+            snprintf(cpu, sizeof(cpu), "%u", info[i].first_cpu);
+            snprintf(node, sizeof(node), "%u", j);
+            const char *la[] = {"latency", "-s", size, "-n", "100000", "-H", "-c", cpu, "-m",
+                                node, NULL};
+            FILE *f = run_workload(topo, prog, la, 0);
+            if (!f || read_latency(f, sizes, 1, &ns[i][j]))
+                return EXIT_SIM_ERROR;
+        }
+    }
+    if (json) {
+        printf("{\"topology\": \"%s\", \"size_kib\": %" PRIu64 ", \"latency_ns\": [", name, kib);
+        for (unsigned i = 0; i < n; i++) {
+            printf("%s[", i ? ", " : "");
+            for (unsigned j = 0; j < n; j++)
+                printf("%s%.3f", j ? ", " : "", ns[i][j]);
+            printf("]");
+        }
+        printf("], \"distances\": [");
+        for (unsigned i = 0; i < n; i++) {
+            printf("%s[", i ? ", " : "");
+            for (unsigned j = 0; j < n; j++)
+                printf("%s%d", j ? ", " : "", dist[i][j]);
+            printf("]");
+        }
+        printf("]}\n");
+    } else {
+        printf("# %s: idle latency (ns per load, %" PRIu64 " KiB working set), CPU node x "
+               "memory node; SLIT distances on the right\n%-8s", name, kib, "node");
+        for (unsigned j = 0; j < n; j++)
+            printf(" %9u", j);
+        printf("   |");
+        for (unsigned j = 0; j < n; j++)
+            printf(" %4u", j);
+        printf("\n");
+        for (unsigned i = 0; i < n; i++) {
+            printf("%-8u", i);
+            for (unsigned j = 0; j < n; j++) {
+                if (ns[i][j] > 0)
+                    printf(" %9.2f", ns[i][j]);
+                else
+                    printf(" %9s", "-");
+            }
+            printf("   |");
+            for (unsigned j = 0; j < n; j++)
+                printf(" %4d", dist[i][j]);
+            printf("\n");
+        }
+    }
+    return fflush(stdout) == 0 ? 0 : EXIT_SIM_ERROR;
+}

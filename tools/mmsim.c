@@ -14,6 +14,7 @@ static const struct command commands[] = {
     {"run", cmd_run, "run a static RISC-V Linux program on a simulated machine"},
     {"hardware", cmd_hardware, "show a machine as `numactl -H` does (nodes, CPUs, memory, distances)"},
     {"compare", cmd_compare, "run the bundled latency and bandwidth workloads on machines side by side (UMA vs NUMA)"},
+    {"matrix", cmd_matrix, "measure the node-to-node idle latency matrix (Intel MLC style) next to the SLIT"},
     {"latency", cmd_latency, "show the unloaded memory latencies a topology implies (L1 .. remote DRAM)"},
     {"memory", cmd_memory, "show the guest's physical memory: buddyinfo, zoneinfo, numastat"},
     {"topologies", cmd_topologies, "list the bundled topologies"},
