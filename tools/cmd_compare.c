@@ -66,9 +66,15 @@ static int read_latency(FILE *f, const unsigned *sizes, unsigned n, double *lat)
     char line[256];
     unsigned found = 0;
     while (fgets(line, sizeof(line), f)) {
-        unsigned kib;
-        double ns;
-        if (line[0] == '#' || sscanf(line, "%u %lf", &kib, &ns) != 2)
+        char *p = line, *e;
+        if (line[0] == '#')
+            continue;
+        unsigned long kib = strtoul(p, &e, 10);
+        if (e == p || *e != ' ')
+            continue;
+        p = e;
+        double ns = strtod(p, &e);
+        if (e == p)
             continue;
         for (unsigned i = 0; i < n; i++)
             if (sizes[i] == kib) {
@@ -143,11 +149,15 @@ static int measure(const char *dir, const char *topo, const unsigned *sizes, uns
         return EXIT_SIM_ERROR;
     char line[256];
     while (fgets(line, sizeof(line), f)) {
-        double v;
-        if (sscanf(line, "copy %lf", &v) == 1)
-            r->bw_copy = v;
-        else if (sscanf(line, "triad %lf", &v) == 1)
-            r->bw_triad = v;
+        /* "copy  4.554  ..." / "triad  3.396  ...": the best GB/s. */
+        bool copy = strncmp(line, "copy ", 5) == 0, triad = strncmp(line, "triad ", 6) == 0;
+        if (!copy && !triad)
+            continue;
+        char *e;
+        double v = strtod(line + (copy ? 5 : 6), &e);
+        if (e == line + (copy ? 5 : 6))
+            continue;
+        *(copy ? &r->bw_copy : &r->bw_triad) = v;
     }
     fclose(f);
     return 0;
