@@ -20,7 +20,6 @@
 static const unsigned default_sizes[] = {16, 512, 4096, 65536};
 
 struct result {
-    const char *topo;
     unsigned ncpus, nnodes, home;       /* CPU 0's node */
     double lat[MAX_SIZES];              /* ns per load, local memory */
     double lat_conf[MAX_SIZES];         /* configured, for the local rows */
@@ -93,7 +92,6 @@ static int measure(const char *dir, const char *topo, const unsigned *sizes, uns
     if (cli_create_machine(topo, seed, &m))
         return EXIT_USAGE;
     const mmsim_topology *t = mmsim_machine_topology(m);
-    r->topo = mmsim_topology_name(t);
     r->ncpus = mmsim_topology_cpu_count(t);
     r->nnodes = mmsim_topology_node_count(t);
     r->home = (unsigned)mmsim_topology_cpu_node(t, 0);
@@ -111,7 +109,6 @@ static int measure(const char *dir, const char *topo, const unsigned *sizes, uns
                                 ? (double)ps / 1000.0 : 0;
     }
     mmsim_machine_destroy(m);
-    r->topo = NULL;     /* the name went with the machine; the caller keeps topo */
 
     char latency[4096], bandwidth[4096], list[128] = "", buf[32], node[16], nthreads[16];
     snprintf(latency, sizeof(latency), "%s/latency", dir);
@@ -402,7 +399,7 @@ int cmd_matrix(int argc, char **argv)
     unsigned n = mmsim_topology_node_count(t);
     if (n > MAX_NODES)
         n = MAX_NODES;
-    static double ns[MAX_NODES][MAX_NODES];
+    double ns[MAX_NODES][MAX_NODES];        /* 32 KiB: fine on the stack */
     int dist[MAX_NODES][MAX_NODES];
     mmsim_node_info info[MAX_NODES];
     for (unsigned i = 0; i < n; i++) {
