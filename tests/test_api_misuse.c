@@ -112,43 +112,14 @@ START_TEST(null_arguments_on_a_live_machine)
 }
 END_TEST
 
-/* ELF of a process that exits 7 (li a0, 7; li a7, 93; ecall). */
-static size_t tiny_elf(unsigned char *img)
-{
-    static const unsigned char code[] = {0x13, 0x05, 0x70, 0x00, 0x93, 0x08, 0xd0, 0x05,
-                                         0x73, 0x00, 0x00, 0x00};
-    memset(img, 0, 256);
-    const unsigned char ident[] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-    memcpy(img, ident, sizeof(ident));
-    img[16] = 2;            /* ET_EXEC */
-    img[18] = 243;          /* EM_RISCV */
-    img[20] = 1;            /* EV_CURRENT */
-    uint64_t entry = 0x10000 + 120, phoff = 64;
-    memcpy(img + 24, &entry, 8);
-    memcpy(img + 32, &phoff, 8);
-    img[52] = 64;           /* e_ehsize */
-    img[54] = 56;           /* e_phentsize */
-    img[56] = 1;            /* e_phnum */
-    unsigned char *ph = img + 64;
-    ph[0] = 1;              /* PT_LOAD */
-    ph[4] = 5;              /* PF_R | PF_X */
-    uint64_t vaddr = 0x10000, sz = 120 + sizeof(code), align = 4096;
-    memcpy(ph + 16, &vaddr, 8);
-    memcpy(ph + 32, &sz, 8);
-    memcpy(ph + 40, &sz, 8);
-    memcpy(ph + 48, &align, 8);
-    memcpy(img + 120, code, sizeof(code));
-    return 120 + sizeof(code);
-}
-
 START_TEST(wrong_order_of_calls)
 {
     mmsim_machine *m = machine("numa-2s");
     /* Nothing to run yet. */
     ck_assert_int_eq(mmsim_machine_run(m, 0), MMSIM_ERR_STATE);
     ck_assert_str_ne(mmsim_machine_errmsg(m), "");
-    unsigned char img[256];
-    size_t len = tiny_elf(img);
+    unsigned char img[TESTUTIL_TINY_ELF_MAX];
+    size_t len = testutil_tiny_elf(img, 7);
     const char *argv[] = {"tiny", NULL};
     mmsim_process *p;
     ck_assert_int_eq(mmsim_process_create_mem(m, img, len, "tiny", argv, NULL, 0, &p), MMSIM_OK);

@@ -167,33 +167,10 @@ START_TEST(brk_grows_and_shrinks)
 END_TEST
 
 /* A live task from a tiny ELF (exit(0)), on a machine. */
-static const uint32_t tiny_code[] = {0x00000513u /* li a0,0 */, 0x05d00893u /* li a7,93 */,
-                                     0x00000073u /* ecall */};
-
 static mmsim_machine *machine_with_task(uint64_t seed, struct task **t)
 {
-    uint8_t img[256];
-    memset(img, 0, sizeof(img));
-    Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
-    Elf64_Phdr *ph = (Elf64_Phdr *)(img + 64);
-    memcpy(eh->e_ident, ELFMAG, SELFMAG);
-    eh->e_ident[EI_CLASS] = ELFCLASS64;
-    eh->e_ident[EI_DATA] = ELFDATA2LSB;
-    eh->e_ident[EI_VERSION] = EV_CURRENT;
-    eh->e_type = ET_EXEC;
-    eh->e_machine = 243;
-    eh->e_version = EV_CURRENT;
-    eh->e_entry = 0x10000 + 120;
-    eh->e_phoff = 64;
-    eh->e_ehsize = 64;
-    eh->e_phentsize = 56;
-    eh->e_phnum = 1;
-    ph->p_type = PT_LOAD;
-    ph->p_flags = PF_R | PF_X;
-    ph->p_vaddr = 0x10000;
-    ph->p_filesz = ph->p_memsz = 120 + sizeof(tiny_code);
-    ph->p_align = 4096;
-    memcpy(img + 120, tiny_code, sizeof(tiny_code));
+    unsigned char img[TESTUTIL_TINY_ELF_MAX];
+    size_t len = testutil_tiny_elf(img, 0);
 
     mmsim_topology *topo;
     char err[256];
@@ -205,7 +182,7 @@ static mmsim_machine *machine_with_task(uint64_t seed, struct task **t)
     mmsim_process *p;
     const char *argv[] = {"tiny", "arg1", NULL};
     const char *envp[] = {"A=1", NULL};
-    ck_assert_int_eq(mmsim_process_create_mem(m, img, 120 + sizeof(tiny_code), "tiny", argv,
+    ck_assert_int_eq(mmsim_process_create_mem(m, img, len, "tiny", argv,
                                               envp, 0, &p), MMSIM_OK);
     *t = m->kernel->tasks;
     ck_assert_ptr_nonnull(*t);

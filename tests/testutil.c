@@ -1,5 +1,8 @@
+#include <elf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -48,4 +51,26 @@ char *testutil_read_file(const char *path, size_t *len)
             *len = n;
     }
     return buf;
+}
+
+size_t testutil_tiny_elf(unsigned char *img, int code)
+{
+    const uint32_t text[] = {0x00000513u | (uint32_t)(code & 0x7ff) << 20 /* li a0,code */,
+                             0x05d00893u /* li a7,93 */, 0x00000073u /* ecall */};
+    const size_t off = sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr), len = off + sizeof(text);
+    memset(img, 0, TESTUTIL_TINY_ELF_MAX);
+    Elf64_Ehdr eh = {.e_type = ET_EXEC, .e_machine = 243 /* EM_RISCV */,
+                     .e_version = EV_CURRENT, .e_entry = 0x10000 + off,
+                     .e_phoff = sizeof(Elf64_Ehdr), .e_ehsize = sizeof(Elf64_Ehdr),
+                     .e_phentsize = sizeof(Elf64_Phdr), .e_phnum = 1};
+    memcpy(eh.e_ident, ELFMAG, SELFMAG);
+    eh.e_ident[EI_CLASS] = ELFCLASS64;
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_VERSION] = EV_CURRENT;
+    Elf64_Phdr ph = {.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_vaddr = 0x10000,
+                     .p_filesz = len, .p_memsz = len, .p_align = 4096};
+    memcpy(img, &eh, sizeof(eh));
+    memcpy(img + sizeof(eh), &ph, sizeof(ph));
+    memcpy(img + off, text, sizeof(text));
+    return len;
 }

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -57,4 +59,44 @@ int cli_parse_u64(const char *s, uint64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+int cli_topos_add(struct cli_topos *t, const char *cmd, const char *arg)
+{
+    if (t->n == CLI_MAX_TOPOS) {
+        cli_error("%s: at most %d topologies", cmd, CLI_MAX_TOPOS);
+        return EXIT_USAGE;
+    }
+    t->name[t->n++] = arg;
+    return 0;
+}
+
+void cli_topos_default(struct cli_topos *t)
+{
+    if (t->n)
+        return;
+    t->name[t->n++] = mmsim_topology_default_uma();
+    t->name[t->n++] = mmsim_topology_default_numa();
+}
+
+const char *cli_workload(const char *cmd, const char *dir, const char *prog, char *buf,
+                         size_t len)
+{
+    if (!dir)
+        dir = getenv("MMSIM_EXAMPLES_DIR");
+#ifdef MMSIM_EXAMPLES_DIR
+    if (!dir)
+        dir = MMSIM_EXAMPLES_DIR;
+#endif
+    if (!dir) {
+        cli_error("%s: no workload directory: use --examples DIR", cmd);
+        return NULL;
+    }
+    snprintf(buf, len, "%s/%s", dir, prog);
+    if (access(buf, R_OK) != 0) {
+        cli_error("%s: %s: %s (build the guest workloads, or give --examples DIR)", cmd, buf,
+                  strerror(errno));
+        return NULL;
+    }
+    return buf;
 }

@@ -33,6 +33,24 @@ int cli_create_machine(const char *topo_arg, uint64_t seed, mmsim_machine **out)
 /* Parse an unsigned number (decimal or 0x hex); 0 on success, -1 if bad. */
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/* The -t arguments of a subcommand that takes several machines. */
+#define CLI_MAX_TOPOS 16
+struct cli_topos {
+    const char *name[CLI_MAX_TOPOS];
+    int n;
+};
+/* Add one (-t ARG); EXIT_USAGE after a message naming cmd when full. */
+int cli_topos_add(struct cli_topos *t, const char *cmd, const char *arg);
+/* None given: the default UMA and NUMA machines. */
+void cli_topos_default(struct cli_topos *t);
+
+/* Where the bundled guest workloads are (examples/guest, built): dir if
+ * given, else $MMSIM_EXAMPLES_DIR, else the build tree's.  Returns the
+ * path of the workload prog in buf, or NULL after a message naming cmd
+ * (it cannot be read). */
+const char *cli_workload(const char *cmd, const char *dir, const char *prog, char *buf,
+                         size_t len);
+
 /* Subcommands. */
 int cmd_topologies(int argc, char **argv);
 int cmd_hardware(int argc, char **argv);

@@ -1,16 +1,13 @@
 /* mmsim compare: the bundled latency and bandwidth workloads on two or more
  * machines, side by side (the README's main job: UMA against NUMA). */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
-#define MAX_TOPOS 8
 #define MAX_SIZES 8
 #define MAX_NODES 64
 
@@ -85,8 +82,9 @@ static int read_latency(FILE *f, const unsigned *sizes, unsigned n, double *lat)
     return found == n ? 0 : -1;
 }
 
-static int measure(const char *dir, const char *topo, const unsigned *sizes, unsigned nsizes,
-                   unsigned threads, uint64_t seed, struct result *r)
+static int measure(const char *latency, const char *bandwidth, const char *topo,
+                   const unsigned *sizes, unsigned nsizes, unsigned threads, uint64_t seed,
+                   struct result *r)
 {
     mmsim_machine *m;
     if (cli_create_machine(topo, seed, &m))
@@ -110,9 +108,7 @@ static int measure(const char *dir, const char *topo, const unsigned *sizes, uns
     }
     mmsim_machine_destroy(m);
 
-    char latency[4096], bandwidth[4096], list[128] = "", buf[32], node[16], nthreads[16];
-    snprintf(latency, sizeof(latency), "%s/latency", dir);
-    snprintf(bandwidth, sizeof(bandwidth), "%s/bandwidth", dir);
+    char list[128] = "", buf[32], node[16], nthreads[16];
     size_t len = 0;
     for (unsigned i = 0; i < nsizes; i++)
         len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u", i ? "," : "", sizes[i]);
@@ -246,23 +242,16 @@ int cmd_compare(int argc, char **argv)
                                           {"json", no_argument, NULL, 'j'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    const char *topos[MAX_TOPOS];
-    int ntopos = 0, json = 0, c;
+    struct cli_topos topos = {0};
+    int json = 0, c;
     uint64_t threads = 0, seed = 0;
-    const char *dir = getenv("MMSIM_EXAMPLES_DIR");
-#ifdef MMSIM_EXAMPLES_DIR
-    if (!dir)
-        dir = MMSIM_EXAMPLES_DIR;
-#endif
+    const char *dir = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:n:e:s:jh", opts, NULL)) != -1) {
         switch (c) {
         case 't':
-            if (ntopos == MAX_TOPOS) {
-                cli_error("compare: at most %d topologies", MAX_TOPOS);
+            if (cli_topos_add(&topos, "compare", optarg))
                 return EXIT_USAGE;
-            }
-            topos[ntopos++] = optarg;
             break;
         case 'n':
             if (cli_parse_u64(optarg, &threads) || !threads || threads > 1024) {
@@ -304,25 +293,15 @@ int cmd_compare(int argc, char **argv)
         cli_error("compare: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    if (!dir) {
-        cli_error("compare: no workload directory: use --examples DIR");
-        return EXIT_USAGE;
-    }
-    char probe[4096];
-    snprintf(probe, sizeof(probe), "%s/latency", dir);
-    if (access(probe, R_OK) != 0) {
-        cli_error("compare: %s: %s (build the guest workloads, or give --examples DIR)", probe,
-                  strerror(errno));
+    char latency[4096], bandwidth[4096];
+    if (!cli_workload("compare", dir, "latency", latency, sizeof(latency)) ||
+        !cli_workload("compare", dir, "bandwidth", bandwidth, sizeof(bandwidth)))
         return EXIT_NOT_FOUND;
-    }
-    if (!ntopos) {
-        topos[ntopos++] = mmsim_topology_default_uma();
-        topos[ntopos++] = mmsim_topology_default_numa();
-    }
-    struct result r[MAX_TOPOS];
+    cli_topos_default(&topos);
+    struct result r[CLI_MAX_TOPOS];
     memset(r, 0, sizeof(r));
-    for (int i = 0; i < ntopos; i++) {
-        int rc = measure(dir, topos[i], default_sizes,
+    for (int i = 0; i < topos.n; i++) {
+        int rc = measure(latency, bandwidth, topos.name[i], default_sizes,
                          sizeof(default_sizes) / sizeof(default_sizes[0]), (unsigned)threads, seed,
                          &r[i]);
         if (rc)
@@ -330,9 +309,9 @@ int cmd_compare(int argc, char **argv)
     }
     unsigned nsizes = sizeof(default_sizes) / sizeof(default_sizes[0]);
     if (json)
-        print_json(topos, r, (unsigned)ntopos, default_sizes, nsizes);
+        print_json(topos.name, r, (unsigned)topos.n, default_sizes, nsizes);
     else
-        print_text(topos, r, (unsigned)ntopos, default_sizes, nsizes);
+        print_text(topos.name, r, (unsigned)topos.n, default_sizes, nsizes);
     return fflush(stdout) == 0 ? 0 : EXIT_SIM_ERROR;
 }
 
@@ -350,11 +329,7 @@ int cmd_matrix(int argc, char **argv)
     const char *topo = NULL;
     int json = 0, c;
     uint64_t kib = 65536;
-    const char *dir = getenv("MMSIM_EXAMPLES_DIR");
-#ifdef MMSIM_EXAMPLES_DIR
-    if (!dir)
-        dir = MMSIM_EXAMPLES_DIR;
-#endif
+    const char *dir = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:e:z:jh", opts, NULL)) != -1) {
         switch (c) {
@@ -386,12 +361,8 @@ int cmd_matrix(int argc, char **argv)
     if (!topo)
         topo = mmsim_topology_default_numa();
     char prog[4096];
-    snprintf(prog, sizeof(prog), "%s/latency", dir ? dir : ".");
-    if (!dir || access(prog, R_OK) != 0) {
-        cli_error("matrix: %s: %s (build the guest workloads, or give --examples DIR)", prog,
-                  dir ? strerror(errno) : "no workload directory");
+    if (!cli_workload("matrix", dir, "latency", prog, sizeof(prog)))
         return EXIT_NOT_FOUND;
-    }
     mmsim_machine *m;
     if (cli_create_machine(topo, 0, &m))
         return EXIT_USAGE;

@@ -4,7 +4,6 @@
 
 #include "cli.h"
 
-#define MAX_TOPOS 16
 
 int cmd_hardware(int argc, char **argv)
 {
@@ -12,17 +11,14 @@ int cmd_hardware(int argc, char **argv)
                                           {"json", no_argument, NULL, 'j'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    const char *topos[MAX_TOPOS];
-    int ntopos = 0, json = 0, c;
+    struct cli_topos topos = {0};
+    int json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:jh", opts, NULL)) != -1) {
         switch (c) {
         case 't':
-            if (ntopos == MAX_TOPOS) {
-                cli_error("hardware: at most %d topologies", MAX_TOPOS);
+            if (cli_topos_add(&topos, "hardware", optarg))
                 return EXIT_USAGE;
-            }
-            topos[ntopos++] = optarg;
             break;
         case 'j':
             json = 1;
@@ -46,14 +42,11 @@ int cmd_hardware(int argc, char **argv)
         cli_error("hardware: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    int headers = ntopos != 1;
-    if (!ntopos) {
-        topos[ntopos++] = mmsim_topology_default_uma();
-        topos[ntopos++] = mmsim_topology_default_numa();
-    }
-    for (int i = 0; i < ntopos; i++) {
+    int headers = topos.n != 1;
+    cli_topos_default(&topos);
+    for (int i = 0; i < topos.n; i++) {
         mmsim_machine *m;
-        int rc = cli_create_machine(topos[i], 0, &m);
+        int rc = cli_create_machine(topos.name[i], 0, &m);
         if (rc)
             return rc;
         const mmsim_topology *t = mmsim_machine_topology(m);

@@ -6,7 +6,6 @@
 
 #include "cli.h"
 
-#define MAX_TOPOS 16
 
 static const char *const level_names[] = {"L1", "L2", "LLC", "DRAM"};
 
@@ -71,18 +70,15 @@ int cmd_latency(int argc, char **argv)
                                           {"json", no_argument, NULL, 'j'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    const char *topos[MAX_TOPOS];
-    int ntopos = 0, json = 0, c;
+    struct cli_topos topos = {0};
+    int json = 0, c;
     uint64_t cpu = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:c:jh", opts, NULL)) != -1) {
         switch (c) {
         case 't':
-            if (ntopos == MAX_TOPOS) {
-                cli_error("latency: at most %d topologies", MAX_TOPOS);
+            if (cli_topos_add(&topos, "latency", optarg))
                 return EXIT_USAGE;
-            }
-            topos[ntopos++] = optarg;
             break;
         case 'c':
             if (cli_parse_u64(optarg, &cpu) || cpu > 1023) {
@@ -109,14 +105,11 @@ int cmd_latency(int argc, char **argv)
         cli_error("latency: unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    int headers = ntopos != 1 && !json;
-    if (!ntopos) {
-        topos[ntopos++] = mmsim_topology_default_uma();
-        topos[ntopos++] = mmsim_topology_default_numa();
-    }
-    for (int i = 0; i < ntopos; i++) {
+    int headers = topos.n != 1 && !json;
+    cli_topos_default(&topos);
+    for (int i = 0; i < topos.n; i++) {
         mmsim_machine *m;
-        int rc = cli_create_machine(topos[i], 0, &m);
+        int rc = cli_create_machine(topos.name[i], 0, &m);
         if (rc)
             return rc;
         if (i && headers)
