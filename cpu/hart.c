@@ -308,8 +308,11 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
     for (;;) {
         if (h->trace)
             r = hart_run_trace(h, max_insns, &retired);
-        else if (timed)
+        else if (timed) {
             r = hart_run_timing(h, max_insns, &retired);
+            if (r < 0)
+                r = hart_run_timing_step(h, max_insns, &retired);
+        }
         else {
             r = hart_run_fast(h, max_insns, &retired);
             if (r < 0)  /* the next block is longer than the budget left */

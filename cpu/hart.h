@@ -84,6 +84,11 @@ struct pipe;
 /* Number of software TLB entries per access type (direct mapped). */
 #define HART_STLB_SIZE 256
 
+/* Entries of the timing mode's L1D and L1I hit filters (powers of two:
+ * 64 KiB and 16 KiB of 64-byte lines, more than the bundled L1s hold). */
+#define HART_DFILT_SIZE 1024
+#define HART_IFILT_SIZE 256
+
 struct hart_stlb_entry {
     uint64_t vpn_tag;           /* vaddr >> 12, or UINT64_MAX when empty */
     uintptr_t addend;           /* host address = vaddr + addend */
@@ -147,6 +152,32 @@ struct hart {
     uint64_t tm_pend_pc, tm_pend_issue;
     bool tm_granted;
     uint64_t tm_grant;          /* cycle the granted access completes */
+    /* L1 hits without a call into the memory system: lines this CPU hit
+     * in its L1D (and, apart, its L1I), filled in by the mem_time hook's
+     * owner (kernel/timing.c) and direct-mapped by host line.  An entry
+     * holds while its gen equals *epoch, which the cache moves on whenever
+     * a line changes other than by a hit (so the line still sits in that
+     * slot, in the state it had), the access is at or after its ready
+     * cycle, and *state allows it (a store needs wstate).  A hit does what
+     * the cache's own hit does to replacement state (an LRU stamp from
+     * *clock), so the model is unchanged; the hits are counted here until
+     * the owner adds them to its statistics. */
+    struct hart_l1f_entry {
+        uint64_t line;          /* host address >> tm_line_shift */
+        uint64_t gen;
+        uint64_t ready;         /* first cycle the line is there (an access
+                                 * after a page walk runs ahead of the
+                                 * instructions that follow it) */
+        uint64_t *stamp;
+        const uint8_t *state;
+    } tm_dfilt[HART_DFILT_SIZE], tm_ifilt[HART_IFILT_SIZE];
+    struct hart_l1f {
+        const uint64_t *epoch;
+        uint64_t *clock;
+        uint64_t hits;
+        uint8_t wstate;
+        bool on;
+    } tm_df, tm_if;
 };
 
 /* Initialise a hart (zeroed state, empty TLB and decode cache).  Returns 0,

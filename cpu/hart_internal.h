@@ -143,6 +143,7 @@ static inline void hart_callout_leave(struct hart *h, const hostfp_env *guest)
 int hart_run_fast(struct hart *h, uint64_t max, uint64_t *retired);
 int hart_run_step(struct hart *h, uint64_t max, uint64_t *retired);
 int hart_run_timing(struct hart *h, uint64_t max, uint64_t *retired);
+int hart_run_timing_step(struct hart *h, uint64_t max, uint64_t *retired);
 int hart_run_trace(struct hart *h, uint64_t max, uint64_t *retired);
 
 /* Trace hooks (trace.c). */

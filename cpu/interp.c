@@ -1,10 +1,14 @@
-/* The interpreter: three instantiations of one loop (interp_loop.h).
+/* The interpreter: five instantiations of one loop (interp_loop.h).
  *
  *   hart_run_fast   runs whole basic blocks with no per-instruction check;
  *                   budget and stop_request are checked between blocks.
  *   hart_run_step   one instruction per "block": used for the tail of a
  *                   budget that ends inside a block, so budgets are exact.
  *   hart_run_trace  like step, plus the spike-like commit log.
+ *   hart_run_timing whole blocks through the pipeline and the memory
+ *                   system (detailed timing); the run-ahead limit is still
+ *                   checked before every instruction.
+ *   hart_run_timing_step  its single-step tail, as hart_run_step.
  */
 #include <string.h>
 
@@ -273,9 +277,25 @@ static ALWAYS_INLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb
                                 uint64_t *done, bool *miss)
 {
     struct hart_stlb_entry *e = stlb_entry(tlb, a);
-    if (likely(e->vpn_tag == a >> PAGE_SHIFT && !h->tm_granted))
-        return h->ops->mem_time(h->ctx, (const uint8_t *)(uintptr_t)(a + e->addend), kind,
-                                t_iss, done, miss);
+    if (likely(e->vpn_tag == a >> PAGE_SHIFT && !h->tm_granted)) {
+        uint64_t host = a + e->addend;
+        uint64_t line = host >> h->tm_line_shift;
+        struct hart_l1f_entry *l = &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)];
+        if (likely(l->line == line && l->gen == *h->tm_df.epoch && t_iss >= l->ready)) {
+            uint8_t st = *l->state;
+            if (likely(kind == HART_MEM_LOAD ? st != 0 : st == h->tm_df.wstate)) {
+                uint64_t *clock = h->tm_df.clock;
+                if (*l->stamp != *clock)
+                    *l->stamp = ++*clock;
+                h->tm_df.hits++;
+                *done = t_iss;
+                *miss = false;
+                return 0;
+            }
+        }
+        return h->ops->mem_time(h->ctx, (const uint8_t *)(uintptr_t)host, kind, t_iss, done,
+                                miss);
+    }
     return tm_pre_slow(h, t_iss, a, acc, kind, done, miss);
 }
 
@@ -290,9 +310,19 @@ static NOINLINE int tm_fetch(struct hart *h, const struct dpage *p, uint64_t pc)
     bool miss;
     if (h->tm_walk_end > pp->cycle)
         pipe_stall(pp, h->tm_walk_end, PIPE_STALL_WALK);
-    h->tm_fetch_pc = (pc >> h->tm_line_shift) + 1;
-    if (h->ops->mem_time(h->ctx, p->bytes + (pc & (PAGE_SIZE - 1)), HART_MEM_FETCH, pp->cycle,
-                         &done, &miss)) {
+    uint64_t line = pc >> h->tm_line_shift;
+    h->tm_fetch_pc = line + 1;
+    const uint8_t *host = p->bytes + (pc & (PAGE_SIZE - 1));
+    line = (uintptr_t)host >> h->tm_line_shift;
+    struct hart_l1f_entry *l = &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)];
+    if (l->line == line && l->gen == *h->tm_if.epoch && pp->cycle >= l->ready && *l->state) {
+        uint64_t *clock = h->tm_if.clock;
+        if (*l->stamp != *clock)
+            *l->stamp = ++*clock;
+        h->tm_if.hits++;
+        return 0;
+    }
+    if (h->ops->mem_time(h->ctx, host, HART_MEM_FETCH, pp->cycle, &done, &miss)) {
         h->tm_pend = 1 + HART_MEM_FETCH;
         h->tm_pend_pc = pc;
         return 1;
@@ -337,6 +367,7 @@ void hart_timing_grant(struct hart *h, uint64_t done)
 #define MODE_STEP 1
 #define MODE_TRACE 2
 #define MODE_TIMING 3
+#define MODE_TIMING_STEP 4
 
 #define LOOP_NAME hart_run_fast
 #define LOOP_MODE MODE_FAST
@@ -358,6 +389,12 @@ void hart_timing_grant(struct hart *h, uint64_t done)
 
 #define LOOP_NAME hart_run_timing
 #define LOOP_MODE MODE_TIMING
+#include "cpu/interp_loop.h"
+#undef LOOP_NAME
+#undef LOOP_MODE
+
+#define LOOP_NAME hart_run_timing_step
+#define LOOP_MODE MODE_TIMING_STEP
 #include "cpu/interp_loop.h"
 #undef LOOP_NAME
 #undef LOOP_MODE

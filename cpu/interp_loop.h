@@ -1,11 +1,16 @@
 /* The dispatch loop, included by interp.c once per mode (LOOP_MODE) under
- * the name LOOP_NAME.  No include guard on purpose.
+ * the name LOOP_NAME.  No include guard on purpose.  LOOP_BLOCKS: whole
+ * blocks between checks (fast, timing); LOOP_TIMED: through the pipeline
+ * and the memory system (timing, timing-step).
  *
  * Budget accounting: a block is a run of instructions ending with a
  * control transfer, fence.i, ecall/ebreak, an illegal instruction or the
  * end of the page; d->blen is the number of instructions from d to the
  * end of its block.  The fast loop adds the block's length to `retired`
  * when the block ends; a trap in the middle retires blk_n - d->blen. */
+
+#define LOOP_BLOCKS (LOOP_MODE == MODE_FAST || LOOP_MODE == MODE_TIMING)
+#define LOOP_TIMED (LOOP_MODE == MODE_TIMING || LOOP_MODE == MODE_TIMING_STEP)
 
 int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 {
@@ -21,11 +26,28 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #if LOOP_MODE == MODE_TRACE
     struct rv_trace_state ts;
 #endif
-#if LOOP_MODE == MODE_TIMING
+#if LOOP_TIMED
     struct pipe *const pp = h->pipe;
     uint64_t t_iss = 0;         /* issue cycle of the instruction at d */
     const uint64_t retired0 = retired;  /* progress: at least one instruction */
-    bool tm_done = false;       /* its pipeline completion is recorded */
+    uint64_t n_iss = 0;         /* instructions issued (pipe stats) */
+    /* The pipeline's clock and open slots, kept in registers (pipe_issue_at
+     * stores them through; out-of-line code that moves them sets
+     * pp->moved, and they are loaded again before the next use). */
+    uint64_t p_cycle = pp->cycle, p_open = pp->open;
+    pp->moved = false;
+    /* The fetched I-cache line, in a register: only tm_fetch changes it
+     * while the loop runs. */
+    const unsigned f_shift = h->tm_line_shift;
+    uint64_t f_line = h->tm_fetch_pc;
+#define PIPE_RELOAD()                                                          \
+    do {                                                                       \
+        if (unlikely(pp->moved)) {                                             \
+            pp->moved = false;                                                 \
+            p_cycle = pp->cycle;                                               \
+            p_open = pp->open;                                                 \
+        }                                                                      \
+    } while (0)
 #endif
 #define CASE(op) L_##op:
 #define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&L_RV_##id,
@@ -37,7 +59,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #undef LABEL
 
 /* Instructions retired before d in the current block. */
-#if LOOP_MODE == MODE_FAST
+#if LOOP_BLOCKS
 #define DONE_IN_BLOCK (blk_n - d->blen)
 #else
 #define DONE_IN_BLOCK 0u
@@ -49,21 +71,22 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define TRACE_AFTER() ((void)0)
 #endif
 
-/* Timing: an instruction with no completion of its own (ALU, FP, CSR...)
- * gets its fixed latency when it retires. */
-#if LOOP_MODE == MODE_TIMING
-#define TM_RETIRE()                                                            \
+/* Timing: every instruction's result is recorded when it issues, at its
+ * fixed latency (a load's: on a hit); a load miss moves it later. */
+#if LOOP_TIMED
+#define TM_RETIRE() ((void)0)
+/* A control transfer resolved: train the predictor, pay a misprediction
+ * (pred: pipe_predict, or pipe_predict_cond inline for a conditional
+ * branch). */
+#define TM_BRANCH(taken, target) TM_PREDICT(pipe_predict(pp, d, pc, (taken), (target)), taken)
+#define TM_CBRANCH(taken, target) TM_PREDICT(pipe_predict_cond(pp, pc, (taken), (target)), taken)
+#define TM_PREDICT(pred, taken)                                                \
     do {                                                                       \
-        if (!tm_done)                                                          \
-            pipe_complete(pp, d, t_iss);                                       \
-        tm_done = false;                                                       \
-    } while (0)
-/* A control transfer resolved: train the predictor, pay a misprediction. */
-#define TM_BRANCH(taken, target)                                               \
-    do {                                                                       \
-        pipe_complete(pp, d, t_iss);                                           \
-        pipe_branch(pp, d, t_iss, pc, (taken), (target));                      \
-        tm_done = true;                                                        \
+        if (unlikely(pred))                                                    \
+            pipe_stall(pp, t_iss + 1 + pp->cfg.mispredict, PIPE_STALL_BRANCH); \
+        PIPE_RELOAD();                                                         \
+        if (taken) /* fetch redirects: nothing pairs with a taken branch */    \
+            p_open = pp->open = 0;                                             \
     } while (0)
 /* The timed access of a load/store/AMO at address a, BEFORE it executes:
  * when it must wait for the shared hierarchy the instruction does not run
@@ -79,15 +102,19 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     }
 #define TM_DONE(kind)                                                          \
     do {                                                                       \
-        if ((kind) == HART_MEM_STORE)                                          \
+        if ((kind) == HART_MEM_STORE) {                                        \
             pipe_store(pp, t_iss, tm_dc_);                                     \
-        else                                                                   \
-            pipe_load(pp, d, t_iss, tm_dc_, tm_miss_);                         \
-        tm_done = true;                                                        \
+        } else {                                                               \
+            pp->st.loads++;                                                    \
+            if (unlikely(tm_miss_))                                            \
+                pipe_load_miss(pp, d, t_iss, tm_dc_);                          \
+        }                                                                      \
+        PIPE_RELOAD();                                                         \
     } while (0)
 #else
 #define TM_RETIRE() ((void)0)
 #define TM_BRANCH(taken, target) ((void)0)
+#define TM_CBRANCH(taken, target) ((void)0)
 #define TM_PRE(tlb, a, acc, kind)
 #define TM_DONE(kind) ((void)0)
 #endif
@@ -110,9 +137,9 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         goto block_at_d;                                                       \
     } while (0)
 
-/* Fall through to the next instruction: within the block in the fast loop;
- * the single-step and trace loops end a block after every instruction. */
-#if LOOP_MODE == MODE_FAST
+/* Fall through to the next instruction: within the block in the fast and
+ * timing loops; the single-step loops end a block after every instruction. */
+#if LOOP_BLOCKS
 #define NEXT()                                                                 \
     do {                                                                       \
         unsigned l_ = d->len;                                                  \
@@ -171,10 +198,10 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         h->stats.branches++;                                                   \
         if (cond) {                                                            \
             h->stats.taken_branches++;                                         \
-            TM_BRANCH(true, pc + IMM);                                         \
+            TM_CBRANCH(true, pc + IMM);                                        \
             JUMP(pc + IMM);                                                    \
         }                                                                      \
-        TM_BRANCH(false, pc + d->len);                                         \
+        TM_CBRANCH(false, pc + d->len);                                        \
         NEXT_BLOCK();                                                          \
     } while (0)
 #define OP(expr)                                                               \
@@ -241,16 +268,6 @@ block_at_d:
         stop = HART_STOP_REQUEST;
         goto out;
     }
-#if LOOP_MODE == MODE_TIMING
-    /* The CPU is as far ahead of the others as it may run (the run loop's
-     * lookahead); at least one instruction per run, and never between an
-     * LR and its SC (another CPU running there breaks the reservation,
-     * and two CPUs taking turns would never get through). */
-    if (unlikely(pp->cycle >= h->tm_limit) && retired != retired0 && !h->resv_valid) {
-        stop = HART_STOP_BUDGET;
-        goto out;
-    }
-#endif
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -262,7 +279,7 @@ block_at_d:
                 goto block_lookup;
             n = hart_block_len(h, page, (unsigned)(d - page->slot));
         }
-#if LOOP_MODE == MODE_FAST
+#if LOOP_BLOCKS
         if (unlikely(n > max - retired)) {
             stop = -1;          /* finish the budget in single steps */
             goto out;
@@ -278,7 +295,19 @@ dispatch:
     h->pc = pc;
     hart_trace_before(h, &ts, d);
 #endif
-#if LOOP_MODE == MODE_TIMING
+#if LOOP_TIMED
+    /* The CPU is as far ahead of the others as it may run (the run loop's
+     * lookahead): checked before every instruction, so that a block does
+     * not carry it further; at least one instruction per run, and never
+     * between an LR and its SC (another CPU running there breaks the
+     * reservation, and two CPUs taking turns would never get through). */
+    PIPE_RELOAD();      /* e.g. a page fault of the fetch (block_lookup) */
+    if (unlikely(p_cycle >= h->tm_limit) && retired + DONE_IN_BLOCK != retired0 &&
+        !h->resv_valid) {
+        retired += DONE_IN_BLOCK;
+        stop = HART_STOP_BUDGET;
+        goto out;
+    }
     if (likely(d->op >= RV_NOP)) {
         if (unlikely(h->tm_pend) && tm_resumed(h, pc, &t_iss)) {
             /* The instruction that waited for its data access: it issued
@@ -287,12 +316,18 @@ dispatch:
             /* A new I-cache line is fetched before the instruction issues;
              * a fetch that must wait for the shared hierarchy stops here,
              * before anything of the instruction happened. */
-            if (unlikely(((pc >> h->tm_line_shift) + 1) != h->tm_fetch_pc) &&
-                tm_fetch(h, page, pc)) {
-                stop = HART_STOP_YIELD;
-                goto out;
+            if (unlikely((pc >> f_shift) + 1 != f_line)) {
+                int w_ = tm_fetch(h, page, pc);
+                f_line = h->tm_fetch_pc;
+                if (w_) {
+                    retired += DONE_IN_BLOCK;
+                    stop = HART_STOP_YIELD;
+                    goto out;
+                }
             }
-            t_iss = pipe_issue(pp, d);
+            PIPE_RELOAD();      /* a stall of a fetch, or of the resumed one */
+            t_iss = pipe_issue_at(pp, d, &p_cycle, &p_open, true);
+            n_iss++;
             h->tm_now = t_iss;
             h->tm_walk_end = 0;
         }
@@ -429,7 +464,7 @@ dispatch:
     CASE(RV_AMOAND_D) CASE(RV_AMOOR_D) CASE(RV_AMOMIN_D) CASE(RV_AMOMAX_D)
     CASE(RV_AMOMINU_D) CASE(RV_AMOMAXU_D)
     {
-#if LOOP_MODE == MODE_TIMING
+#if LOOP_TIMED
         /* A misaligned address traps in exec_amo before any access. */
         bool lr_ = d->op == RV_LR_W || d->op == RV_LR_D;
         uint64_t a_ = RS1;
@@ -633,13 +668,14 @@ dispatch:
         goto trap;
     }
 
-#if LOOP_MODE == MODE_TIMING
+#if LOOP_TIMED
 tm_yield:
     /* The data access waits for this CPU's turn: the instruction runs
      * again when it is granted (it does not retire now). */
     h->tm_pend = 1 + HART_MEM_LOAD;
     h->tm_pend_issue = t_iss;
     h->tm_pend_pc = pc;
+    retired += DONE_IN_BLOCK;
     stop = HART_STOP_YIELD;
     goto out;
 #endif
@@ -656,15 +692,23 @@ trap:
     retired += DONE_IN_BLOCK;
     stop = HART_STOP_TRAP;
 out:
+#if LOOP_TIMED
+    pp->st.insns += n_iss;
+#endif
     h->pc = pc;
     *retired_io = retired;
     return stop;
 
 #undef DONE_IN_BLOCK
+#undef PIPE_RELOAD
+#undef LOOP_BLOCKS
+#undef LOOP_TIMED
 #undef CASE
 #undef TRACE_AFTER
 #undef TM_RETIRE
 #undef TM_BRANCH
+#undef TM_CBRANCH
+#undef TM_PREDICT
 #undef TM_PRE
 #undef TM_DONE
 #undef RETIRE_BLOCK

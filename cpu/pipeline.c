@@ -249,19 +249,6 @@ uint64_t pipe_store(struct pipe *p, uint64_t issue, uint64_t done_cycle)
     return enter;
 }
 
-static bool btb_hit(const struct pipe *p, uint64_t pc, uint64_t target)
-{
-    const struct pipe_btb *b = &p->btb[(pc >> 1) & p->btb_mask];
-    return b->tag == (pc | 1) && b->target == target;
-}
-
-static void btb_set(struct pipe *p, uint64_t pc, uint64_t target)
-{
-    struct pipe_btb *b = &p->btb[(pc >> 1) & p->btb_mask];
-    b->tag = pc | 1;        /* pc is even: bit 0 marks the entry valid */
-    b->target = target;
-}
-
 static void ras_push(struct pipe *p, uint64_t ret)
 {
     uint32_t n = p->cfg.ras_entries;
@@ -290,59 +277,47 @@ static bool is_link(unsigned r)
     return r == 1 || r == 5;
 }
 
-void pipe_branch(struct pipe *p, const struct rv_dinsn *d, uint64_t issue, uint64_t pc,
-                 bool taken, uint64_t target)
+bool pipe_predict(struct pipe *p, const struct rv_dinsn *d, uint64_t pc, bool taken,
+                  uint64_t target)
 {
     const struct pipe_op *o = &p->ops[d->op];
-    bool miss = false;
+    if (o->cls == PC_BRANCH)
+        return pipe_predict_cond(p, pc, taken, target);
     p->st.branches++;
-    if (o->cls == PC_BRANCH) {
-        p->st.cond++;
-        uint8_t *ctr = &p->bht[((pc >> 1) ^ (p->ghr & p->hist_mask)) & p->bht_mask];
-        bool pred = *ctr >= 2;
-        if (pred != taken) {
-            p->st.dir_misses++;
+    if (o->cls != PC_JAL && o->cls != PC_JALR)
+        return false;       /* not control flow: nothing to predict */
+    bool miss = false;
+    bool rd_link = is_link(d->rd);
+    if (o->cls == PC_JALR && is_link(d->rs1) && (!rd_link || d->rd != d->rs1)) {
+        uint64_t pred;
+        if (ras_pop(p, &pred) && pred == target) {
+            p->st.ras_hits++;
+        } else {
+            p->st.ras_misses++;
             miss = true;
-        } else if (taken && !btb_hit(p, pc, target)) {
+        }
+    } else {
+        if (!pipe_btb_hit(p, pc, target)) {
             p->st.btb_misses++;
             miss = true;
         }
-        if (taken && *ctr < 3)
-            (*ctr)++;
-        else if (!taken && *ctr > 0)
-            (*ctr)--;
-        p->ghr = (p->ghr << 1) | taken;
-        if (taken)
-            btb_set(p, pc, target);
-    } else if (o->cls == PC_JAL || o->cls == PC_JALR) {
-        taken = true;
-        bool rd_link = is_link(d->rd);
-        if (o->cls == PC_JALR && is_link(d->rs1) && (!rd_link || d->rd != d->rs1)) {
-            uint64_t pred;
-            if (ras_pop(p, &pred) && pred == target) {
-                p->st.ras_hits++;
-            } else {
-                p->st.ras_misses++;
-                miss = true;
-            }
-        } else {
-            if (!btb_hit(p, pc, target)) {
-                p->st.btb_misses++;
-                miss = true;
-            }
-            btb_set(p, pc, target);
-        }
-        if (rd_link)
-            ras_push(p, pc + d->len);
-    } else {
-        return;             /* not control flow: nothing to predict */
+        pipe_btb_set(p, pc, target);
     }
-    if (miss) {
-        p->st.mispredicts++;
+    if (rd_link)
+        ras_push(p, pc + d->len);
+    p->st.mispredicts += miss;
+    return miss;
+}
+
+void pipe_branch(struct pipe *p, const struct rv_dinsn *d, uint64_t issue, uint64_t pc,
+                 bool taken, uint64_t target)
+{
+    if (pipe_predict(p, d, pc, taken, target))
         pipe_stall(p, issue + 1 + p->cfg.mispredict, PIPE_STALL_BRANCH);
-    }
-    /* Fetch redirects after a taken branch: nothing pairs with it. */
-    if (taken)
+    /* Fetch redirects after a taken branch: nothing pairs with it.  (A
+     * jump is always taken; anything else is not control flow.) */
+    unsigned cls = p->ops[d->op].cls;
+    if ((cls == PC_BRANCH && taken) || cls == PC_JAL || cls == PC_JALR)
         p->open = 0;
 }
 

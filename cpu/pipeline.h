@@ -122,6 +122,8 @@ struct pipe {
     uint64_t cycle;             /* first cycle a new issue group may start */
     uint64_t open;              /* PIPE_NEED_* bits that may still issue in
                                  * cycle - 1 (0: that cycle is closed) */
+    bool moved;                 /* pipe_stall moved cycle/open: a caller that
+                                 * keeps copies (pipe_issue_at) reloads them */
     uint64_t ready[PIPE_NREADY];        /* tagged: (cycle << PIPE_TAG) | cause */
     uint64_t unit_free[PIPE_NUNIT];     /* tagged the same way */
 
@@ -174,18 +176,25 @@ static inline uint64_t pipe_ready(const struct pipe *p, unsigned i)
 }
 
 /* Issue d at the earliest cycle its operands, its unit and the issue slots
- * allow, in program order; returns that cycle.  Reserves an unpipelined
+ * allow, in program order, from the clock *cycle and the open issue slots
+ * *open, which it advances (and stores in p: a caller may keep both in
+ * registers, where a chain through memory would cost a store-to-load
+ * forwarding per instruction); returns the issue cycle.  With complete,
+ * also records the result as pipe_complete would (a load's at its hit
+ * latency), in the same pass over the op's facts.  Reserves an unpipelined
  * unit (divider, FP divider) for the instruction's latency.
  *
  * Hot path: every field is read into a local first, because the uint8_t
  * fields of rv_dinsn and pipe_op may alias any store (character types) and
  * would be reloaded after each one; and pairing is computed, not branched
  * on, because the host cannot predict it. */
-static inline uint64_t pipe_issue(struct pipe *p, const struct rv_dinsn *d)
+static inline uint64_t pipe_issue_at(struct pipe *p, const struct rv_dinsn *d, uint64_t *cycle,
+                                     uint64_t *open, bool complete)
 {
     const struct pipe_op *o = &p->ops[d->op];
     unsigned i1 = d->rs1 + o->o1, i2 = d->rs2 + o->o2, i3 = d->rs3 + o->o3;
     unsigned unit = o->unit, need = o->need, pairs = o->pairs, reserve = o->reserve;
+    unsigned id = d->rd + o->od, tag = o->tag;
     uint64_t lat = o->lat;
     uint64_t e = p->ready[i1];
     uint64_t r = p->ready[i2];
@@ -194,21 +203,48 @@ static inline uint64_t pipe_issue(struct pipe *p, const struct rv_dinsn *d)
     e = r > e ? r : e;
     r = p->unit_free[unit];
     e = r > e ? r : e;
-    uint64_t base = p->cycle, et = PIPE_TIME(e);
+    uint64_t base = *cycle, et = PIPE_TIME(e);
     /* Second in its cycle: the slot is open to its pipe and every operand
      * was ready in that cycle (so it cannot depend on the first). */
-    uint64_t pair = ((p->open & need) != 0) & (et < base);
+    uint64_t pair = ((*open & need) != 0) & (et < base);
     uint64_t t0 = et > base ? et : base;
     /* When it pairs t0 == base: no stall, issue at base - 1 and the clock
      * stays; otherwise a new group starts at t0. */
-    p->st.stall[e & ((1u << PIPE_TAG) - 1)] += t0 - base;
+    if (t0 != base)     /* most instructions do not wait: no read-modify-write chain */
+        p->st.stall[e & ((1u << PIPE_TAG) - 1)] += t0 - base;
     uint64_t t = t0 - pair;
-    p->cycle = t + 1;
-    p->open = pairs & (pair - 1);
-    p->st.insns++;
+    *cycle = t + 1;
+    *open = pairs & (pair - 1);
+    p->cycle = *cycle;
+    p->open = *open;
     if (unlikely(reserve))
         p->unit_free[unit] = ((t + lat) << PIPE_TAG) | PIPE_STALL_FU;
+    if (complete) {
+        /* As pipe_complete: a load's result at its hit latency (a miss
+         * moves it later: pipe_load_miss). */
+        id = id ? id : PIPE_R_SINK;
+        uint64_t v = ((t + lat) << PIPE_TAG) | tag;
+        p->ready[id] = v > p->ready[id] ? v : p->ready[id];
+    }
     return t;
+}
+
+/* Issue d at the earliest cycle its operands, its unit and the issue slots
+ * allow, in program order; returns that cycle (not counted: see
+ * pipe_issue). */
+static inline uint64_t pipe_issue_uncounted(struct pipe *p, const struct rv_dinsn *d)
+{
+    uint64_t cycle = p->cycle, open = p->open;
+    return pipe_issue_at(p, d, &cycle, &open, false);
+}
+
+/* pipe_issue, counted in st.insns.  (The interpreter issues with
+ * pipe_issue_uncounted and adds its own count once per run: one
+ * read-modify-write of memory less per instruction.) */
+static inline uint64_t pipe_issue(struct pipe *p, const struct rv_dinsn *d)
+{
+    p->st.insns++;
+    return pipe_issue_uncounted(p, d);
 }
 
 /* Record d's result as ready at `when` with tag (a stall cause).  Never
@@ -277,6 +313,51 @@ uint64_t pipe_store(struct pipe *p, uint64_t issue, uint64_t done_cycle);
  * x1/x5 links (a call pushes), rs1 x1/x5 with another rd pops (a return). */
 void pipe_branch(struct pipe *p, const struct rv_dinsn *d, uint64_t issue, uint64_t pc,
                  bool taken, uint64_t target);
+static inline bool pipe_btb_hit(const struct pipe *p, uint64_t pc, uint64_t target)
+{
+    const struct pipe_btb *b = &p->btb[(pc >> 1) & p->btb_mask];
+    return b->tag == (pc | 1) && b->target == target;
+}
+
+static inline void pipe_btb_set(struct pipe *p, uint64_t pc, uint64_t target)
+{
+    struct pipe_btb *b = &p->btb[(pc >> 1) & p->btb_mask];
+    b->tag = pc | 1;        /* pc is even: bit 0 marks the entry valid */
+    b->target = target;
+}
+
+/* pipe_predict for a conditional branch at pc (inline: every sixth
+ * instruction or so is one). */
+static inline bool pipe_predict_cond(struct pipe *p, uint64_t pc, bool taken, uint64_t target)
+{
+    bool miss = false;
+    p->st.branches++;
+    p->st.cond++;
+    uint8_t *ctr = &p->bht[((pc >> 1) ^ (p->ghr & p->hist_mask)) & p->bht_mask];
+    unsigned c = *ctr;
+    if ((c >= 2) != taken) {
+        p->st.dir_misses++;
+        miss = true;
+    } else if (taken && !pipe_btb_hit(p, pc, target)) {
+        p->st.btb_misses++;
+        miss = true;
+    }
+    if (taken) {
+        *ctr = (uint8_t)(c < 3 ? c + 1 : 3);
+        pipe_btb_set(p, pc, target);
+    } else {
+        *ctr = (uint8_t)(c > 0 ? c - 1 : 0);
+    }
+    p->ghr = (p->ghr << 1) | taken;
+    p->st.mispredicts += miss;
+    return miss;
+}
+
+/* The prediction half of pipe_branch: predicts, trains and counts; returns
+ * whether d pays the misprediction penalty.  The caller then stalls to
+ * issue + 1 + cfg.mispredict and, when taken, closes the issue group. */
+bool pipe_predict(struct pipe *p, const struct rv_dinsn *d, uint64_t pc, bool taken,
+                  uint64_t target);
 
 /* The caller waited (i-cache/iTLB miss, page walk, page fault, syscall)
  * until until_cycle: nothing issues before it.  Earlier times are no-ops. */
@@ -286,6 +367,7 @@ static inline void pipe_stall(struct pipe *p, uint64_t until_cycle, enum pipe_st
         p->st.stall[cause] += until_cycle - p->cycle;
         p->cycle = until_cycle;
         p->open = 0;
+        p->moved = true;
     }
 }
 

@@ -149,6 +149,7 @@ static int cpu_mmu_create(struct guest_kernel *k, struct kcpu *c)
 static void kcpu_sync_stats(void *ctx)
 {
     struct guest_kernel *k = ctx;
+    kernel_timing_sync(k);
     for (uint32_t i = 0; i < k->m->topo->ncpus; i++) {
         struct kcpu *c = &k->cpus[i];
         if (!c->mmu)
@@ -214,6 +215,7 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     k->switch_cost = KERNEL_SWITCH_COST;
     k->cpus = calloc(m->topo->ncpus, sizeof(*k->cpus));
     m->harts = calloc(m->topo->ncpus, sizeof(*m->harts));
+    k->harts = m->harts;
     if (!k->cpus || !m->harts) {
         free(k->cpus);
         free(m->harts);

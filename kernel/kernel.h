@@ -179,6 +179,7 @@ struct kcpu {
 
 struct guest_kernel {
     struct mmsim_machine *m;
+    struct hart *harts;         /* m->harts: the scheduler reads clocks inline */
     uint64_t rng;               /* splitmix64 state */
     char *root;                 /* NULL: the host's file system */
     FILE *trace;                /* instruction + syscall trace, or NULL */
@@ -198,6 +199,8 @@ struct guest_kernel {
     uint32_t last_cpu;          /* CPU of the last step (LR/SC reservations) */
     uint64_t nr_switches, nr_migrations, nr_threads, nr_futex_waits, nr_futex_wakes;
     uint64_t idle_cycles;
+    uint64_t nr_ended;          /* threads and groups that ended so far: the
+                                 * run loop reaps only when it moved */
 
     uint64_t nr_syscalls;
     uint64_t nr_unknown;        /* calls of unknown syscalls */
@@ -318,9 +321,17 @@ int kernel_timing_cpu(struct guest_kernel *k, uint32_t cpu);
 /* The CPU's pending shared accesses, now that its clock is the smallest:
  * perform them in order and complete the instruction's timing. */
 void kernel_timing_resume(struct guest_kernel *k, uint32_t cpu);
+/* Add the L1 hits the harts counted themselves (their hit filters) to
+ * the memory system's statistics (a statistics sync function calls it). */
+void kernel_timing_sync(struct guest_kernel *k);
 /* The earliest time a CPU with pending accesses needs its turn (its clock
- * otherwise). */
-uint64_t kernel_cpu_clock(const struct guest_kernel *k, uint32_t cpu);
+ * otherwise).  Inline: the scheduler asks for every thread at every step. */
+static inline uint64_t kernel_cpu_clock(const struct guest_kernel *k, uint32_t cpu)
+{
+    const struct kcpu *c = &k->cpus[cpu];
+    uint64_t clock = k->harts[cpu].cycle;
+    return c->npend && c->pend_t0 < clock ? c->pend_t0 : clock;
+}
 /* The hart hook: see hart_mem_ops.mem_time. */
 int kernel_mem_time(void *ctx, const void *host, enum hart_mem_kind kind, uint64_t cycle,
                     uint64_t *done, bool *miss);

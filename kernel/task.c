@@ -213,6 +213,7 @@ static void thread_gone(struct task *t, enum task_state st)
 {
     futex_dequeue(t);
     t->state = st;
+    t->k->nr_ended++;
     t->g->nthreads--;
     t->g->last_cpu = t->cpu;
 }
@@ -222,6 +223,7 @@ static void group_end(struct tgroup *g, enum task_state st, int code, int sig)
     if (g->state != TASK_RUNNABLE)
         return;
     g->state = st;
+    g->k->nr_ended++;
     g->exit_code = code & 0xff;
     g->term_sig = sig;
     if (g->mm)

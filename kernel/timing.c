@@ -60,6 +60,66 @@ static void pend(struct kcpu *c, uint64_t paddr, enum mem_kind kind, uint64_t cy
     c->npend++;
 }
 
+/* The hart's L1 hit filters (cpu/hart.h): the line an access just hit
+ * (cache_hit leaves it in the cache's own memo) goes in, valid while its
+ * cache's epoch stands. */
+static inline void l1f_hit(struct guest_kernel *k, const struct kcpu *c, const void *host,
+                           bool fetch)
+{
+    struct hart *h = &k->m->harts[c->cpu];
+    struct memsys_cpu *mc = &k->memsys->cpu[c->cpu];
+    struct cache *l1 = fetch ? &mc->l1i : &mc->l1d;
+    struct cache_line *l = l1->memo;
+    if (!(fetch ? h->tm_if.on : h->tm_df.on) || !l)
+        return;
+    uint64_t line = (uintptr_t)host >> h->tm_line_shift;
+    struct hart_l1f_entry *e = fetch ? &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)]
+                                     : &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)];
+    /* The first cycle whose time is not before the line's ready time (the
+     * conversions round: step until it holds). */
+    uint64_t ready = ps2cyc(k, l->ready);
+    while (cyc2ps(k, ready) < l->ready)
+        ready++;
+    e->line = line;
+    e->gen = l1->epoch;
+    e->ready = ready;
+    e->stamp = &l->stamp;
+    e->state = &l->state;
+}
+
+static void l1f_setup(struct hart_l1f *f, struct cache *l1)
+{
+    /* The filter repeats the LRU and random policies' hit exactly (random
+     * keeps no state); a tree-PLRU hit updates bits it does not know. */
+    f->on = l1->repl != TOPO_REPL_PLRU;
+    l1->epoch++;        /* what the filter held before is void */
+    f->epoch = &l1->epoch;
+    f->clock = &l1->clock;
+    f->wstate = MESI_M;
+}
+
+static void l1f_count(struct hart_l1f *f, struct cache *l1, struct memsys_cls_stats *s)
+{
+    uint64_t n = f->hits;
+    f->hits = 0;
+    l1->st.hits += n;
+    s->count += n;
+    s->ps += n * l1->hit_ps;
+    s->unloaded_ps += n * l1->hit_ps;
+}
+
+void kernel_timing_sync(struct guest_kernel *k)
+{
+    if (!k->memsys)
+        return;
+    for (uint32_t i = 0; i < k->m->topo->ncpus; i++) {
+        struct hart *h = &k->m->harts[i];
+        struct memsys_cpu *mc = &k->memsys->cpu[i];
+        l1f_count(&h->tm_df, &mc->l1d, &mc->cls[MC_L1]);
+        l1f_count(&h->tm_if, &mc->l1i, &mc->cls[MC_L1]);
+    }
+}
+
 int kernel_mem_time(void *ctx, const void *host, enum hart_mem_kind kind, uint64_t cycle,
                     uint64_t *done, bool *miss)
 {
@@ -75,6 +135,8 @@ int kernel_mem_time(void *ctx, const void *host, enum hart_mem_kind kind, uint64
             /* An L1 hit's latency is the pipeline's own: no conversion. */
             *miss = ps > now + l1->hit_ps;
             *done = *miss ? ps2cyc(k, ps) : cycle;
+            if (!*miss)
+                l1f_hit(k, c, host, mk == MEM_FETCH);
             return 0;
         }
         if (cycle < k->horizon) {
@@ -126,13 +188,6 @@ void kernel_timing_resume(struct guest_kernel *k, uint32_t cpu)
     h->cycle = h->pipe ? h->pipe->cycle : h->cycle;
 }
 
-uint64_t kernel_cpu_clock(const struct guest_kernel *k, uint32_t cpu)
-{
-    const struct kcpu *c = &k->cpus[cpu];
-    uint64_t clock = k->m->harts[cpu].cycle;
-    return c->npend && c->pend_t0 < clock ? c->pend_t0 : clock;
-}
-
 int kernel_timing_cpu(struct guest_kernel *k, uint32_t cpu)
 {
     struct kcpu *c = &k->cpus[cpu];
@@ -160,6 +215,8 @@ int kernel_timing_cpu(struct guest_kernel *k, uint32_t cpu)
     h->pipe = c->pipe;
     h->tm_line_shift = k->memsys->line_shift;
     h->tm_fetch_pc = 0;
+    l1f_setup(&h->tm_df, &k->memsys->cpu[cpu].l1d);
+    l1f_setup(&h->tm_if, &k->memsys->cpu[cpu].l1i);
     return MMSIM_OK;
 }
 

@@ -357,6 +357,7 @@ void stats_reset(struct stats_registry *r)
 {
     if (!r)
         return;
+    sync_all(r);        /* what is counted apart is zeroed with the rest */
     for (int i = 0; i < r->n; i++) {
         if (r->e[i].kind == STAT_COUNTER)
             *r->e[i].p.counter = 0;

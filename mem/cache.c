@@ -165,6 +165,7 @@ void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
     r->kind = CACHE_MISS;
     if (!c->ways)
         return;
+    c->epoch++;
     /* One pass over the set finds the line or, failing that, the LRU
      * victim (an invalid way first): fills are on every miss path. */
     const uint64_t ln = addr >> c->line_shift;
@@ -214,6 +215,7 @@ enum mesi cache_invalidate(struct cache *c, uint64_t addr)
         return MESI_I;
     enum mesi prev = (enum mesi)l->state;
     l->state = MESI_I;
+    c->epoch++;
     c->st.invalidations++;
     c->st.writebacks += prev == MESI_M;
     return prev;
@@ -229,6 +231,7 @@ enum mesi cache_downgrade(struct cache *c, uint64_t addr)
     enum mesi prev = (enum mesi)l->state;
     if (prev == MESI_M || prev == MESI_E)
         l->state = MESI_S;
+    c->epoch++;
     c->st.writebacks += prev == MESI_M;
     return prev;
 }

@@ -73,6 +73,11 @@ struct cache {
     uint64_t hit_ps;            /* hit latency */
     uint64_t hit_cycles;        /* the same in core cycles (for the CPU's clock) */
     uint64_t clock;             /* LRU stamp source */
+    /* Moves on whenever a line changes other than by a hit (a fill, an
+     * invalidation, a downgrade): whoever remembers where a line sits, and
+     * that it was ready and valid (the CPU's hit filter, kernel/timing.c),
+     * knows it still is while the epoch stands. */
+    uint64_t epoch;
     uint64_t rng;               /* random replacement state */
     struct cache_stats st;
     /* The line the last inline hit found (any slot: its tag and state are
