@@ -32,11 +32,14 @@ struct stats_registry {
     } sync[STATS_MAX_SYNC];
     int nsync;
     /* The snapshot taken at the end of a region of interest: reads use it
-     * while it exists (entries registered later read live). */
+     * while it exists (entries registered later read live).  Histograms
+     * are copied apart (snap_h, one per histogram entry): a histogram is
+     * some 9 KiB and most entries are counters. */
     struct stat_snap {
         uint64_t v;
-        struct stats_hist h;
+        struct stats_hist *h;   /* into snap_h, for a histogram entry */
     } *snap;
+    struct stats_hist *snap_h;
     int snap_n;
 };
 
@@ -49,7 +52,7 @@ static uint64_t val(const struct stats_registry *r, int i)
 
 static const struct stats_hist *hist(const struct stats_registry *r, int i)
 {
-    return i < r->snap_n ? &r->snap[i].h : r->e[i].p.hist;
+    return i < r->snap_n ? r->snap[i].h : r->e[i].p.hist;
 }
 
 int stats_snapshot(struct stats_registry *r)
@@ -57,16 +60,26 @@ int stats_snapshot(struct stats_registry *r)
     if (!r)
         return MMSIM_ERR_INVALID;
     sync_all(r);
+    size_t nh = 0;
+    for (int i = 0; i < r->n; i++)
+        nh += r->e[i].kind == STAT_HIST;
     struct stat_snap *s = realloc(r->snap, (size_t)(r->n ? r->n : 1) * sizeof(*s));
     if (!s)
         return MMSIM_ERR_NOMEM;
-    for (int i = 0; i < r->n; i++) {
-        if (r->e[i].kind == STAT_HIST)
-            s[i].h = *r->e[i].p.hist;
-        else
-            s[i].v = *r->e[i].p.counter;
-    }
     r->snap = s;
+    struct stats_hist *h = realloc(r->snap_h, (nh ? nh : 1) * sizeof(*h));
+    if (!h)
+        return MMSIM_ERR_NOMEM;     /* the previous snapshot, if any, still stands */
+    r->snap_h = h;
+    for (int i = 0; i < r->n; i++) {
+        if (r->e[i].kind == STAT_HIST) {
+            *h = *r->e[i].p.hist;
+            s[i].h = h++;
+        } else {
+            s[i].v = *r->e[i].p.counter;
+            s[i].h = NULL;
+        }
+    }
     r->snap_n = r->n;
     return MMSIM_OK;
 }
@@ -131,6 +144,7 @@ void stats_destroy(struct stats_registry *r)
     free(r->e);
     free(r->slot);
     free(r->snap);
+    free(r->snap_h);
     free(r);
 }
 
@@ -281,6 +295,35 @@ const char *stats_name(const struct stats_registry *r, int i)
     return (r && i >= 0 && i < r->n) ? r->e[i].name : NULL;
 }
 
+uint64_t stats_hist_bucket_lower(unsigned i)
+{
+    if (i < 2 * STATS_HIST_SUB)
+        return i;
+    unsigned shift = i / STATS_HIST_SUB - 1;
+    return (uint64_t)(STATS_HIST_SUB + i % STATS_HIST_SUB) << shift;
+}
+
+uint64_t stats_hist_bucket_upper(unsigned i)
+{
+    if (i >= STATS_HIST_BUCKETS - 1)
+        return UINT64_MAX;
+    return stats_hist_bucket_lower(i + 1) - 1;
+}
+
+void stats_hist_merge(struct stats_hist *dst, const struct stats_hist *src)
+{
+    if (!src->count)
+        return;
+    if (!dst->count || src->min < dst->min)
+        dst->min = src->min;
+    if (src->max > dst->max)
+        dst->max = src->max;
+    dst->count += src->count;
+    dst->sum += src->sum;
+    for (unsigned b = 0; b < STATS_HIST_BUCKETS; b++)
+        dst->bucket[b] += src->bucket[b];
+}
+
 uint64_t stats_hist_percentile(const struct stats_hist *h, double p)
 {
     if (!h->count)
@@ -297,7 +340,7 @@ uint64_t stats_hist_percentile(const struct stats_hist *h, double p)
     for (unsigned b = 0; b < STATS_HIST_BUCKETS; b++) {
         seen += h->bucket[b];
         if (seen >= rank) {
-            uint64_t upper = b == 0 ? 0 : (b >= 64 ? UINT64_MAX : (1ull << b) - 1);
+            uint64_t upper = stats_hist_bucket_upper(b);
             /* The bucket bound can exceed what was seen: clamp to [min,max]. */
             if (upper > h->max)
                 upper = h->max;
@@ -371,14 +414,19 @@ static json_t *hist_json(const struct stats_hist *h)
     json_t *o = json_object();
     for (int f = 0; f < (int)ARRAY_SIZE(hist_fields); f++)
         json_object_set_new(o, hist_fields[f], json_integer((json_int_t)hist_field(h, f)));
-    /* Buckets as [upper_bound, count] pairs, only the non-empty ones. */
+    /* Buckets as [lower, upper, count] triples, the non-empty ones only:
+     * the range of values a bucket counts, both bounds included, the
+     * upper one no higher than max (the last bucket takes every value
+     * beyond the range). */
     json_t *b = json_array();
     for (unsigned i = 0; i < STATS_HIST_BUCKETS; i++)
         if (h->bucket[i]) {
-            json_t *pair = json_array();
-            json_array_append_new(pair, json_integer(i ? (json_int_t)((1ull << i) - 1) : 0));
-            json_array_append_new(pair, json_integer((json_int_t)h->bucket[i]));
-            json_array_append_new(b, pair);
+            uint64_t hi = stats_hist_bucket_upper(i);
+            json_t *t = json_array();
+            json_array_append_new(t, json_integer((json_int_t)stats_hist_bucket_lower(i)));
+            json_array_append_new(t, json_integer((json_int_t)(hi > h->max ? h->max : hi)));
+            json_array_append_new(t, json_integer((json_int_t)h->bucket[i]));
+            json_array_append_new(b, t);
         }
     json_object_set_new(o, "buckets", b);
     return o;

@@ -12,20 +12,42 @@
 
 #include "mmsim/mmsim.h"
 
-/* A histogram with power-of-two buckets: bucket i counts values v with
- * 2^(i-1) <= v < 2^i (bucket 0 counts v == 0). */
-#define STATS_HIST_BUCKETS 48
+/* A log-linear histogram (HdrHistogram's layout): values below
+ * 2 * STATS_HIST_SUB are counted exactly; above that, each power of two
+ * [2^e, 2^(e+1)) is split into STATS_HIST_SUB equal sub-buckets, so a
+ * bucket is at most 1/STATS_HIST_SUB (3.1%) of its lower bound wide and a
+ * percentile read from it is that close to the true one.  Log2 buckets
+ * would put a whole DRAM latency (65-131 ns) in one bucket.  Values of
+ * 2^STATS_HIST_RANGE_BITS and more (1.1 s in ps) share the last bucket;
+ * max stays exact. */
+#define STATS_HIST_SUB_BITS 5
+#define STATS_HIST_SUB (1u << STATS_HIST_SUB_BITS)
+#define STATS_HIST_RANGE_BITS 40
+#define STATS_HIST_BUCKETS ((STATS_HIST_RANGE_BITS - STATS_HIST_SUB_BITS + 1) * STATS_HIST_SUB)
 struct stats_hist {
     uint64_t count, sum, min, max;
     uint64_t bucket[STATS_HIST_BUCKETS];
 };
 
+/* The bucket of v: the power of two gives the shift, the STATS_HIST_SUB_BITS
+ * bits below the leading one the sub-bucket (one clz, one shift, no loop:
+ * this is on the memory-system path). */
+static inline unsigned stats_hist_index(uint64_t v)
+{
+    unsigned e = 63 - (unsigned)__builtin_clzll(v | 1);
+    unsigned shift = e > STATS_HIST_SUB_BITS ? e - STATS_HIST_SUB_BITS : 0;
+    uint64_t i = ((uint64_t)shift << STATS_HIST_SUB_BITS) + (v >> shift);
+    return i < STATS_HIST_BUCKETS ? (unsigned)i : STATS_HIST_BUCKETS - 1;
+}
+
+/* The smallest and largest value bucket i counts (the last bucket's upper
+ * bound is UINT64_MAX: it takes every value beyond the range). */
+uint64_t stats_hist_bucket_lower(unsigned i);
+uint64_t stats_hist_bucket_upper(unsigned i);
+
 static inline void stats_hist_add(struct stats_hist *h, uint64_t v)
 {
-    unsigned b = v ? 64 - (unsigned)__builtin_clzll(v) : 0;
-    if (b >= STATS_HIST_BUCKETS)
-        b = STATS_HIST_BUCKETS - 1;
-    h->bucket[b]++;
+    h->bucket[stats_hist_index(v)]++;
     h->count++;
     h->sum += v;
     if (v > h->max)
@@ -34,7 +56,13 @@ static inline void stats_hist_add(struct stats_hist *h, uint64_t v)
         h->min = v;
 }
 
-/* The value at percentile p (0..100) as the upper bound of its bucket. */
+/* Add every value of src to dst (the same bucket layout everywhere). */
+void stats_hist_merge(struct stats_hist *dst, const struct stats_hist *src);
+
+/* The value at percentile p (0..100), nearest rank: the upper bound of
+ * its bucket, clamped to [min, max]; so at least p% of the values are at
+ * or below it, and it is at most one bucket width (3.1%) above the true
+ * percentile. */
 uint64_t stats_hist_percentile(const struct stats_hist *h, double p);
 
 struct stats_registry;

@@ -67,7 +67,9 @@ START_TEST(histogram_buckets_and_percentiles)
 {
     struct stats_hist h;
     memset(&h, 0, sizeof(h));
-    /* 90 values of 4 (bucket [4,8)), 9 of 100 ([64,128)), 1 of 1000. */
+    /* 90 values of 4 (exact below 64), 9 of 100 ([100,101]: 32 sub-buckets
+     * of 2 in [64,128): buckets 64..95), 1 of 1000 ([992,1007]: of 16 in
+     * [512,1024): buckets 160..191). */
     for (int i = 0; i < 90; i++)
         stats_hist_add(&h, 4);
     for (int i = 0; i < 9; i++)
@@ -77,14 +79,15 @@ START_TEST(histogram_buckets_and_percentiles)
     ck_assert_uint_eq(h.sum, 90 * 4 + 900 + 1000);
     ck_assert_uint_eq(h.min, 4);
     ck_assert_uint_eq(h.max, 1000);
-    ck_assert_uint_eq(h.bucket[3], 90);     /* 4 = 0b100: bit length 3 */
-    ck_assert_uint_eq(h.bucket[7], 9);      /* 100: bit length 7 */
-    ck_assert_uint_eq(h.bucket[10], 1);
-    /* Nearest rank: p50 is the 50th value (4) -> bucket bound 7; p95 the
-     * 95th (100) -> 127; p99 the 99th (100) -> 127; p100 clamps to max. */
-    ck_assert_uint_eq(stats_hist_percentile(&h, 50), 7);
-    ck_assert_uint_eq(stats_hist_percentile(&h, 95), 127);
-    ck_assert_uint_eq(stats_hist_percentile(&h, 99), 127);
+    ck_assert_uint_eq(h.bucket[4], 90);
+    ck_assert_uint_eq(h.bucket[64 + (100 - 64) / 2], 9);
+    ck_assert_uint_eq(h.bucket[160 + (1000 - 512) / 16], 1);
+    /* Nearest rank: p50 is the 50th value (4, exact); p95 the 95th (100)
+     * -> its bucket's bound 101; p99 the 99th (100) -> 101; p100 clamps
+     * to max. */
+    ck_assert_uint_eq(stats_hist_percentile(&h, 50), 4);
+    ck_assert_uint_eq(stats_hist_percentile(&h, 95), 101);
+    ck_assert_uint_eq(stats_hist_percentile(&h, 99), 101);
     ck_assert_uint_eq(stats_hist_percentile(&h, 100), 1000);
     ck_assert_uint_eq(stats_hist_percentile(&h, 0), 4);
     struct stats_registry *r = stats_create();
@@ -93,11 +96,115 @@ START_TEST(histogram_buckets_and_percentiles)
     ck_assert_int_eq(stats_get(r, "node0.dram.latency.mean", &v), MMSIM_OK);
     ck_assert_uint_eq(v, 22);   /* 2260 / 100 */
     ck_assert_int_eq(stats_get(r, "node0.dram.latency.p95", &v), MMSIM_OK);
-    ck_assert_uint_eq(v, 127);
+    ck_assert_uint_eq(v, 101);
     ck_assert_int_eq(stats_get(r, "node0.dram.latency.p42", &v), MMSIM_ERR_NOT_FOUND);
     stats_reset(r);
     ck_assert_uint_eq(h.count, 0);
     ck_assert_uint_eq(stats_hist_percentile(&h, 50), 0);
+    stats_destroy(r);
+}
+END_TEST
+
+/* The log-linear layout: buckets tile the range without gaps, each at
+ * most 1/STATS_HIST_SUB of its lower bound wide, and every value lands in
+ * the bucket whose bounds hold it. */
+START_TEST(histogram_layout_resolution)
+{
+    ck_assert_uint_eq(stats_hist_bucket_lower(0), 0);
+    for (unsigned i = 1; i < STATS_HIST_BUCKETS; i++) {
+        uint64_t lo = stats_hist_bucket_lower(i), prev_hi = stats_hist_bucket_upper(i - 1);
+        ck_assert_uint_eq(lo, prev_hi + 1);
+        if (i < STATS_HIST_BUCKETS - 1) {
+            uint64_t width = stats_hist_bucket_upper(i) - lo + 1;
+            ck_assert_msg(width == 1 || width * STATS_HIST_SUB <= lo,
+                          "bucket %u [%llu, +%llu) wider than 1/%u", i, (unsigned long long)lo,
+                          (unsigned long long)width, STATS_HIST_SUB);
+        }
+    }
+    ck_assert_uint_eq(stats_hist_bucket_upper(STATS_HIST_BUCKETS - 1), UINT64_MAX);
+    uint64_t probes[] = {0, 1, 63, 64, 65, 89400, 89650, 139400, 1ull << 39, (1ull << 40) - 1};
+    for (unsigned k = 0; k < sizeof(probes) / sizeof(probes[0]); k++) {
+        unsigned i = stats_hist_index(probes[k]);
+        ck_assert_uint_le(stats_hist_bucket_lower(i), probes[k]);
+        ck_assert_uint_ge(stats_hist_bucket_upper(i), probes[k]);
+    }
+    /* Beyond the range: the last bucket; max stays exact. */
+    ck_assert_uint_eq(stats_hist_index(UINT64_MAX), STATS_HIST_BUCKETS - 1);
+    ck_assert_uint_eq(stats_hist_index(1ull << 40), STATS_HIST_BUCKETS - 1);
+}
+END_TEST
+
+/* Percentiles of a DRAM-like distribution are within one bucket (3.1%) of
+ * the true ones, and merging two histograms is adding their values. */
+START_TEST(histogram_percentiles_merge)
+{
+    static struct stats_hist a, b, all;
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    memset(&all, 0, sizeof(all));
+    /* 1000 values 89400 + 10 i ps (89.4 .. 99.39 ns) in a, 1000 values of
+     * 139400 + 10 i in b: p50 of the union is the 1000th value, 99390;
+     * p95 the 1900th, 139400 + 8990; p99 the 1980th, 139400 + 9790. */
+    for (unsigned i = 0; i < 1000; i++) {
+        stats_hist_add(&a, 89400 + 10 * i);
+        stats_hist_add(&b, 139400 + 10 * i);
+        stats_hist_add(&all, 89400 + 10 * i);
+        stats_hist_add(&all, 139400 + 10 * i);
+    }
+    struct stats_hist m;
+    memset(&m, 0, sizeof(m));
+    stats_hist_merge(&m, &a);
+    stats_hist_merge(&m, &b);
+    ck_assert_int_eq(memcmp(&m, &all, sizeof(m)), 0);
+    const struct { double p; uint64_t want; } pc[] = {
+        {50, 99390}, {95, 139400 + 8990}, {99, 139400 + 9790}};
+    for (unsigned k = 0; k < 3; k++) {
+        uint64_t got = stats_hist_percentile(&m, pc[k].p);
+        ck_assert_uint_ge(got, pc[k].want);
+        ck_assert_msg((got - pc[k].want) * STATS_HIST_SUB <= pc[k].want,
+                      "p%.0f: %llu, true %llu", pc[k].p, (unsigned long long)got,
+                      (unsigned long long)pc[k].want);
+    }
+    /* p50 of a alone: 500th value 94390; ordered and inside [min, max]. */
+    uint64_t p50 = stats_hist_percentile(&a, 50), p95 = stats_hist_percentile(&a, 95),
+             p99 = stats_hist_percentile(&a, 99);
+    ck_assert_uint_ge(p50, 94390);
+    ck_assert_uint_le((p50 - 94390) * STATS_HIST_SUB, 94390);
+    ck_assert_uint_le(p50, p95);
+    ck_assert_uint_le(p95, p99);
+    ck_assert_uint_le(p99, a.max);
+    ck_assert_uint_ge(p50, a.min);
+}
+END_TEST
+
+/* A snapshot keeps the histograms as they were (copied apart from the
+ * counters); live values come back when it is dropped. */
+START_TEST(histogram_snapshot)
+{
+    static struct stats_hist h;
+    memset(&h, 0, sizeof(h));
+    uint64_t c = 0;
+    struct stats_registry *r = stats_create();
+    ck_assert_int_eq(stats_add_counter(r, "cpu0.n", &c, NULL), MMSIM_OK);
+    ck_assert_int_eq(stats_add_hist(r, "cpu0.lat", &h, NULL), MMSIM_OK);
+    stats_hist_add(&h, 1000);
+    c = 1;
+    ck_assert_int_eq(stats_snapshot(r), MMSIM_OK);
+    stats_hist_add(&h, 5000);
+    stats_hist_add(&h, 5000);
+    c = 3;
+    uint64_t v;
+    ck_assert_int_eq(stats_get(r, "cpu0.lat.count", &v), MMSIM_OK);
+    ck_assert_uint_eq(v, 1);
+    ck_assert_int_eq(stats_get(r, "cpu0.lat.p50", &v), MMSIM_OK);
+    ck_assert_uint_eq(v, 1000);
+    ck_assert_int_eq(stats_get(r, "cpu0.n", &v), MMSIM_OK);
+    ck_assert_uint_eq(v, 1);
+    stats_drop_snapshot(r);
+    ck_assert_int_eq(stats_get(r, "cpu0.lat.p50", &v), MMSIM_OK);
+    ck_assert_uint_eq(v, 5000);
+    ck_assert_int_eq(stats_get(r, "cpu0.n", &v), MMSIM_OK);
+    ck_assert_uint_eq(v, 3);
     stats_destroy(r);
 }
 END_TEST
@@ -153,6 +260,9 @@ static Suite *suite(void)
     tcase_add_test(tc, counters_by_name);
     tcase_add_test(tc, many_counters_scale);
     tcase_add_test(tc, histogram_buckets_and_percentiles);
+    tcase_add_test(tc, histogram_layout_resolution);
+    tcase_add_test(tc, histogram_percentiles_merge);
+    tcase_add_test(tc, histogram_snapshot);
     tcase_add_test(tc, json_dump_nests_by_name);
     suite_add_tcase(s, tc);
     return s;

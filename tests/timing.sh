@@ -17,9 +17,11 @@
 #       on the default UMA and NUMA machines: every latency row within 3% of
 #       its configuration, node 1's memory dearer than node 0's on numa-2s,
 #       more bandwidth from two nodes' controllers than from one shared bus
-#   timing.sh matrix         `mmsim matrix` on numa-2s: local and remote
-#       latencies within 3% of the configuration, and a remote/local ratio
-#       near the published two-socket figures the file cites (90 / 140 ns)
+#   timing.sh matrix         `mmsim matrix --bandwidth` on numa-2s: local
+#       and remote latencies within 3% of the configuration, and a
+#       remote/local ratio near the published two-socket figures the file
+#       cites (90 / 140 ns); bandwidth from local memory above remote, remote
+#       within the link's configured bandwidth, local within the controller's
 #   timing.sh modes          --timing=off: one cycle per instruction, no
 #       pipeline; roi: the pipeline only from mmsim_roi_begin(); a bad
 #       mode is a usage error; guest output is the same in every mode
@@ -147,7 +149,8 @@ compare)
   echo "ok   compare (copy: UMA $uma GB/s, NUMA $numa GB/s)"
   ;;
 matrix)
-  timeout 600 "$exe" matrix -t numa-2s --json --examples "${MMSIM_GUEST_DIR}/examples" >"$tmp/m.json" 2>"$tmp/err" \
+  # 16 MiB: twice numa-2s's LLC, DRAM for the chase and the STREAM arrays.
+  timeout 600 "$exe" matrix -t numa-2s --bandwidth --size 16384 --json --examples "${MMSIM_GUEST_DIR}/examples" >"$tmp/m.json" 2>"$tmp/err" \
     || { fail "matrix: exit $?"; cat "$tmp/err"; exit 1; }
   l=$(want numa-2s DRAM 0) r=$(want numa-2s DRAM 1)
   for ij in "0 0 $l" "1 1 $l" "0 1 $r" "1 0 $r"; do
@@ -158,7 +161,20 @@ matrix)
   ratio=$(jq '.latency_ns[0][1] / .latency_ns[0][0]' "$tmp/m.json")
   awk -v x="$ratio" 'BEGIN { exit !(x > 1.45 && x < 1.70) }' \
     || fail "matrix: remote/local $ratio, published two-socket figures give about 140/90 = 1.56"
-  echo "ok   matrix (remote/local $ratio)"
+  "$exe" hardware -t numa-2s --json >"$tmp/hw.json"
+  link=$(jq '.links[0].bandwidth_gbs' "$tmp/hw.json")
+  for i in 0 1; do
+    j=$((1 - i))
+    loc=$(jq ".bandwidth_gbs[$i][$i]" "$tmp/m.json") rem=$(jq ".bandwidth_gbs[$i][$j]" "$tmp/m.json")
+    mc=$(jq ".nodes[$i].mem_bandwidth_gbs" "$tmp/hw.json")
+    awk -v l="$loc" -v r="$rem" 'BEGIN { exit !(l > r && r > 0) }' \
+      || fail "matrix: node $i: local $loc GB/s, remote $rem GB/s (want local > remote > 0)"
+    awk -v r="$rem" -v k="$link" 'BEGIN { exit !(r <= k) }' \
+      || fail "matrix: node $i -> memory $j: $rem GB/s, more than the link's $k GB/s"
+    awk -v l="$loc" -v k="$mc" 'BEGIN { exit !(l <= k) }' \
+      || fail "matrix: node $i: $loc GB/s, more than its controller's $mc GB/s"
+  done
+  echo "ok   matrix (remote/local $ratio; bandwidth $(jq -c .bandwidth_gbs "$tmp/m.json") GB/s, link $link)"
   ;;
 modes)
   for m in detailed off roi; do

@@ -11,6 +11,8 @@
  * rate over the repetitions (the first one is a warm-up and not counted
  * when there are more than one), then checks every element against the
  * value the same arithmetic gives on scalars, as STREAM does.
+ * With -m NODE the arrays are bound to NODE (mbind MPOL_BIND before the
+ * first touch), for node-to-node bandwidth (`mmsim matrix --bandwidth`).
  * The ROI markers bracket the timed repetitions. */
 #include "common.h"
 
@@ -27,7 +29,7 @@ static const unsigned kernel_arrays[NKERNELS] = {2, 2, 3, 3};
 static double *a, *b, *c;
 static uint64_t n_elems;
 static unsigned nthreads = 1, reps = 5;
-static long first_cpu = -1;
+static long first_cpu = -1, mem_node = -1;
 static pthread_barrier_t barrier;
 #define MAX_REPS 64
 static double times[MAX_REPS][NKERNELS];        /* [rep][kernel], seconds */
@@ -136,6 +138,8 @@ static void usage(FILE *f)
         "  -k, --reps K        repetitions, best counted (default 5; the first is a\n"
         "                      warm-up when K > 1)\n"
         "  -c, --cpu CPU       pin thread i to CPU+i (sched_setaffinity)\n"
+        "  -m, --node NODE     bind the arrays to NODE (mbind MPOL_BIND); if the kernel\n"
+        "                      refuses, a warning and the default policy\n"
         "  -h, --help          this help\n");
 }
 
@@ -146,14 +150,16 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"threads", required_argument, 0, 't'}, {"elements", required_argument, 0, 'n'},
         {"reps", required_argument, 0, 'k'},    {"cpu", required_argument, 0, 'c'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+        {"node", required_argument, 0, 'm'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     int opt;
-    while ((opt = getopt_long(argc, argv, "t:n:k:c:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "t:n:k:c:m:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 't': nthreads = (unsigned)parse_num("-t", optarg, 0); break;
         case 'n': n_elems = parse_num("-n", optarg, 1); break;
         case 'k': reps = (unsigned)parse_num("-k", optarg, 0); break;
         case 'c': first_cpu = (long)parse_num("-c", optarg, 0); break;
+        case 'm': mem_node = (long)parse_num("-m", optarg, 0); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -170,7 +176,13 @@ int main(int argc, char **argv)
         die("-n: too many elements");
 
     size_t bytes = n_elems * sizeof(double);
-    struct mapping ma = map_buffer(bytes, NULL), mb = map_buffer(bytes, NULL), mc = map_buffer(bytes, NULL);
+    struct placement bind = {.mode = MPOL_BIND, .node = mem_node};
+    const struct placement *pl = mem_node >= 0 ? &bind : NULL;
+    struct mapping ma = map_buffer(bytes, pl), mb = map_buffer(bytes, pl), mc = map_buffer(bytes, pl);
+    if (!ma.policy_ok || !mb.policy_ok || !mc.policy_ok)
+        warn("cannot bind the arrays to node %ld (mbind: %s); default policy", mem_node,
+             strerror(ma.policy_ok ? (mb.policy_ok ? mc.policy_errno : mb.policy_errno)
+                                   : ma.policy_errno));
     a = (double *)ma.p;
     b = (double *)mb.p;
     c = (double *)mc.p;

@@ -112,7 +112,9 @@ static void print_placement(char *buf, uint64_t len, unsigned samples, int nr_no
     if (samples > pages)
         samples = (unsigned)pages;
     for (unsigned s = 0; s < samples; s++) {
-        char *addr = buf + (pages * s / samples) * 4096;
+        /* Evenly spread, plus s: an even spacing alone can be a multiple
+         * of the node count and see only one node of an interleave. */
+        char *addr = buf + ((pages * s / samples + s) % pages) * 4096;
         int node = -1;
         if (mmsim_get_mempolicy(&node, NULL, 0, addr, MPOL_F_NODE | MPOL_F_ADDR) != 0) {
             printf("placement: unavailable (get_mempolicy: %s)\n", strerror(errno));
