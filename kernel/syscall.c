@@ -361,6 +361,8 @@ static int64_t sys_mmsim(struct task *t, const uint64_t *a)
         /* Fast-forward ends here (mmsim_timing ROI). */
         if (k->timing == MMSIM_TIMING_ROI && !k->timed && kernel_timing_set(k, true))
             return -ENOMEM;
+        /* Before the reset: the harness may read the warm-up's counts. */
+        machine_notify_roi(k->m, 1, t->cpu, t->hart->cycle);
         stats_reset(k->m->stats);
         k->roi_begin_cycle = t->hart->cycle;
         k->roi_end_cycle = 0;
@@ -372,6 +374,7 @@ static int64_t sys_mmsim(struct task *t, const uint64_t *a)
         k->nr_syscalls--;
         int rc = stats_snapshot(k->m->stats);
         k->nr_syscalls++;
+        machine_notify_roi(k->m, 0, t->cpu, k->roi_end_cycle);
         return rc == MMSIM_OK ? 0 : -ENOMEM;
     case MMSIM_OP_QUERY:
         return MMSIM_MAGIC;

@@ -22,6 +22,7 @@
 #include "cpu/hart.h"
 #include "cpu/pipeline.h"
 #include "kernel/kernel.h"
+#include "libmmsim/traffic_api.h"
 #include "machine.h"
 #include "mem/memsys.h"
 #include "numa/physmem.h"
@@ -168,19 +169,34 @@ void kernel_walk_time(struct kcpu *c, uint64_t paddr)
     pend(c, paddr, MEM_PTE, t);
 }
 
+/* A traffic generator's access waited (cpu/traffic.h): it gets the times
+ * of its data access (start_ps: after any page-walk reads) and keeps its
+ * own clock.  False when the CPU runs a program. */
+static bool traffic_resumed(struct guest_kernel *k, const struct kcpu *c, uint64_t start_ps,
+                            uint64_t done_ps)
+{
+    struct traffic_gen *gen = k->m->traffic && c->cur ? traffic_of(k->m, c->cur) : NULL;
+    if (gen)
+        traffic_grant(gen, ps2cyc(k, start_ps), ps2cyc(k, done_ps));
+    return gen != NULL;
+}
+
 void kernel_timing_resume(struct guest_kernel *k, uint32_t cpu)
 {
     struct kcpu *c = &k->cpus[cpu];
     struct hart *h = &k->m->harts[cpu];
-    uint64_t t = cyc2ps(k, c->pend_t0), ps;
+    uint64_t t = cyc2ps(k, c->pend_t0), ps, last = t;
     for (unsigned i = 0; i < c->npend; i++) {
         const struct kcpu_pend *p = &c->pend[i];
+        last = t;
         if (memsys_private(k->memsys, cpu, p->paddr, (enum mem_kind)p->kind, t, &ps))
             t = ps;
         else
             t = memsys_access(k->memsys, cpu, p->paddr, (enum mem_kind)p->kind, t, NULL);
     }
     c->npend = 0;
+    if (traffic_resumed(k, c, last, t))
+        return;
     if (h->tm_pend)
         hart_timing_grant(h, ps2cyc(k, t));
     else if (h->pipe)       /* a page walk alone (the access faulted) */

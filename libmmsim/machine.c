@@ -8,6 +8,7 @@
 #include "machine.h"
 #include "numa/physmem.h"
 #include "process.h"
+#include "traffic_api.h"
 
 int machine_err(struct mmsim_machine *m, int code, const char *fmt, ...)
 {
@@ -47,6 +48,7 @@ int mmsim_machine_create(const mmsim_topology *t, uint64_t seed, mmsim_machine *
     if (!m)
         return MMSIM_ERR_NOMEM;
     m->seed = seed;
+    m->next_sample = UINT64_MAX;
     int rc = MMSIM_ERR_NOMEM;
     if (!(m->topo = topo_clone(t)) || !(m->stats = stats_create()))
         goto fail;
@@ -57,6 +59,8 @@ int mmsim_machine_create(const mmsim_topology *t, uint64_t seed, mmsim_machine *
     if ((rc = page_alloc_register_stats(m->page_alloc, m->stats)) != MMSIM_OK)
         goto fail;
     if ((rc = kernel_create(m, &m->kernel)) != MMSIM_OK)
+        goto fail;
+    if ((rc = traffic_create_from_topology(m)) != MMSIM_OK)     /* its traffic: list */
         goto fail;
     *out = m;
     return MMSIM_OK;
@@ -69,6 +73,12 @@ void mmsim_machine_destroy(mmsim_machine *m)
 {
     if (!m)
         return;
+    /* From one of m's own callbacks the run loop would go on with freed
+     * state: refused (the harness destroys m after the run returns). */
+    if (m->in_callback) {
+        machine_err(m, MMSIM_ERR_STATE, "mmsim_machine_destroy called from a callback: ignored");
+        return;
+    }
     process_free_all(m);
     kernel_destroy(m->kernel);   /* tasks free their frames: before the allocator */
     page_alloc_destroy(m->page_alloc);

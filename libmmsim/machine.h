@@ -26,6 +26,19 @@ struct mmsim_machine {
     struct guest_kernel *kernel;    /* syscall emulation, tasks (kernel/) */
     struct hart *harts;             /* topo->ncpus harts (cpu/) */
     mmsim_mempolicy spawn_policy;   /* new processes start with it (process.c) */
+    struct traffic_gen *traffic;    /* traffic generators, newest first (traffic_api.c) */
+
+    /* Experiment callbacks (run.c, api_experiment.c).  next_sample is
+     * UINT64_MAX without a sampler, so the run loop tests one bound. */
+    mmsim_sample_fn on_sample;
+    void *sample_user;
+    uint64_t sample_every, next_sample;
+    mmsim_roi_fn on_roi;
+    void *roi_user;
+    mmsim_exit_fn on_exit;
+    void *exit_user;
+    int in_callback;                /* a callback is running: no re-entry */
+    int cb_stop;                    /* a callback asked the run to stop */
 
     char errmsg[1024];
 };
@@ -34,5 +47,11 @@ struct mmsim_machine {
  * `return machine_err(m, MMSIM_ERR_INVALID, "cpu %u out of range", cpu);`). */
 int machine_err(struct mmsim_machine *m, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void machine_clear_err(struct mmsim_machine *m);
+
+/* The guest's ROI begin (begin = 1) or end on cpu at cycle: calls the
+ * harness's ROI callback, if any (kernel/syscall.c). */
+void machine_notify_roi(struct mmsim_machine *m, int begin, unsigned cpu, uint64_t cycle);
+/* A process has ended: calls the exit callback, if any (process.c). */
+void machine_notify_exit(struct mmsim_machine *m, mmsim_process *p);
 
 #endif

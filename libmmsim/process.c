@@ -14,6 +14,7 @@
 #include "kernel/numa_maps.h"
 #include "machine.h"
 #include "process.h"
+#include "traffic_api.h"
 
 struct mmsim_process {
     struct mmsim_machine *m;
@@ -21,6 +22,7 @@ struct mmsim_process {
     /* Its numa_maps when its address space was released (the run loop
      * takes it just before; see process_snapshot_ended), or NULL. */
     char *numa_maps_at_exit;
+    bool exit_notified;         /* the exit callback has seen it end */
 };
 
 static int policy_from_public(struct mmsim_machine *m, const mmsim_mempolicy *in,
@@ -209,11 +211,68 @@ int mmsim_process_create_mem(mmsim_machine *m, const void *buf, size_t len, cons
     return create(m, image, len, name, NULL, argv, envp, cpu, out);
 }
 
+int process_create_empty(struct mmsim_machine *m, int cpu, const mmsim_mempolicy *pol,
+                         const char *name, mmsim_process **out)
+{
+    struct guest_kernel *k = m->kernel;
+    *out = NULL;
+    if (!k)
+        return machine_err(m, MMSIM_ERR_STATE, "the machine has no guest kernel");
+    unsigned c;
+    if (cpu < 0) {
+        /* As a new thread is placed: the first idle CPU. */
+        uint64_t mask[KCPU_WORDS] = {0};
+        for (uint32_t i = 0; i < m->topo->ncpus; i++)
+            mask[i / 64] |= 1ULL << (i % 64);
+        c = sched_place(k, 0, mask);
+        if (cpu_busy(k, c))
+            return machine_err(m, MMSIM_ERR_STATE, "no idle CPU for %s (all %u CPUs run a process)",
+                               name, m->topo->ncpus);
+    } else {
+        c = (unsigned)cpu;
+        int rc = check_args(m, c, out);
+        if (rc)
+            return rc;
+    }
+    struct mmsim_process *p = calloc(1, sizeof(*p));
+    struct task *t = NULL;
+    if (!p || !kernel_hart(k, c) || task_create(k, c, &t)) {
+        free(p);
+        return machine_err(m, MMSIM_ERR_NOMEM, "out of memory creating a process");
+    }
+    p->m = m;
+    p->t = t;
+    t->g->proc = p;
+    t->g->exe = mmsim_strdup(name);
+    t->g->cwd = mmsim_strdup("/");
+    int rc = !t->g->exe || !t->g->cwd ? machine_err(m, MMSIM_ERR_NOMEM, "out of memory")
+                                      : policy_from_public(m, pol ? pol : &m->spawn_policy,
+                                                           &t->g->policy);
+    if (rc) {
+        task_destroy(t);        /* frees p */
+        return rc;
+    }
+    memset(&t->ctx, 0, sizeof(t->ctx));
+    *out = p;
+    return MMSIM_OK;
+}
+
+struct task *process_task(const mmsim_process *p)
+{
+    return p->t;
+}
+
 void mmsim_process_destroy(mmsim_process *p)
 {
+    /* From a callback the run loop still walks the process's task. */
+    if (p && p->m->in_callback) {
+        machine_err(p->m, MMSIM_ERR_STATE, "mmsim_process_destroy called from a callback: ignored");
+        return;
+    }
     if (p) {
         free(p->numa_maps_at_exit);
         p->numa_maps_at_exit = NULL;
+        traffic_detach(p->m, p->t);
         task_destroy(p->t);
     }
 }
@@ -552,15 +611,22 @@ int mmsim_process_print_numa_maps(const mmsim_process *p, FILE *f)
 
 void process_snapshot_ended(struct guest_kernel *k)
 {
-    for (struct tgroup *g = k->groups; g; g = g->next)
-        if (g->state != TASK_RUNNABLE && !g->released && g->mm && g->proc &&
-            !g->proc->numa_maps_at_exit)
+    for (struct tgroup *g = k->groups; g; g = g->next) {
+        if (g->state == TASK_RUNNABLE || g->released || !g->proc)
+            continue;
+        if (g->mm && !g->proc->numa_maps_at_exit)
             /* Out of host memory: nothing is kept, and printing says so. */
             g->proc->numa_maps_at_exit = kernel_numa_maps_text(g->mm, &g->policy, k->m->topo);
+        if (!g->proc->exit_notified) {
+            g->proc->exit_notified = true;
+            machine_notify_exit(k->m, g->proc);
+        }
+    }
 }
 
 void process_free_all(struct mmsim_machine *m)
 {
+    traffic_free_all(m);
     if (!m->kernel)
         return;
     for (struct tgroup *g = m->kernel->groups; g; g = g->next)

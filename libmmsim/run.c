@@ -24,6 +24,7 @@
 #include "kernel/mm.h"
 #include "machine.h"
 #include "process.h"
+#include "traffic_api.h"
 
 
 #define SIGILL_ 4
@@ -103,7 +104,7 @@ static bool alive(const struct task *t)
 }
 
 /* The event time of t, or UINT64_MAX when it waits for another thread. */
-static uint64_t event_time(const struct guest_kernel *k, const struct task *t)
+static inline uint64_t event_time(const struct guest_kernel *k, const struct task *t)
 {
     uint64_t clock = kernel_cpu_clock(k, t->cpu);
     if (t->state == TASK_RUNNABLE)
@@ -129,29 +130,32 @@ static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
     return a->tid < b->tid;
 }
 
-/* The smallest event time of the CPUs other than cpu: until its own clock
- * reaches it, a CPU may use the shared memory hierarchy without waiting
- * (kernel/timing.c). */
-static uint64_t horizon(const struct guest_kernel *k, uint32_t cpu)
-{
-    uint64_t hz = UINT64_MAX;
-    for (const struct task *t = k->tasks; t; t = t->next) {
-        if (!alive(t) || !t->hart || t->cpu == cpu)
-            continue;
-        uint64_t e = event_time(k, t);
-        hz = e < hz ? e : hz;
-    }
-    return hz;
-}
-
-static struct task *pick(struct guest_kernel *k, uint64_t *when)
+/* The thread to run next and its event time (NULL: nothing can move), in
+ * one pass that also finds its horizon: the smallest event time of the
+ * other CPUs.  Until its own clock reaches that, a CPU may use the shared
+ * memory hierarchy without waiting (kernel/timing.c).  (Running the
+ * thread changes no other CPU's event time first: switching, resuming its
+ * pending accesses and delivering its signals concern its own CPU, or end
+ * it.) */
+static struct task *pick(struct guest_kernel *k, uint64_t *when, uint64_t *horizon)
 {
     struct task *best = NULL;
     uint64_t bt = UINT64_MAX;
+    /* The smallest event time, its CPU, and the smallest of the others. */
+    uint64_t m1 = UINT64_MAX, m2 = UINT64_MAX;
+    uint32_t m1cpu = UINT32_MAX;
     for (struct task *t = k->tasks; t; t = t->next) {
         if (!alive(t) || !t->hart)
             continue;
         uint64_t e = event_time(k, t);
+        if (e < m1) {
+            if (t->cpu != m1cpu)
+                m2 = m1;
+            m1 = e;
+            m1cpu = t->cpu;
+        } else if (t->cpu != m1cpu && e < m2) {
+            m2 = e;
+        }
         if (e == UINT64_MAX)
             continue;
         if (!best || e < bt || (e == bt && t->cpu < best->cpu) ||
@@ -161,6 +165,7 @@ static struct task *pick(struct guest_kernel *k, uint64_t *when)
         }
     }
     *when = bt;
+    *horizon = best && best->cpu == m1cpu ? m2 : m1;
     return best;
 }
 
@@ -239,10 +244,63 @@ static int limit_hit(struct mmsim_machine *m, const char *which, const char *wha
     return machine_err(m, MMSIM_ERR_LIMIT, "limit reached: %s", what);
 }
 
-int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
+/* time_bound's "run_until reached its target" (not a result code). */
+#define RUN_REACHED 1
+
+/* A scheduling step reached the earliest of the run's time bounds (`until`,
+ * max_cycle, the next sample): the slow path, off the per-step path.
+ * Returns MMSIM_OK to go on (with *check_at the next bound), else the
+ * run's result. */
+static int time_bound(struct mmsim_machine *m, uint64_t when, uint64_t until,
+                      uint64_t max_cycle, uint64_t *check_at)
+{
+    struct guest_kernel *k = m->kernel;
+    /* The sample first: a run stopped at this step by `until` takes it
+     * here as one that goes on does. */
+    if (when >= m->next_sample) {
+        uint64_t boundary = when - when % m->sample_every;
+        m->next_sample = boundary > UINT64_MAX - m->sample_every ? UINT64_MAX
+                                                                 : boundary + m->sample_every;
+        m->in_callback = 1;
+        int stop = m->on_sample(m, boundary, when, m->sample_user);
+        m->in_callback = 0;
+        if (stop)
+            return machine_err(m, MMSIM_ERR_STOPPED,
+                               "stopped by the sample callback at cycle %" PRIu64, when);
+    }
+    if (when >= until)
+        return RUN_REACHED;
+    /* The earliest event is past the limit: every CPU has reached it. */
+    if (max_cycle && when >= max_cycle) {
+        char what[64];
+        snprintf(what, sizeof(what), "simulated time %" PRIu64 " ns", k->max_time_ns);
+        return limit_hit(m, "max-time", what);
+    }
+    uint64_t b = until;
+    if (max_cycle && max_cycle < b)
+        b = max_cycle;
+    *check_at = m->next_sample < b ? m->next_sample : b;
+    return MMSIM_OK;
+}
+
+/* One step of t on its hart: its program, or a traffic generator's
+ * engine in its place (libmmsim/traffic_api.c). */
+static int run_thread(struct mmsim_machine *m, struct task *t, uint64_t budget,
+                      enum hart_stop *stop)
+{
+    struct traffic_gen *gen = m->traffic ? traffic_of(m, t) : NULL;
+    if (gen)
+        return traffic_run(gen, budget, stop);
+    *stop = hart_run(t->hart, budget);
+    return MMSIM_OK;
+}
+
+static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
 {
     if (!m)
         return MMSIM_ERR_INVALID;
+    if (m->in_callback)
+        return machine_err(m, MMSIM_ERR_STATE, "cannot run the machine from one of its callbacks");
     struct guest_kernel *k = m->kernel;
     if (!k || !k->groups)
         return machine_err(m, MMSIM_ERR_STATE, "no process to run");
@@ -267,11 +325,33 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
     double deadline = k->timeout_s > 0 ? host_seconds() + k->timeout_s : 0;
     uint64_t steps = 0;
     uint64_t done = 0;
+    /* The time bounds (until, max-time, the next sample) cost one compare
+     * per step: check_at is the earliest of them. */
+    uint64_t check_at = until;
+    if (max_cycle && max_cycle < check_at)
+        check_at = max_cycle;
+    if (m->next_sample < check_at)
+        check_at = m->next_sample;
+    m->cb_stop = 0;
+    /* Ended threads are snapshotted and reaped when some have ended since
+     * the last look (and once on entry: ended between runs). */
+    uint64_t ended_seen = k->nr_ended - 1;
     for (;;) {
-        process_snapshot_ended(k);      /* before their address spaces go */
-        kernel_reap(k);
-        uint64_t when;
-        struct task *t = pick(k, &when);
+        bool ended = k->nr_ended != ended_seen;
+        if (ended)
+            process_snapshot_ended(k);      /* before their address spaces go */
+        /* An exit or ROI callback asked to stop (before anything else
+         * happens, so the next run continues exactly here). */
+        if (m->cb_stop) {
+            m->cb_stop = 0;
+            return machine_err(m, MMSIM_ERR_STOPPED, "stopped by a callback");
+        }
+        if (ended) {
+            ended_seen = k->nr_ended;
+            kernel_reap(k);
+        }
+        uint64_t when, hz;
+        struct task *t = pick(k, &when, &hz);
         if (!t) {
             for (struct task *x = k->tasks; x; x = x->next)
                 if (x->state == TASK_BLOCKED)
@@ -289,11 +369,10 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
             snprintf(what, sizeof(what), "%" PRIu64 " instructions", max_insns);
             return limit_hit(m, "max-insns", what);
         }
-        /* The earliest event is past the limit: every CPU has reached it. */
-        if (max_cycle && when >= max_cycle) {
-            char what[64];
-            snprintf(what, sizeof(what), "simulated time %" PRIu64 " ns", k->max_time_ns);
-            return limit_hit(m, "max-time", what);
+        if (when >= check_at) {
+            int rc = time_bound(m, when, until, max_cycle, &check_at);
+            if (rc != MMSIM_OK)
+                return rc == RUN_REACHED ? MMSIM_OK : rc;
         }
         /* Host time, every 16 scheduling steps (never per instruction). */
         if (deadline > 0 && (steps++ & 15) == 0 && host_seconds() >= deadline) {
@@ -329,11 +408,14 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
             /* A CPU runs at most `lookahead` cycles past the others, so
              * what another CPU does to a line it holds (an invalidation, a
              * write it spins on) reaches it at most that late. */
-            k->horizon = horizon(k, t->cpu);
+            k->horizon = hz;
             h->tm_limit = k->horizon > UINT64_MAX - k->lookahead ? UINT64_MAX
                                                                   : k->horizon + k->lookahead;
         }
-        enum hart_stop stop = hart_run(h, budget);
+        enum hart_stop stop;
+        int trc = run_thread(m, t, budget, &stop);
+        if (trc != MMSIM_OK)
+            return trc;
         done += h->instret - before;
         switch (stop) {
         case HART_STOP_ECALL:
@@ -364,4 +446,46 @@ int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
         if (c->cur == t && t->cpu != c->cpu)
             sched_unload(c);
     }
+}
+
+int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
+{
+    return run(m, max_insns, UINT64_MAX);
+}
+
+int mmsim_machine_run_until(mmsim_machine *m, uint64_t cycle)
+{
+    return run(m, 0, cycle);
+}
+
+uint64_t mmsim_machine_cycle(const mmsim_machine *m)
+{
+    if (!m || !m->kernel)
+        return 0;
+    const struct guest_kernel *k = m->kernel;
+    uint64_t now = UINT64_MAX, last = 0;
+    for (const struct task *t = k->tasks; t; t = t->next) {
+        if (!alive(t) || !t->hart)
+            continue;
+        uint64_t e = event_time(k, t);
+        now = e < now ? e : now;
+    }
+    if (now != UINT64_MAX)
+        return now;
+    /* Nothing can move (ended, or deadlocked): the furthest clock. */
+    for (uint32_t c = 0; c < m->topo->ncpus; c++) {
+        uint64_t clk = kernel_cpu_clock(k, c);
+        last = clk > last ? clk : last;
+    }
+    return last;
+}
+
+int mmsim_machine_finished(const mmsim_machine *m)
+{
+    if (!m || !m->kernel)
+        return 1;
+    for (const struct task *t = m->kernel->tasks; t; t = t->next)
+        if (alive(t))
+            return 0;
+    return 1;
 }

@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "numa/route.h"
 #include "topology.h"
+#include "traffic_api.h"
 
 #define DEFAULT_DRAM_BASE 0x80000000ull
 #define PAGE_SIZE 4096ull
@@ -771,6 +772,7 @@ static int kernel_entry(struct ctx *c, const char *key, yaml_node_t *v, const ch
 struct top_arg {
     struct mmsim_topology *t;
     yaml_node_t *nodes, *links, *distances, *name;
+    yaml_node_t *traffic;
 };
 
 static int top_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
@@ -800,6 +802,8 @@ static int top_entry(struct ctx *c, const char *key, yaml_node_t *v, const char 
         ta->nodes = v;
     else if (!strcmp(key, "links"))
         ta->links = v;
+    else if (!strcmp(key, "traffic"))
+        ta->traffic = v;
     else
         ta->distances = v;
     return 0;
@@ -954,15 +958,196 @@ static int parse_distances(struct ctx *c, yaml_node_t *seq, struct mmsim_topolog
     return 0;
 }
 
+/* ---- traffic: generators created with the machine (docs/TRAFFIC.md) ---- */
+
+static const char *const traffic_patterns[] = {"sequential", "strided", "random", "chase",
+                                               "trace", NULL};
+/* In MMSIM_MPOL_* order. */
+static const char *const mpol_names[] = {"default", "preferred", "bind", "interleave", "local",
+                                         "preferred-many", "weighted-interleave", NULL};
+
+struct traffic_arg {
+    const struct mmsim_topology *t;
+    struct topo_traffic *x;
+    bool has_cpu;
+};
+
+/* "70%" or 0.7. */
+static int get_fraction(struct ctx *c, const yaml_node_t *n, const char *path, double *out)
+{
+    const char *s = scalar(n);
+    char *end;
+    errno = 0;
+    double v = s ? strtod(s, &end) : NAN;
+    if (s && end != s && strcmp(end, "%") == 0)
+        v /= 100;
+    else if (!s || end == s || *end)
+        v = NAN;
+    if (errno || !(v >= 0 && v <= 1))
+        return fail_at(c, n, path, "expected a fraction from 0 to 1 or a percentage (70%%), got '%s'",
+                       s ? s : "a non-scalar");
+    *out = v;
+    return 0;
+}
+
+static int policy_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path, void *arg)
+{
+    struct traffic_arg *a = arg;
+    mmsim_mempolicy *pol = &a->x->policy;
+    if (!strcmp(key, "mode"))
+        return get_enum(c, v, path, mpol_names, &pol->mode);
+    /* nodes: a node or a list of nodes. */
+    yaml_node_item_t one = 0, *items = &one, *top = &one + 1;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        items = v->data.sequence.items.start;
+        top = v->data.sequence.items.top;
+    }
+    for (yaml_node_item_t *i = items; i < top; i++) {
+        const yaml_node_t *n = i == &one ? v : yaml_document_get_node(c->doc, *i);
+        uint64_t node = 0;
+        if (get_u64(c, n, path, a->t->nnodes - 1, &node))
+            return -1;
+        if (!a->t->nodes[node].mem_size)
+            return fail_at(c, n, path, "node %llu has no memory", (unsigned long long)node);
+        pol->nodes |= 1ULL << node;
+    }
+    return 0;
+}
+
+static int traffic_entry(struct ctx *c, const char *key, yaml_node_t *v, const char *path,
+                         void *arg)
+{
+    struct traffic_arg *a = arg;
+    struct topo_traffic *x = a->x;
+    uint64_t u = 0;
+    if (!strcmp(key, "pattern"))
+        return get_enum(c, v, path, traffic_patterns, &x->pattern);
+    if (!strcmp(key, "footprint"))
+        return get_size(c, v, path, &x->footprint);
+    if (!strcmp(key, "stride"))
+        return get_size(c, v, path, &x->stride);
+    if (!strcmp(key, "size")) {
+        if (get_size(c, v, path, &u))
+            return -1;
+        if (u > 4096)
+            return fail_at(c, v, path, "an access of %llu bytes (at most a cache line)",
+                           (unsigned long long)u);
+        x->size = (uint32_t)u;
+        return 0;
+    }
+    if (!strcmp(key, "reads"))
+        return get_fraction(c, v, path, &x->reads);
+    if (!strcmp(key, "rate"))
+        return get_bw(c, v, path, &x->rate);
+    if (!strcmp(key, "interval") || !strcmp(key, "duration")) {
+        struct topo_lat l = {0, TOPO_PS};
+        if (get_lat(c, v, path, &l))
+            return -1;
+        uint64_t ps = topo_lat_ps(a->t, l);
+        if (!ps)
+            return fail_at(c, v, path, "must be greater than zero");
+        if (key[0] == 'i')
+            x->interval_ps = ps;
+        else
+            x->duration_ns = (ps + 999) / 1000;
+        return 0;
+    }
+    if (!strcmp(key, "outstanding")) {
+        if (get_u64(c, v, path, 1024, &u))
+            return -1;
+        x->outstanding = (uint32_t)u;
+        return 0;
+    }
+    if (!strcmp(key, "ops"))
+        return get_u64(c, v, path, UINT64_MAX, &x->ops);
+    if (!strcmp(key, "cpu")) {
+        if (get_u64(c, v, path, a->t->ncpus - 1, &u))
+            return -1;
+        x->cpu = (int)u;
+        a->has_cpu = true;
+        return 0;
+    }
+    if (!strcmp(key, "populate")) {
+        int b = 0;
+        if (get_enum(c, v, path, bool_names, &b))
+            return -1;
+        x->populate = b;
+        return 0;
+    }
+    if (!strcmp(key, "trace")) {
+        const char *s = scalar(v);
+        if (!s || !*s)
+            return fail_at(c, v, path, "expected a file name");
+        /* Relative to the topology file's directory. */
+        const char *slash = strrchr(c->src, '/');
+        size_t dir = s[0] != '/' && c->src[0] != '<' && slash ? (size_t)(slash - c->src) + 1 : 0;
+        free(x->trace);
+        x->trace = malloc(dir + strlen(s) + 1);
+        if (!x->trace)
+            return fail_at(c, v, path, "out of memory");
+        memcpy(x->trace, c->src, dir);
+        memcpy(x->trace + dir, s, strlen(s) + 1);
+        return 0;
+    }
+    static const char *const keys[] = {"mode", "nodes", NULL};
+    x->has_policy = true;
+    return each_entry(c, v, path, keys, policy_entry, a);
+}
+
+static int parse_traffic(struct ctx *c, yaml_node_t *seq, struct mmsim_topology *t)
+{
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return fail_at(c, seq, "traffic", "expected a list of traffic generators");
+    size_t n = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+    if (n > TOPO_MAX_CPUS)
+        return fail_at(c, seq, "traffic", "%zu generators (at most one per CPU)", n);
+    t->traffic = calloc(n ? n : 1, sizeof(*t->traffic));
+    if (!t->traffic)
+        return fail_at(c, seq, "traffic", "out of memory");
+    static const char *const keys[] = {"pattern", "footprint", "stride", "size", "reads",
+                                       "rate", "interval", "outstanding", "ops", "duration",
+                                       "cpu", "policy", "trace", "populate", NULL};
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = yaml_document_get_node(c->doc, seq->data.sequence.items.start[i]);
+        char path[32];
+        mmsim_fmt(path, sizeof(path), "traffic[%zu]", i);
+        struct topo_traffic *x = &t->traffic[t->ntraffic++];
+        mmsim_traffic cfg;
+        mmsim_traffic_init(&cfg);
+        x->pattern = (int)cfg.pattern;
+        x->footprint = cfg.footprint;
+        x->stride = cfg.stride;
+        x->size = cfg.size;
+        x->reads = cfg.reads;
+        x->line = (int)item->start_mark.line + 1;
+        struct traffic_arg ta = {t, x, false};
+        if (each_entry(c, item, path, keys, traffic_entry, &ta))
+            return -1;
+        if (!ta.has_cpu)
+            return fail_at(c, item, path, "missing cpu (a generator of the topology takes its "
+                                          "CPU when the machine is created)");
+        for (size_t j = 0; j < i; j++)
+            if (t->traffic[j].cpu == x->cpu)
+                return fail_at(c, item, path, "cpu %d already runs traffic[%zu]", x->cpu, j);
+        /* What mmsim_traffic_create would refuse, the trace file included,
+         * is an error of the file, at the generator's line. */
+        char msg[512];
+        traffic_from_topology(x, &cfg);
+        if (traffic_check(t, &cfg, msg, sizeof(msg)))
+            return fail_at(c, item, path, "%s", msg);
+    }
+    return 0;
+}
+
 static int load_doc(struct ctx *c, yaml_document_t *doc, struct mmsim_topology *t)
 {
     yaml_node_t *root = yaml_document_get_root_node(doc);
     if (!root)
         return fail_at(c, NULL, "", "empty topology (expected name, clock, nodes, ...)");
     set_defaults(t);
-    struct top_arg ta = {t, NULL, NULL, NULL, NULL};
+    struct top_arg ta = {t, NULL, NULL, NULL, NULL, NULL};
     static const char *const keys[] = {"name", "description", "clock", "cpu", "kernel",
-                                       "nodes", "links", "distances", NULL};
+                                       "nodes", "links", "distances", "traffic", NULL};
     if (each_entry(c, root, "", keys, top_entry, &ta))
         return -1;
     if (!t->name)
@@ -987,6 +1172,8 @@ static int load_doc(struct ctx *c, yaml_document_t *doc, struct mmsim_topology *
     char msg[256];
     if (route_compute(t, msg, sizeof(msg)))
         return fail_at(c, ta.links ? ta.links : ta.nodes, ta.links ? "links" : "nodes", "%s", msg);
+    if (ta.traffic && parse_traffic(c, ta.traffic, t))
+        return -1;
     if (!t->description)
         t->description = mmsim_strdup("");
     if (!t->description)
@@ -1026,7 +1213,12 @@ int topo_parse(const char *text, size_t len, const char *src, struct mmsim_topol
         return MMSIM_ERR_PARSE;
     }
     int rc = load_doc(&c, &doc, t) ? MMSIM_ERR_TOPOLOGY : MMSIM_OK;
-    if (rc == MMSIM_OK && !t->source)
+    if (rc == MMSIM_OK && (t->text = malloc(len + 1))) {
+        memcpy(t->text, text, len);
+        t->text[len] = '\0';
+        t->text_len = len;
+    }
+    if (rc == MMSIM_OK && (!t->source || !t->text))
         rc = MMSIM_ERR_NOMEM;
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
@@ -1047,8 +1239,12 @@ void topo_free(struct mmsim_topology *t)
     free(t->name);
     free(t->description);
     free(t->source);
+    free(t->text);
     free(t->nodes);
     free(t->links);
+    for (uint32_t i = 0; t->traffic && i < t->ntraffic; i++)
+        free(t->traffic[i].trace);
+    free(t->traffic);
     free(t->distance);
     free(t->hops);
     free(t->next_hop);
@@ -1074,13 +1270,34 @@ struct mmsim_topology *topo_clone(const struct mmsim_topology *t)
     c->name = mmsim_strdup(t->name);
     c->description = mmsim_strdup(t->description);
     c->source = mmsim_strdup(t->source);
+    c->text = t->text ? dup_mem(t->text, t->text_len + 1) : NULL;
     c->nodes = dup_mem(t->nodes, t->nnodes * sizeof(*t->nodes));
     c->links = dup_mem(t->links, t->nlinks * sizeof(*t->links));
     c->distance = dup_mem(t->distance, nn);
     c->hops = dup_mem(t->hops, nn * sizeof(*t->hops));
     c->next_hop = dup_mem(t->next_hop, nn * sizeof(*t->next_hop));
     c->route_ps = dup_mem(t->route_ps, nn * sizeof(*t->route_ps));
-    if (!c->name || !c->description || !c->source || !c->nodes || !c->links || !c->distance ||
+    c->traffic = NULL;
+    c->ntraffic = 0;
+    if (t->ntraffic) {
+        struct topo_traffic *x = calloc(t->ntraffic, sizeof(*x));
+        if (!x) {
+            topo_free(c);
+            return NULL;
+        }
+        c->traffic = x;
+        c->ntraffic = t->ntraffic;
+        for (uint32_t i = 0; i < t->ntraffic; i++) {
+            x[i] = t->traffic[i];
+            x[i].trace = NULL;
+        }
+        for (uint32_t i = 0; i < t->ntraffic; i++)
+            if (t->traffic[i].trace && !(x[i].trace = mmsim_strdup(t->traffic[i].trace))) {
+                topo_free(c);
+                return NULL;
+            }
+    }
+    if (!c->name || !c->description || !c->source || (t->text && !c->text) || !c->nodes || !c->links || !c->distance ||
         !c->hops || !c->next_hop || !c->route_ps) {
         topo_free(c);
         return NULL;

@@ -99,6 +99,21 @@ struct topo_link {
     int line;
 };
 
+/* A traffic generator of the topology file's `traffic:` list, created with
+ * the machine (libmmsim/traffic_api.c; the fields are mmsim_traffic's). */
+struct topo_traffic {
+    int pattern;                /* mmsim_traffic_pattern */
+    uint64_t footprint, stride, interval_ps, rate, ops, duration_ns;
+    uint32_t size, outstanding;
+    double reads;
+    int cpu;
+    int populate;
+    bool has_policy;
+    mmsim_mempolicy policy;
+    char *trace;                /* resolved against the file's directory */
+    int line;                   /* source line, for messages */
+};
+
 /* Page-fault cost defaults: a minor anonymous fault on a current server
  * costs on the order of 1 us of kernel time including the zeroing, which
  * alone moves 4 KiB at some 10-20 GB/s (~250 ns). */
@@ -109,6 +124,9 @@ struct mmsim_topology {
     char *name;
     char *description;
     char *source;           /* file path, "<bundled:NAME>" or "<string>" */
+    char *text;             /* the YAML it was parsed from (overrides edit
+                             * it), or NULL for a hand-built topology */
+    size_t text_len;
     uint64_t clock_hz;
     uint32_t nnodes, ncpus, nlinks;
     struct topo_node *nodes;
@@ -125,6 +143,9 @@ struct mmsim_topology {
     uint32_t pt_placement;      /* enum mm_pt_place: 0 local (default), 1 data */
     uint64_t fault_cycles;      /* page fault: entry, handling, exit (cycles) */
     uint64_t zero_cycles;       /* zeroing one 4 KiB frame (cycles) */
+
+    struct topo_traffic *traffic;       /* `traffic:` generators (NULL: none) */
+    uint32_t ntraffic;
 
     /* Derived by numa/route.c (or given explicitly: distance only). */
     bool distance_explicit;

@@ -30,6 +30,57 @@ int cli_load_topology(const char *arg, mmsim_topology **out)
     return 0;
 }
 
+/* The --set overrides of this invocation (the command line is global to
+ * the process, so is its list). */
+static const char *cli_sets[CLI_MAX_SETS];
+static size_t cli_nsets;
+
+int cli_set_add(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        cli_error("--set: '%s' is not PATH=VALUE (e.g. --set links[*].latency=120ns)", arg);
+        return EXIT_USAGE;
+    }
+    if (cli_nsets == CLI_MAX_SETS) {
+        cli_error("--set: at most %d overrides", CLI_MAX_SETS);
+        return EXIT_USAGE;
+    }
+    cli_sets[cli_nsets++] = arg;
+    return 0;
+}
+
+int cli_sets_take(int *argc, char **argv)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (strcmp(a, "--set") == 0) {
+            if (i + 1 >= *argc) {
+                cli_error("--set needs PATH=VALUE");
+                return EXIT_USAGE;
+            }
+            if (cli_set_add(argv[++i]))
+                return EXIT_USAGE;
+            continue;
+        }
+        if (strncmp(a, "--set=", 6) == 0) {
+            if (cli_set_add(a + 6))
+                return EXIT_USAGE;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
 int cli_create_machine(const char *topo_arg, uint64_t seed, mmsim_machine **out)
 {
     mmsim_topology *t;
@@ -37,6 +88,17 @@ int cli_create_machine(const char *topo_arg, uint64_t seed, mmsim_machine **out)
     int rc = cli_load_topology(topo_arg, &t);
     if (rc)
         return rc;
+    if (cli_nsets) {
+        mmsim_topology *o;
+        char err[1024];
+        rc = mmsim_topology_override_list(t, cli_sets, cli_nsets, &o, err, sizeof(err));
+        mmsim_topology_destroy(t);
+        if (rc != MMSIM_OK) {
+            cli_error("--set: %s", err);
+            return EXIT_SIM_ERROR;
+        }
+        t = o;
+    }
     rc = mmsim_machine_create(t, seed, out);
     if (rc != MMSIM_OK) {
         cli_error("cannot create a machine from topology '%s': %s", mmsim_topology_name(t),

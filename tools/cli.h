@@ -27,8 +27,20 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * EXIT_SIM_ERROR; on success return 0. */
 int cli_load_topology(const char *arg, mmsim_topology **out);
 
-/* Load a topology and create a machine on it; same error convention. */
+/* Load a topology and create a machine on it; same error convention.
+ * The --set overrides given so far (cli_set_add) apply to every machine
+ * created, in the order given. */
 int cli_create_machine(const char *topo_arg, uint64_t seed, mmsim_machine **out);
+
+/* --set PATH=VALUE: a topology parameter override (docs/CLI.md, "Parameter
+ * overrides").  0, or EXIT_USAGE after a message when arg is not
+ * PATH=VALUE or there are too many. */
+#define CLI_MAX_SETS 64
+int cli_set_add(const char *arg);
+/* Take every --set ARG / --set=ARG out of argv[1..] (up to a "--") and add
+ * them: for subcommands whose arguments are all options, so that each
+ * accepts --set without knowing it.  Updates *argc; 0 or EXIT_USAGE. */
+int cli_sets_take(int *argc, char **argv);
 
 /* Parse an unsigned number (decimal or 0x hex); 0 on success, -1 if bad. */
 int cli_parse_u64(const char *s, uint64_t *out);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mmsim/traffic.h"
 
 #define TOPO_NODES_MAX_CLI 1024
 
@@ -30,6 +31,8 @@ static void usage(FILE *f)
           "syscall-emulation mode.  Guest output is mmsim's; the summary goes to stderr.\n"
           "\n"
           "  -t, --topology TOPO      bundled topology name or YAML file (default: NUMA)\n"
+          "      --set PATH=VALUE     override a topology parameter (repeatable):\n"
+          "                           --set links[*].latency=40ns --set cpu.dtlb.entries=32\n"
           "      --physcpubind=CPUS   run on these CPUs only (numactl list: 0-2,5 or all)\n"
           "      --cpunodebind=NODES  run on the CPUs of these nodes only\n"
           "      --membind=NODES      allocate memory on these nodes only (MPOL_BIND)\n"
@@ -57,6 +60,13 @@ static void usage(FILE *f)
           "      --numa-maps[=FILE]   print each process's /proc/PID/numa_maps as it was\n"
           "                           when the process ended (default: stderr)\n"
           "      --root DIR           confine the guest's file system to DIR\n"
+          "      --traffic SPEC       add a traffic generator (repeatable; the program is\n"
+          "                           optional with one): PATTERN[,key=value...], PATTERN\n"
+          "                           sequential, strided, random, chase or trace; keys\n"
+          "                           footprint=64MiB stride=256B size=8B reads=70%\n"
+          "                           rate=2GB/s | interval=10ns outstanding=N ops=N\n"
+          "                           duration=1ms cpu=N bind|interleave=0+1 preferred=N\n"
+          "                           local populate trace=FILE (docs/TRAFFIC.md)\n"
           "  -q, --quiet              no summary\n"
           "  -h, --help               this help\n"
           "\n"
@@ -76,7 +86,7 @@ static void usage(FILE *f)
 enum {
     OPT_PHYSCPU = 256, OPT_CPUNODE, OPT_QUANTUM, OPT_MAXINSNS, OPT_SEED, OPT_TRACE, OPT_STATS,
     OPT_ROOT, OPT_SPREAD, OPT_TIMING, OPT_MAXTIME, OPT_MAXMEM, OPT_TIMEOUT, OPT_MAXTHREADS, OPT_MAXFILES,
-    OPT_MEMBIND, OPT_INTERLEAVE, OPT_PREFERRED, OPT_LOCALALLOC, OPT_NUMAMAPS
+    OPT_MEMBIND, OPT_INTERLEAVE, OPT_PREFERRED, OPT_LOCALALLOC, OPT_NUMAMAPS, OPT_SET
 };
 
 #define MAX_CMDS 64
@@ -459,53 +469,40 @@ static void summary(mmsim_machine *m, mmsim_process *p, double host_s, const cha
     fputc('\n', stderr);
 }
 
-/* The memory-latency breakdown at a glance (detailed timing only): where
- * the loads, stores and fetches of all CPUs were satisfied, with each
- * class's share and average latency, and the machine's IPC. */
-static void memory_summary(mmsim_machine *m)
+/* With threads on several CPUs, the per-process line counts the CPU of
+ * its last thread: the whole machine's instructions and speed too. */
+static void machine_summary(mmsim_machine *m, double host_s)
 {
-    static const struct { const char *stat, *label; } cls[] = {
-        {"l1", "L1"}, {"l2", "L2"}, {"llc", "LLC"}, {"c2c_local", "C2C"},
-        {"c2c_remote", "remote C2C"}, {"dram_local", "local DRAM"},
-        {"dram_remote", "remote DRAM"}, {"upgrade", "upgrade"},
-    };
-    enum { NCLS = sizeof(cls) / sizeof(cls[0]) };
-    uint64_t count[NCLS] = {0}, ps[NCLS] = {0}, total = 0, insns = 0, cycles = 0;
-    unsigned ncpus = mmsim_topology_cpu_count(mmsim_machine_topology(m));
-    bool timed = false;
-    for (unsigned c = 0; c < ncpus; c++) {
-        char name[64];
+    const mmsim_topology *t = mmsim_machine_topology(m);
+    uint64_t total = 0;
+    unsigned ran = 0;
+    for (unsigned c = 0; c < mmsim_topology_cpu_count(t); c++) {
+        char name[32];
         uint64_t v;
-        snprintf(name, sizeof(name), "cpu%u.pipe.insns", c);
-        if (mmsim_stats_get(m, name, &v) != MMSIM_OK || !v)
-            continue;
-        timed = true;
-        insns += v;
-        snprintf(name, sizeof(name), "cpu%u.cycles", c);
-        if (mmsim_stats_get(m, name, &v) == MMSIM_OK)
-            cycles = v > cycles ? v : cycles;
-        for (unsigned k = 0; k < NCLS; k++) {
-            snprintf(name, sizeof(name), "cpu%u.mem.%s.count", c, cls[k].stat);
-            if (mmsim_stats_get(m, name, &v) == MMSIM_OK) {
-                count[k] += v;
-                total += v;
-            }
-            snprintf(name, sizeof(name), "cpu%u.mem.%s.ps", c, cls[k].stat);
-            if (mmsim_stats_get(m, name, &v) == MMSIM_OK)
-                ps[k] += v;
+        snprintf(name, sizeof(name), "cpu%u.insns", c);
+        if (mmsim_stats_get(m, name, &v) == MMSIM_OK && v) {
+            total += v;
+            ran++;
         }
     }
-    if (!timed || !total)
+    if (ran > 1)
+        fprintf(stderr, "mmsim: all CPUs: %" PRIu64 " instructions on %u CPUs, %.2f MIPS\n", total,
+                ran, host_s > 0 ? (double)total / host_s / 1e6 : 0);
+}
+
+/* The memory-latency breakdown at a glance (detailed timing only):
+ * mmsim_machine_write_report's line, as a summary line. */
+static void memory_summary(mmsim_machine *m)
+{
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&line, &len);
+    if (!f)
         return;
-    fprintf(stderr, "mmsim: IPC %.2f; memory accesses:", cycles ? (double)insns / (double)cycles : 0);
-    for (unsigned k = 0; k < NCLS; k++) {
-        if (!count[k] && k > 0)
-            continue;
-        fprintf(stderr, "%s %s %.2f%% (%.1f ns)", k ? "," : "", cls[k].label,
-                100.0 * (double)count[k] / (double)total,
-                count[k] ? (double)ps[k] / (double)count[k] / 1000.0 : 0.0);
-    }
-    fputc('\n', stderr);
+    int rc = mmsim_machine_write_report(m, f, MMSIM_FORMAT_TEXT);
+    if (fclose(f) == 0 && rc == MMSIM_OK && len)
+        fprintf(stderr, "mmsim: %s", line);
+    free(line);
 }
 
 /* --numa-maps: each process's numa_maps (as it was when it ended, or now
@@ -525,6 +522,318 @@ static int print_numa_maps(mmsim_machine *m, const struct command *cmds, unsigne
     if (fflush(f) != 0 || ferror(f)) {
         cli_error("--numa-maps: cannot write: %s", strerror(errno ? errno : EIO));
         return -1;
+    }
+    return 0;
+}
+
+/* ---- --traffic SPEC: traffic generators (docs/TRAFFIC.md) ---------------- */
+
+#define OPT_TRAFFIC 512         /* apart from the enum: --traffic's own */
+#define MAX_TRAFFIC 64
+
+struct traffic_opt {
+    const char *spec;           /* as given */
+    char *buf;                  /* a copy the config's strings point into */
+    mmsim_traffic cfg;
+    mmsim_mempolicy pol;        /* MPOL_DEFAULT unless the spec gives one */
+    mmsim_process *p;
+};
+
+struct scaled_unit {
+    const char *name;
+    double scale;
+};
+
+/* A decimal number followed by one of the units: *out = value * scale. */
+static int parse_scaled(const char *s, const struct scaled_unit *units, size_t n, double *out)
+{
+    if ((*s < '0' || *s > '9') && *s != '.')
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v) || !(v > 0))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(end, units[i].name) == 0) {
+            *out = v * units[i].scale;
+            return 0;
+        }
+    return -1;
+}
+
+/* "2GB/s", "512MiB/s": bytes per second (decimal and binary prefixes). */
+static int parse_rate(const char *s, uint64_t *bps)
+{
+    static const struct scaled_unit units[] = {
+        {"B/s", 1}, {"KB/s", 1e3}, {"MB/s", 1e6}, {"GB/s", 1e9}, {"TB/s", 1e12},
+        {"KiB/s", 1024.0}, {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0},
+    };
+    double v;
+    if (parse_scaled(s, units, sizeof(units) / sizeof(units[0]), &v) || v < 1 || v > 1e18)
+        return -1;
+    *bps = (uint64_t)llround(v);
+    return 0;
+}
+
+/* "10ns", "2.5ns", "800ps": picoseconds. */
+static int parse_interval(const char *s, uint64_t *ps)
+{
+    static const struct scaled_unit units[] = {
+        {"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"ms", 1e9}, {"s", 1e12},
+    };
+    double v;
+    if (parse_scaled(s, units, sizeof(units) / sizeof(units[0]), &v) || v < 1 || v > 1e15)
+        return -1;
+    *ps = (uint64_t)llround(v);
+    return 0;
+}
+
+/* "70%" or "0.7": a fraction from 0 to 1. */
+static int parse_fraction(const char *s, double *f)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *s == '-' || !isfinite(v))
+        return -1;
+    if (strcmp(end, "%") == 0)
+        v /= 100;
+    else if (*end)
+        return -1;
+    if (v < 0 || v > 1)
+        return -1;
+    *f = v;
+    return 0;
+}
+
+/* One SPEC: PATTERN,key=value,... (see usage).  0, or EXIT_USAGE after a
+ * message naming the spec and the key. */
+static int parse_traffic(const mmsim_topology *mt, struct traffic_opt *o)
+{
+    static const char keys[] = "footprint, stride, size, reads, writes, rate, interval, "
+                               "outstanding, ops, duration, cpu, bind, interleave, preferred, "
+                               "local, populate, trace, name";
+    mmsim_traffic_init(&o->cfg);
+    memset(&o->pol, 0, sizeof(o->pol));
+    o->buf = strdup(o->spec);
+    if (!o->buf) {
+        cli_error("out of memory");
+        return EXIT_USAGE;
+    }
+    unsigned nnodes = mmsim_topology_node_count(mt);
+    bool have_pattern = false;
+    char *save = NULL;
+    for (char *tok = strtok_r(o->buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *val = strchr(tok, '=');
+        if (val)
+            *val++ = '\0';
+        mmsim_traffic_pattern pat;
+        uint64_t u;
+        const char *want = NULL;
+        if (!val && mmsim_traffic_pattern_parse(tok, &pat) == MMSIM_OK) {
+            o->cfg.pattern = pat;
+            have_pattern = true;
+            continue;
+        }
+        if (!val && strcmp(tok, "populate") == 0) {
+            o->cfg.populate = 1;
+            continue;
+        }
+        if (!val && strcmp(tok, "local") == 0) {
+            o->pol.mode = MMSIM_MPOL_LOCAL;
+            o->pol.nodes = 0;
+            continue;
+        }
+        if (!val) {
+            cli_error("--traffic '%s': '%s' is neither a pattern (sequential, strided, random, "
+                      "chase, trace) nor key=value (%s)",
+                      o->spec, tok, keys);
+            return EXIT_USAGE;
+        }
+        if (strcmp(tok, "pattern") == 0) {
+            if (mmsim_traffic_pattern_parse(val, &pat) != MMSIM_OK)
+                want = "sequential, strided, random, chase or trace";
+            else {
+                o->cfg.pattern = pat;
+                have_pattern = true;
+            }
+        } else if (strcmp(tok, "footprint") == 0) {
+            if (parse_size(val, &o->cfg.footprint))
+                want = "a positive size (64MiB; B, KiB, MiB, GiB, TiB)";
+        } else if (strcmp(tok, "stride") == 0) {
+            if (parse_size(val, &o->cfg.stride))
+                want = "a positive size (256B; B, KiB, MiB, GiB)";
+        } else if (strcmp(tok, "size") == 0) {
+            if (parse_size(val, &u) || u > 64)
+                want = "an access size of 1 to 64 bytes (8B)";
+            else
+                o->cfg.size = (uint32_t)u;
+        } else if (strcmp(tok, "reads") == 0 || strcmp(tok, "writes") == 0) {
+            double f;
+            if (parse_fraction(val, &f))
+                want = "a fraction from 0 to 1, or a percentage (70%)";
+            else
+                o->cfg.reads = tok[0] == 'r' ? f : 1 - f;
+        } else if (strcmp(tok, "rate") == 0) {
+            if (parse_rate(val, &o->cfg.rate))
+                want = "a positive rate (2GB/s; B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s)";
+        } else if (strcmp(tok, "interval") == 0) {
+            if (parse_interval(val, &o->cfg.interval_ps))
+                want = "a time from 1ps to 1000s (10ns; ps, ns, us, ms, s)";
+        } else if (strcmp(tok, "outstanding") == 0) {
+            if (cli_parse_u64(val, &u) || !u || u > 1024)
+                want = "a number of accesses in flight, from 1";
+            else
+                o->cfg.outstanding = (uint32_t)u;
+        } else if (strcmp(tok, "ops") == 0) {
+            if (cli_parse_u64(val, &o->cfg.ops) || !o->cfg.ops)
+                want = "a positive number of accesses";
+        } else if (strcmp(tok, "duration") == 0) {
+            if (parse_duration(val, &o->cfg.duration_ns))
+                want = "a positive duration (10ms; ns, us, ms, s)";
+        } else if (strcmp(tok, "cpu") == 0) {
+            if (cli_parse_u64(val, &u) || u >= mmsim_topology_cpu_count(mt))
+                want = "a CPU of this machine";
+            else
+                o->cfg.cpu = (int)u;
+        } else if (strcmp(tok, "bind") == 0 || strcmp(tok, "interleave") == 0 ||
+                   strcmp(tok, "preferred") == 0) {
+            bool set[64] = {false};
+            for (char *c = val; *c; c++)
+                if (*c == '+')
+                    *c = ',';     /* ',' separates the keys: nodes are joined by '+' */
+            unsigned n = 0;
+            uint64_t mask = 0;
+            if (nnodes > 64 || parse_list(val, nnodes, set)) {
+                want = "a node list of this machine (N, N-M, joined by '+')";
+            } else {
+                for (unsigned i = 0; i < nnodes; i++)
+                    if (set[i]) {
+                        mask |= 1ULL << i;
+                        n++;
+                    }
+                if (tok[0] == 'p' && n != 1)
+                    want = "one node";
+            }
+            if (!want) {
+                o->pol.mode = tok[0] == 'b'   ? MMSIM_MPOL_BIND
+                              : tok[0] == 'i' ? MMSIM_MPOL_INTERLEAVE
+                                              : MMSIM_MPOL_PREFERRED;
+                o->pol.nodes = mask;
+            }
+        } else if (strcmp(tok, "trace") == 0) {
+            o->cfg.trace = val;
+            if (!have_pattern)
+                o->cfg.pattern = MMSIM_TRAFFIC_TRACE;
+        } else if (strcmp(tok, "name") == 0) {
+            o->cfg.name = val;
+        } else {
+            cli_error("--traffic '%s': unknown key '%s' (%s)", o->spec, tok, keys);
+            return EXIT_USAGE;
+        }
+        if (want) {
+            cli_error("--traffic '%s': %s: '%s' is not %s", o->spec, tok, val, want);
+            return EXIT_USAGE;
+        }
+    }
+    o->cfg.mempolicy = &o->pol;
+    return 0;
+}
+
+/* Parse every spec; a generator with a cpu takes it before the programs
+ * are placed.  0 or EXIT_USAGE. */
+static int traffic_prepare(const mmsim_topology *mt, struct traffic_opt *t, unsigned n,
+                           bool *taken)
+{
+    for (unsigned i = 0; i < n; i++) {
+        int rc = parse_traffic(mt, &t[i]);
+        if (rc)
+            return rc;
+        if (t[i].cfg.cpu >= 0)
+            taken[t[i].cfg.cpu] = true;
+    }
+    return 0;
+}
+
+/* Create the generators (after the programs, which keep their CPUs), then
+ * list every generator, the topology file's too, in *gens (to free).  0,
+ * or the exit status after a message. */
+static int traffic_create_all(mmsim_machine *m, struct traffic_opt *t, unsigned n,
+                              mmsim_process ***gens, size_t *ngens)
+{
+    for (unsigned i = 0; i < n; i++) {
+        int rc = mmsim_traffic_create(m, &t[i].cfg, &t[i].p);
+        if (rc != MMSIM_OK) {
+            cli_error("--traffic '%s': %s", t[i].spec, mmsim_machine_errmsg(m));
+            /* A bad spec or trace is the command line's fault; memory is not. */
+            return rc == MMSIM_ERR_INVALID || rc == MMSIM_ERR_RANGE || rc == MMSIM_ERR_PARSE ||
+                           rc == MMSIM_ERR_NOT_FOUND || rc == MMSIM_ERR_STATE
+                       ? EXIT_USAGE
+                       : EXIT_SIM_ERROR;
+        }
+    }
+    *ngens = mmsim_traffic_list(m, NULL, 0);
+    *gens = calloc(*ngens ? *ngens : 1, sizeof(mmsim_process *));
+    if (!*gens) {
+        cli_error("out of memory");
+        return EXIT_SIM_ERROR;
+    }
+    mmsim_traffic_list(m, *gens, *ngens);
+    return 0;
+}
+
+/* The topology file's generators hold their CPUs already. */
+static void traffic_taken(mmsim_machine *m, bool *taken)
+{
+    size_t n = mmsim_traffic_list(m, NULL, 0);
+    mmsim_process **g = calloc(n ? n : 1, sizeof(mmsim_process *));
+    if (!g)
+        return;         /* the programs' creation reports a busy CPU */
+    mmsim_traffic_list(m, g, n);
+    for (size_t i = 0; i < n; i++) {
+        mmsim_process_info in;
+        if (mmsim_process_info_get(g[i], &in) == MMSIM_OK)
+            taken[in.cpu] = true;
+    }
+    free(g);
+}
+
+/* The summary line of a generator: what it did and how fast. */
+static void traffic_summary(mmsim_machine *m, mmsim_process *p)
+{
+    mmsim_process_info in;
+    if (mmsim_process_info_get(p, &in) != MMSIM_OK)
+        return;
+    char name[64];
+    uint64_t ops = 0, bytes = 0, time_ps = 0, lat = 0;
+    snprintf(name, sizeof(name), "gen%u.ops", in.pid);
+    mmsim_stats_get(m, name, &ops);
+    snprintf(name, sizeof(name), "gen%u.bytes", in.pid);
+    mmsim_stats_get(m, name, &bytes);
+    snprintf(name, sizeof(name), "gen%u.time_ps", in.pid);
+    mmsim_stats_get(m, name, &time_ps);
+    snprintf(name, sizeof(name), "gen%u.latency_ps.mean", in.pid);
+    mmsim_stats_get(m, name, &lat);
+    fprintf(stderr,
+            "mmsim: traffic pid %u on CPU %u: %" PRIu64 " accesses, %" PRIu64
+            " bytes, %.3f GB/s, mean latency %.1f ns\n",
+            in.pid, in.cpu, ops, bytes,
+            time_ps ? (double)bytes * 1000.0 / (double)time_ps : 0.0, (double)lat / 1000.0);
+}
+
+/* --numa-maps of the generators, each under "# pid N traffic". */
+static int traffic_numa_maps(mmsim_machine *m, mmsim_process *const *gens, size_t n, FILE *f)
+{
+    for (size_t i = 0; i < n; i++) {
+        mmsim_process_info in;
+        if (mmsim_process_info_get(gens[i], &in) != MMSIM_OK)
+            continue;
+        fprintf(f, "# pid %u traffic\n", in.pid);
+        if (mmsim_process_print_numa_maps(gens[i], f) != MMSIM_OK) {
+            cli_error("--numa-maps: %s", mmsim_machine_errmsg(m));
+            return -1;
+        }
     }
     return 0;
 }
@@ -553,6 +862,8 @@ int cmd_run(int argc, char **argv)
         {"localalloc", no_argument, NULL, OPT_LOCALALLOC},
         {"numa-maps", optional_argument, NULL, OPT_NUMAMAPS},
         {"root", required_argument, NULL, OPT_ROOT},
+        {"traffic", required_argument, NULL, OPT_TRAFFIC},
+        {"set", required_argument, NULL, OPT_SET},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -565,6 +876,9 @@ int cmd_run(int argc, char **argv)
     mmsim_limits limits = {0};
     struct command cmds[MAX_CMDS];
     memset(cmds, 0, sizeof(cmds));
+    struct traffic_opt topts[MAX_TRAFFIC];
+    unsigned ntraffic = 0;
+    memset(topts, 0, sizeof(topts));
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+t:qh", opts, NULL)) != -1) {
@@ -656,12 +970,23 @@ int cmd_run(int argc, char **argv)
             break;
         case OPT_NUMAMAPS: numa_maps = true; maps_path = optarg; break;
         case OPT_ROOT: root = optarg; break;
+        case OPT_TRAFFIC:
+            if (ntraffic == MAX_TRAFFIC) {
+                cli_error("--traffic: at most %d generators", MAX_TRAFFIC);
+                return EXIT_USAGE;
+            }
+            topts[ntraffic++].spec = optarg;
+            break;
+        case OPT_SET:
+            if (cli_set_add(optarg))
+                return EXIT_USAGE;
+            break;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
     /* Split the rest at "--": PROGRAM ARGS... [-- [BIND] PROGRAM ARGS...]... */
     unsigned ncmds = 0;
-    for (int i = optind; ncmds < MAX_CMDS;) {
+    for (int i = optind; ncmds < MAX_CMDS && (i < argc || ncmds > 0);) {
         struct command *cmd = &cmds[ncmds];
         while (ncmds > 0 && i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
             static const struct { const char *name; int opt; bool value; } per_cmd[] = {
@@ -721,10 +1046,6 @@ int cmd_run(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!ncmds) {
-        cli_error("run: no program given (try 'mmsim run --help')");
-        return EXIT_USAGE;
-    }
 
     /* A guest writing to a closed pipe gets SIGPIPE itself (kernel/sys_fs.c);
      * the simulator must see EPIPE, not die. */
@@ -734,6 +1055,14 @@ int cmd_run(int argc, char **argv)
     int rc = cli_create_machine(topo, seed, &m);
     if (rc)
         return rc;
+    /* Without a program: generators of --traffic or of the topology file. */
+    if (!ncmds && !ntraffic && !mmsim_traffic_list(m, NULL, 0)) {
+        cli_error("run: no program given (try 'mmsim run --help')");
+        mmsim_machine_destroy(m);
+        return EXIT_USAGE;
+    }
+    mmsim_process **gens = NULL;
+    size_t ngens = 0;
     int status = EXIT_SIM_ERROR;
     FILE *tf = NULL, *mf = NULL;
     struct report rep = {0}, mrep = {0};
@@ -780,6 +1109,12 @@ int cmd_run(int argc, char **argv)
         free(taken);
         goto out;
     }
+    traffic_taken(m, taken);
+    if (traffic_prepare(mt, topts, ntraffic, taken)) {
+        status = EXIT_USAGE;
+        ncmds = 0;      /* no program either */
+        cmds[0].p = NULL;
+    }
     for (unsigned i = 0; i < ncmds; i++) {
         struct command *cmd = &cmds[i];
         unsigned n = cpu_set(mt, cmd, cpus);
@@ -818,8 +1153,12 @@ int cmd_run(int argc, char **argv)
     }
     free(cpus);
     free(taken);
-    if (!cmds[ncmds - 1].p)
+    if (ncmds ? !cmds[ncmds - 1].p : status == EXIT_USAGE)
         goto out;
+    if ((rc = traffic_create_all(m, topts, ntraffic, &gens, &ngens)) != 0) {
+        status = rc;
+        goto out;
+    }
     double t0 = now_seconds();
     rc = mmsim_machine_run(m, 0);
     double host_s = now_seconds() - t0;
@@ -828,6 +1167,8 @@ int cmd_run(int argc, char **argv)
         status = 0;
         for (unsigned i = 0; i < ncmds && !status; i++)
             mmsim_process_exit_code(cmds[i].p, &status);
+        for (size_t i = 0; i < ngens && !status; i++)
+            mmsim_process_exit_code(gens[i], &status);
     } else if (rc == MMSIM_ERR_LIMIT && hit) {
         char what[64] = "";
         if (strcmp(hit, "max-time") == 0)
@@ -848,6 +1189,8 @@ int cmd_run(int argc, char **argv)
     }
     if (mf) {
         int mrc = print_numa_maps(m, cmds, ncmds, mf);
+        if (!mrc)
+            mrc = traffic_numa_maps(m, gens, ngens, mf);
         if (mrc)
             status = EXIT_SIM_ERROR;
         if (mrep.f && report_close(&mrep, mrc))
@@ -857,6 +1200,9 @@ int cmd_run(int argc, char **argv)
     if (!quiet) {
         for (unsigned i = 0; i < ncmds; i++)
             summary(m, cmds[i].p, host_s, hit);
+        for (size_t i = 0; i < ngens; i++)
+            traffic_summary(m, gens[i]);
+        machine_summary(m, host_s);
         memory_summary(m);
     }
     if (rep.f && report_close(&rep, mmsim_stats_dump(m, rep.f, MMSIM_FORMAT_JSON)))
@@ -872,6 +1218,9 @@ int cmd_run(int argc, char **argv)
         tf = NULL;
     }
 out:
+    for (unsigned i = 0; i < ntraffic; i++)
+        free(topts[i].buf);
+    free(gens);
     report_discard(&rep);
     report_discard(&mrep);
     if (tf && tf != stderr)

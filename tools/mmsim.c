@@ -14,7 +14,7 @@ static const struct command commands[] = {
     {"run", cmd_run, "run a static RISC-V Linux program on a simulated machine"},
     {"hardware", cmd_hardware, "show a machine as `numactl -H` does (nodes, CPUs, memory, distances)"},
     {"compare", cmd_compare, "run the bundled latency and bandwidth workloads on machines side by side (UMA vs NUMA)"},
-    {"matrix", cmd_matrix, "measure the node-to-node idle latency matrix (Intel MLC style) next to the SLIT"},
+    {"matrix", cmd_matrix, "measure the node-to-node latency (and --bandwidth) matrices, Intel MLC style, next to the SLIT"},
     {"latency", cmd_latency, "show the unloaded memory latencies a topology implies (L1 .. remote DRAM)"},
     {"memory", cmd_memory, "show the guest's physical memory: buddyinfo, zoneinfo, numastat"},
     {"topologies", cmd_topologies, "list the bundled topologies"},
@@ -72,5 +72,8 @@ int main(int argc, char **argv)
         cli_error("unknown command '%s' (see 'mmsim --help')", a);
         return EXIT_USAGE;
     }
+    /* run parses --set itself: its program's own arguments are not ours. */
+    if (c->fn != cmd_run && cli_sets_take(&argc, argv))
+        return EXIT_USAGE;
     return c->fn(argc - 1, argv + 1);
 }

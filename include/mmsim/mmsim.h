@@ -56,7 +56,8 @@ MMSIM_API int mmsim_version_number(void);
     X(ERR_UNSUPPORTED, -10, "not supported")                                   \
     X(ERR_LIMIT, -11, "limit reached")                                         \
     X(ERR_RANGE, -12, "out of range")                                          \
-    X(ERR_GUEST_FAULT, -13, "guest fault")
+    X(ERR_GUEST_FAULT, -13, "guest fault")                                   \
+    X(ERR_STOPPED, -14, "stopped by a callback")
 
 enum mmsim_result {
 #define MMSIM_X_ENUM(name, value, msg) MMSIM_##name = value,
@@ -92,6 +93,31 @@ MMSIM_API int mmsim_topology_load_string(const char *yaml, size_t len,
 MMSIM_API int mmsim_topology_open(const char *name_or_path, mmsim_topology **out,
                                   char *errbuf, size_t errlen);
 MMSIM_API void mmsim_topology_destroy(mmsim_topology *t);
+
+/* Parameter overrides (parameter sweeps, `mmsim run --set`): a NEW
+ * topology, t with one value replaced, validated exactly as a file is (t
+ * itself is unchanged).  path names a value of the YAML document
+ * (docs/TOPOLOGY.md): keys separated by dots, sequence entries by [i] or
+ * [*] (every entry), e.g. "links[*].latency", "nodes[1].memory_controller
+ * .latency", "cpu.dtlb.entries", "kernel.thp".  value is YAML ("120ns",
+ * "always", "{size: 1MiB, ways: 8}", "[[10, 20], [20, 10]]").  A key the
+ * document does not have is added (so defaults can be overridden), with
+ * the mappings leading to it.  Returns MMSIM_OK and *out (free it with
+ * mmsim_topology_destroy), or sets *out to NULL and returns
+ * MMSIM_ERR_INVALID (a malformed path, an index out of range, a path
+ * through a scalar, a topology built without YAML text),
+ * MMSIM_ERR_PARSE (the value is not YAML), MMSIM_ERR_TOPOLOGY (the result
+ * is not a valid topology) or MMSIM_ERR_NOMEM, with a one-line message in
+ * errbuf such as "<override links[*].latency=fast>: links[0].latency:
+ * expected a latency with a unit such as 80ns or 4cycles, got 'fast'". */
+MMSIM_API int mmsim_topology_override(const mmsim_topology *t, const char *path,
+                                      const char *value, mmsim_topology **out, char *errbuf,
+                                      size_t errlen);
+/* The same for n "PATH=VALUE" strings, applied in order (each result must
+ * be valid: the message names the first that is not). */
+MMSIM_API int mmsim_topology_override_list(const mmsim_topology *t, const char *const *sets,
+                                           size_t n, mmsim_topology **out, char *errbuf,
+                                           size_t errlen);
 
 /* Bundled topologies: count, and name/one-line summary of entry i (NULL when
  * i is out of range).  The default UMA and NUMA topologies used when none is
@@ -496,6 +522,82 @@ typedef enum mmsim_timing {
 } mmsim_timing;
 MMSIM_API int mmsim_machine_set_timing(mmsim_machine *m, mmsim_timing mode);
 /* MMSIM-PROCESS-API-END */
+
+/* ---- Experiments (libmmsim/api_experiment.c, run.c) --------------------- */
+/* MMSIM-EXPERIMENT-API-BEGIN */
+
+/* Run until the machine's time reaches `cycle` (core cycles since the
+ * machine was created) or nothing is left to run, whichever comes first:
+ * each call continues where the last stopped, and a run split into
+ * several calls gives exactly the statistics of one call (the stop falls
+ * on a scheduling boundary, which changes nothing).  The machine's time
+ * is mmsim_machine_cycle(); a CPU's quantum may overshoot `cycle`.
+ * Returns MMSIM_OK in both cases (mmsim_machine_finished() tells them
+ * apart), or what mmsim_machine_run returns for its other outcomes: the
+ * run limits (MMSIM_ERR_LIMIT), MMSIM_ERR_STOPPED (a callback asked),
+ * MMSIM_ERR_STATE (nothing to run at all, a deadlock, a call from a
+ * callback). */
+MMSIM_API int mmsim_machine_run_until(mmsim_machine *m, uint64_t cycle);
+/* The machine's time in core cycles: the earliest moment at which any
+ * live thread can still do something (the smallest clock of the CPUs
+ * with runnable threads, or a blocked thread's timeout); once every
+ * process has ended, the largest CPU clock.  0 for NULL. */
+MMSIM_API uint64_t mmsim_machine_cycle(const mmsim_machine *m);
+/* 1 when no thread of any process is left alive (a run would have
+ * nothing to do), else 0; 1 for NULL. */
+MMSIM_API int mmsim_machine_finished(const mmsim_machine *m);
+
+/* Callbacks.  One of each kind per machine: registering again replaces
+ * it, NULL removes it.  They run inside mmsim_machine_run/_run_until, in
+ * simulated-time order, so a run with callbacks stays deterministic (and
+ * has the same statistics as without).  They may read anything
+ * (mmsim_stats_get, mmsim_process_info_get, mmsim_machine_cycle...) and
+ * reset the statistics, but not run, destroy the machine or destroy a
+ * process: those calls return MMSIM_ERR_STATE (or are ignored, for the
+ * destroy functions).  A non-zero return asks the run to stop: it returns
+ * MMSIM_ERR_STOPPED at the next scheduling boundary (the immediate one
+ * for samples and exits; after the current syscall for ROI events), and
+ * a later run continues from there. */
+
+/* Sampling: called when the machine's time (mmsim_machine_cycle) crosses
+ * a multiple of every_cycles, at the first scheduling boundary at or after
+ * it (a quantum, 10,000 instructions by default, is the granularity).
+ * boundary is that multiple, now the actual time (>= boundary).  When the
+ * time leaps over several multiples at once (the threads idle, or waiting
+ * for one another), the call is made once, for the last of them.  No call is made for a
+ * boundary that is not reached before the run ends.  every_cycles == 0
+ * with a callback is MMSIM_ERR_INVALID. */
+typedef int (*mmsim_sample_fn)(mmsim_machine *m, uint64_t boundary, uint64_t now,
+                               void *user);
+MMSIM_API int mmsim_machine_on_sample(mmsim_machine *m, uint64_t every_cycles,
+                                      mmsim_sample_fn cb, void *user);
+/* Region of interest: called when a guest thread calls mmsim_roi_begin()
+ * (begin = 1) or mmsim_roi_end() (begin = 0); cpu and cycle are the
+ * calling CPU and its clock.  At begin the callback runs before the
+ * statistics are reset (it sees the warm-up's counts: pages allocated,
+ * numastat), at end after they are snapshotted (it sees the region's). */
+typedef int (*mmsim_roi_fn)(mmsim_machine *m, int begin, unsigned cpu, uint64_t cycle,
+                            void *user);
+MMSIM_API int mmsim_machine_on_roi(mmsim_machine *m, mmsim_roi_fn cb, void *user);
+/* Process exit: called once per process when it has exited or been
+ * killed (at the next scheduling boundary, before its address space is
+ * released: mmsim_process_print_numa_maps works), with its exit code as
+ * mmsim_process_exit_code gives it. */
+typedef int (*mmsim_exit_fn)(mmsim_machine *m, mmsim_process *p, int exit_code, void *user);
+MMSIM_API int mmsim_machine_on_exit(mmsim_machine *m, mmsim_exit_fn cb, void *user);
+
+/* The run's summary: where the loads, stores and fetches of all CPUs were
+ * satisfied (L1, L2, LLC, cache-to-cache local/remote, local/remote DRAM,
+ * upgrades), each class's share and average latency, and the machine's
+ * IPC (instructions of the CPUs that ran timed over the largest clock),
+ * from the statistics (so the ROI's, when the guest marked one).  TEXT:
+ * one line, "IPC 0.12; memory accesses: L1 91.06% (5.6 ns), ...", or
+ * nothing for a run without detailed timing; JSON: one object with
+ * "timed", "insns", "cycles", "ipc", "accesses" and "classes" (per class
+ * count, share, avg_ns).  The complete statistics: mmsim_stats_dump.
+ * Returns MMSIM_OK, MMSIM_ERR_INVALID or MMSIM_ERR_IO. */
+MMSIM_API int mmsim_machine_write_report(const mmsim_machine *m, FILE *f, mmsim_format fmt);
+/* MMSIM-EXPERIMENT-API-END */
 
 #ifdef __cplusplus
 }
