@@ -133,11 +133,11 @@ static void complete(struct traffic_engine *e, struct hart *h, uint64_t start, u
     e->nissued++;
     /* At most one issue a cycle; the interval counts from the ideal time
      * of this operation unless it issued late. */
-    uint64_t step = e->interval_fx > (1ULL << 32) ? e->interval_fx : 1ULL << 32;
-    uint64_t at = issue << 32;
+    unsigned __int128 step = e->interval_fx > (1ULL << 32) ? e->interval_fx : 1ULL << 32;
+    unsigned __int128 at = (unsigned __int128)issue << 32;
     e->next_fx = (e->next_fx > at ? e->next_fx : at) + step;
     if (!h->pipe) {     /* functional: the operation takes the interval */
-        uint64_t end = (e->next_fx + 0xffffffffULL) >> 32;
+        uint64_t end = (uint64_t)((e->next_fx + 0xffffffffULL) >> 32);
         h->cycle = end > h->cycle ? end : h->cycle;
     }
 }
@@ -152,7 +152,7 @@ enum hart_stop traffic_engine_run(struct traffic_engine *e, struct hart *h, uint
     if (!e->started) {
         e->started = true;
         e->start_cycle = h->cycle;
-        e->next_fx = h->cycle << 32;
+        e->next_fx = (unsigned __int128)h->cycle << 32;
     }
     if (pp && pp->cycle > h->cycle)
         h->cycle = pp->cycle;
@@ -177,7 +177,7 @@ enum hart_stop traffic_engine_run(struct traffic_engine *e, struct hart *h, uint
             if (n >= max || (pp && n && h->cycle >= h->tm_limit))
                 break;
             next_op(e);
-            uint64_t issue = (e->next_fx + 0xffffffffULL) >> 32;
+            uint64_t issue = (uint64_t)((e->next_fx + 0xffffffffULL) >> 32);
             if (e->nissued >= e->outstanding) {
                 uint64_t w = e->window[e->nissued % e->outstanding];
                 issue = w > issue ? w : issue;

@@ -50,7 +50,9 @@ struct traffic_engine {
     uint64_t stride;            /* STRIDED: bytes from one access to the next */
     uint32_t size;              /* bytes per access (TRACE: per record) */
     uint64_t read_thresh;       /* a 53-bit draw below it reads (2^53: always) */
-    uint64_t interval_fx;       /* cycles between issues, 32.32 fixed point */
+    /* Cycles in 96.32 fixed point (a 1 s interval, or the clock after
+     * a second, is beyond 32.32). */
+    unsigned __int128 interval_fx;      /* cycles between issues */
     uint32_t outstanding;       /* operations in flight (CHASE: 1) */
     uint64_t max_ops;           /* 0: no bound */
     uint64_t duration_cycles;   /* 0: no bound */
@@ -66,7 +68,7 @@ struct traffic_engine {
     /* Progress. */
     bool started;
     uint64_t start_cycle;       /* clock at the first operation */
-    uint64_t next_fx;           /* earliest issue of the next operation (32.32) */
+    unsigned __int128 next_fx;  /* earliest issue of the next operation */
     uint64_t pos;               /* next offset / line / trace record */
     uint64_t window[TRAFFIC_MAX_OUTSTANDING];   /* completion cycles, ring */
     uint64_t nissued;           /* operations presented (the ring's index) */

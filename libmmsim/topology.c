@@ -25,6 +25,7 @@ struct ctx {
     char *err;
     size_t errlen;
     int failed;
+    const char *base;       /* relative file names are in this file's directory */
 };
 
 static int fail_at(struct ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
@@ -1079,13 +1080,13 @@ static int traffic_entry(struct ctx *c, const char *key, yaml_node_t *v, const c
         if (!s || !*s)
             return fail_at(c, v, path, "expected a file name");
         /* Relative to the topology file's directory. */
-        const char *slash = strrchr(c->src, '/');
-        size_t dir = s[0] != '/' && c->src[0] != '<' && slash ? (size_t)(slash - c->src) + 1 : 0;
+        const char *slash = strrchr(c->base, '/');
+        size_t dir = s[0] != '/' && c->base[0] != '<' && slash ? (size_t)(slash - c->base) + 1 : 0;
         free(x->trace);
         x->trace = malloc(dir + strlen(s) + 1);
         if (!x->trace)
             return fail_at(c, v, path, "out of memory");
-        memcpy(x->trace, c->src, dir);
+        memcpy(x->trace, c->base, dir);
         memcpy(x->trace + dir, s, strlen(s) + 1);
         return 0;
     }
@@ -1126,6 +1127,18 @@ static int parse_traffic(struct ctx *c, yaml_node_t *seq, struct mmsim_topology 
         if (!ta.has_cpu)
             return fail_at(c, item, path, "missing cpu (a generator of the topology takes its "
                                           "CPU when the machine is created)");
+        /* As set_mempolicy(2) checks the mode against the nodes (here, not
+         * at machine creation, which has no way to say why it failed). */
+        if (x->has_policy) {
+            int mode = x->policy.mode;
+            bool none = mode == MMSIM_MPOL_DEFAULT || mode == MMSIM_MPOL_LOCAL;
+            if (none && x->policy.nodes)
+                return fail_at(c, item, path, "policy mode %s takes no nodes",
+                               mpol_names[mode]);
+            if (!none && !x->policy.nodes)
+                return fail_at(c, item, path, "policy mode %s needs nodes (policy: {mode: %s, "
+                               "nodes: [0]})", mpol_names[mode], mpol_names[mode]);
+        }
         for (size_t j = 0; j < i; j++)
             if (t->traffic[j].cpu == x->cpu)
                 return fail_at(c, item, path, "cpu %d already runs traffic[%zu]", x->cpu, j);
@@ -1184,6 +1197,12 @@ static int load_doc(struct ctx *c, yaml_document_t *doc, struct mmsim_topology *
 int topo_parse(const char *text, size_t len, const char *src, struct mmsim_topology **out,
                char *err, size_t errlen)
 {
+    return topo_parse_at(text, len, src, src, out, err, errlen);
+}
+
+int topo_parse_at(const char *text, size_t len, const char *src, const char *base,
+                  struct mmsim_topology **out, char *err, size_t errlen)
+{
     *out = NULL;
     if (err && errlen)
         err[0] = '\0';
@@ -1195,7 +1214,7 @@ int topo_parse(const char *text, size_t len, const char *src, struct mmsim_topol
     t->source = mmsim_strdup(src);
     yaml_parser_t parser;
     yaml_document_t doc;
-    struct ctx c = {&doc, src, err, errlen, 0};
+    struct ctx c = {&doc, src, err, errlen, 0, base ? base : src};
     if (!yaml_parser_initialize(&parser)) {
         topo_free(t);
         mmsim_fmt(err, errlen, "%s: out of memory", src);

@@ -168,6 +168,10 @@ static inline uint32_t topo_cpu_node(const struct mmsim_topology *t, uint32_t cp
  * (schema/validation) or MMSIM_ERR_NOMEM, with the message in err. */
 int topo_parse(const char *text, size_t len, const char *src, struct mmsim_topology **out,
                char *err, size_t errlen);
+/* topo_parse, with file names in the text (a generator's trace) relative to
+ * the directory of base instead of src's (an override of a file's text). */
+int topo_parse_at(const char *text, size_t len, const char *src, const char *base,
+                  struct mmsim_topology **out, char *err, size_t errlen);
 
 /* Convert a latency to picoseconds / to (rounded) core cycles. */
 uint64_t topo_lat_ps(const struct mmsim_topology *t, struct topo_lat l);

@@ -408,7 +408,7 @@ int mmsim_topology_override(const mmsim_topology *t, const char *path, const cha
         ov_fail(&o, rc, "out of memory");
     } else {
         struct mmsim_topology *nt;
-        rc = topo_parse(b.p, b.len, label, &nt, errbuf, errlen);
+        rc = topo_parse_at(b.p, b.len, label, t->source, &nt, errbuf, errlen);
         if (rc != MMSIM_OK) {
             drop_position(errbuf, label);
         } else {

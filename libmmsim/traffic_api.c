@@ -1,6 +1,7 @@
 /* Traffic generators: the public API (include/mmsim/traffic.h), trace
  * files, and the glue between the engine (cpu/traffic.c) and the kernel
  * (a process, its footprint, its end).  See docs/TRAFFIC.md. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -169,8 +170,13 @@ static int trace_text(struct trace_ctx *c, FILE *f)
                                c->path, lineno, op);
         char *end;
         errno = 0;
-        uint64_t off = strtoull(addr, &end, 0);
-        if (errno || *end || addr[0] == '-')
+        /* 0x hexadecimal or decimal (a leading 0 is not octal); digits
+         * only (strtoull would take a sign or spaces). */
+        bool hex = addr[0] == '0' && (addr[1] == 'x' || addr[1] == 'X');
+        const char *digits = hex ? addr + 2 : addr;
+        uint64_t off = strtoull(digits, &end, hex ? 16 : 10);
+        bool ok = hex ? isxdigit((unsigned char)digits[0]) : isdigit((unsigned char)digits[0]);
+        if (errno || *end || !ok)
             return terr(c, MMSIM_ERR_PARSE,
                                "%s:%lu: '%s' is not an address (0x hexadecimal or decimal)",
                                c->path, lineno, addr);
@@ -372,6 +378,9 @@ int mmsim_traffic_create(mmsim_machine *m, const mmsim_traffic *cfg, mmsim_proce
     machine_clear_err(m);
     if (!m->kernel)
         return machine_err(m, MMSIM_ERR_STATE, "the machine has no guest kernel");
+    if (m->in_callback)     /* a failed creation could not be undone there */
+        return machine_err(m, MMSIM_ERR_STATE,
+                           "mmsim_traffic_create cannot be called from a callback");
     char msg[512];
     int rc = validate(m->topo, cfg, msg, sizeof(msg));
     if (rc)
@@ -451,11 +460,10 @@ int mmsim_traffic_create(mmsim_machine *m, const mmsim_traffic *cfg, mmsim_proce
     e->size = cfg->size;
     e->read_thresh = (uint64_t)llround(cfg->reads * 9007199254740992.0);  /* 2^53 */
     if (cfg->interval_ps)
-        e->interval_fx = (uint64_t)(((unsigned __int128)cfg->interval_ps * topo->clock_hz << 32) /
-                                    1000000000000ULL);
+        e->interval_fx = ((unsigned __int128)cfg->interval_ps * topo->clock_hz << 32) /
+                         1000000000000ULL;
     else if (cfg->rate)
-        e->interval_fx = (uint64_t)(((unsigned __int128)cfg->size * topo->clock_hz << 32) /
-                                    cfg->rate);
+        e->interval_fx = ((unsigned __int128)cfg->size * topo->clock_hz << 32) / cfg->rate;
     uint32_t mshrs = topo->cpu.l1d.mshrs;
     e->outstanding = cfg->outstanding ? cfg->outstanding
                                       : mshrs ? mshrs : TRAFFIC_MAX_OUTSTANDING;

@@ -23,6 +23,10 @@ last=$("$exe" latency -t numa-2s --set 'links[0].latency=10ns' --set=links[0].la
 
 "$exe" hardware -t numa-2s --set 'distances=[[10, 33], [33, 10]]' >"$tmp/hw" || fail "hardware: exit $?"
 grep -q '^  0:  10  33 $' "$tmp/hw" || fail "hardware: distances not overridden: $(cat "$tmp/hw")"
+# A generator's relative trace file stays relative to the topology file's
+# directory, not to where the command runs, when an override re-reads it.
+(cd "$tmp" && "$exe" hardware -t "$MMSIM_SOURCE_DIR/tests/topologies/good/traffic.yaml" \
+  --set clock=2GHz >/dev/null 2>"$tmp/etr") || fail "relative trace under --set: $(cat "$tmp/etr")"
 
 # The guest measures it: a 16 MiB chase bound to node 1 from CPU 0.
 "$exe" run -q -t numa-2s --set 'links[*].latency=45ns' --membind=1 --physcpubind=0 \

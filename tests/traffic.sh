@@ -156,6 +156,27 @@ errors)
   expect 2 "a chase needs a footprint of at least two whole 64-byte lines" -- --traffic chase,footprint=64B,ops=1
   expect 125 "has no bound (ops or duration) and nothing else runs" -- --traffic random
   ;;
+long)
+  # Intervals and durations beyond 2^32 cycles (a second or two): a 2 s
+  # run at one access a microsecond does about 2 million (less the time
+  # its page faults take), and three accesses 2 s apart span 4 s.
+  "$exe" run -q --timing=off --traffic random,interval=1us,duration=2s,cpu=0 \
+    --stats "$tmp/a.json" >/dev/null 2>&1 || fail "long: duration run failed"
+  ops=$(jq '[to_entries[] | select(.key | test("^gen")) | .value.ops] | add' "$tmp/a.json")
+  [ "$ops" -gt 1900000 ] && [ "$ops" -le 2000000 ] \
+    && echo "ok   long: $ops accesses in 2 s at 1 us" || fail "long: $ops accesses in 2 s at 1 us"
+  "$exe" run -q --traffic random,interval=2s,ops=3,cpu=0 --stats "$tmp/b.json" >/dev/null 2>&1 \
+    || fail "long: interval run failed"
+  span=$(jq '[to_entries[] | select(.key | test("^gen")) | .value.time_ps] | add' "$tmp/b.json")
+  awk -v s="$span" 'BEGIN { exit !(s >= 4e12 && s < 4.01e12) }' \
+    && echo "ok   long: 3 accesses 2 s apart span $span ps" || fail "long: span $span ps, want 4 s"
+  # Trace addresses: decimal with leading zeros (not octal), or 0x hex.
+  printf 'R 0100\nR 08\nW 0x40\n' >"$tmp/dec.trace"
+  "$exe" run -q -t numa-2s --traffic "trace=$tmp/dec.trace,cpu=0" --stats "$tmp/c.json" \
+    >/dev/null 2>"$tmp/err" || fail "long: decimal trace: $(cat "$tmp/err")"
+  n=$(jq '[to_entries[] | select(.key | test("^gen")) | .value.ops] | add' "$tmp/c.json")
+  [ "$n" = 3 ] && echo "ok   long: decimal trace addresses" || fail "long: decimal trace gave $n"
+  ;;
 *) echo "traffic.sh: unknown case '${1:-}'" >&2; exit 2 ;;
 esac
 [ "$fails" -eq 0 ]

@@ -530,7 +530,9 @@ MMSIM_API int mmsim_machine_set_timing(mmsim_machine *m, mmsim_timing mode);
  * machine was created) or nothing is left to run, whichever comes first:
  * each call continues where the last stopped, and a run split into
  * several calls gives exactly the statistics of one call (the stop falls
- * on a scheduling boundary, which changes nothing).  The machine's time
+ * on a scheduling boundary, which changes nothing), as long as no
+ * instruction or wall-clock limit is set: those count per call (each call
+ * may retire max_insns more).  The machine's time
  * is mmsim_machine_cycle(); a CPU's quantum may overshoot `cycle`.
  * Returns MMSIM_OK in both cases (mmsim_machine_finished() tells them
  * apart), or what mmsim_machine_run returns for its other outcomes: the

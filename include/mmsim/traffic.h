@@ -68,7 +68,8 @@ MMSIM_API void mmsim_traffic_init(mmsim_traffic *cfg);
  * with mmsim_process_destroy, or leave it to the machine), or
  * MMSIM_ERR_INVALID (a bad field, with the field, the value and what is
  * allowed in mmsim_machine_errmsg), MMSIM_ERR_RANGE (cpu), MMSIM_ERR_STATE
- * (cpu busy; no idle CPU), MMSIM_ERR_NOT_FOUND / MMSIM_ERR_PARSE (the
+ * (cpu busy; no idle CPU; called from one of m's callbacks),
+ * MMSIM_ERR_NOT_FOUND / MMSIM_ERR_PARSE (the
  * trace file: missing; malformed, with its line), MMSIM_ERR_NOMEM. */
 MMSIM_API int mmsim_traffic_create(mmsim_machine *m, const mmsim_traffic *cfg,
                                    mmsim_process **out);
