@@ -740,6 +740,13 @@ int cmd_compare(int argc, char **argv)
         if (optind + 1 < argc)
             user_args = (const char *const *)&argv[optind + 1];
     }
+    if (o.plot && named && w != W_LATENCY && w != W_BANDWIDTH) {
+        /* Said before the runs, not after them. */
+        cli_error("compare: --plot: nothing to plot for this workload (latency against "
+                  "working set: the default mode and latency; bandwidth against threads: "
+                  "bandwidth)");
+        return EXIT_USAGE;
+    }
     cli_topos_default(&topos);
     json_t *reports;
     if (named) {
