@@ -272,6 +272,23 @@ static NOINLINE int tm_pre_slow(struct hart *h, uint64_t t_iss, uint64_t a,
     return 0;
 }
 
+/* Does the hit filter f answer an access to host line `line` at cycle now
+ * through its entry e (cpu/hart.h)?  Then it does what the cache's own hit
+ * does to replacement state and counts the hit. */
+static ALWAYS_INLINE bool filter_hit(struct hart_l1f *f, const struct hart_l1f_entry *e,
+                                     uint64_t line, uint64_t now, bool write)
+{
+    if (!(e->line == line && e->gen == *f->epoch && now >= e->ready))
+        return false;
+    uint8_t st = *e->state;
+    if (write ? st != f->wstate : st == 0)
+        return false;
+    if (*e->stamp != *f->clock)
+        *e->stamp = ++*f->clock;
+    f->hits++;
+    return true;
+}
+
 static ALWAYS_INLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb_entry *tlb,
                                 uint64_t a, enum hart_access acc, enum hart_mem_kind kind,
                                 uint64_t *done, bool *miss)
@@ -280,18 +297,11 @@ static ALWAYS_INLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb
     if (likely(e->vpn_tag == a >> PAGE_SHIFT && !h->tm_granted)) {
         uint64_t host = a + e->addend;
         uint64_t line = host >> h->tm_line_shift;
-        struct hart_l1f_entry *l = &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)];
-        if (likely(l->line == line && l->gen == *h->tm_df.epoch && t_iss >= l->ready)) {
-            uint8_t st = *l->state;
-            if (likely(kind == HART_MEM_LOAD ? st != 0 : st == h->tm_df.wstate)) {
-                uint64_t *clock = h->tm_df.clock;
-                if (*l->stamp != *clock)
-                    *l->stamp = ++*clock;
-                h->tm_df.hits++;
-                *done = t_iss;
-                *miss = false;
-                return 0;
-            }
+        if (likely(filter_hit(&h->tm_df, &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)], line, t_iss,
+                              kind != HART_MEM_LOAD))) {
+            *done = t_iss;
+            *miss = false;
+            return 0;
         }
         return h->ops->mem_time(h->ctx, (const uint8_t *)(uintptr_t)host, kind, t_iss, done,
                                 miss);
@@ -314,14 +324,8 @@ static NOINLINE int tm_fetch(struct hart *h, const struct dpage *p, uint64_t pc)
     h->tm_fetch_pc = line + 1;
     const uint8_t *host = p->bytes + (pc & (PAGE_SIZE - 1));
     line = (uintptr_t)host >> h->tm_line_shift;
-    struct hart_l1f_entry *l = &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)];
-    if (l->line == line && l->gen == *h->tm_if.epoch && pp->cycle >= l->ready && *l->state) {
-        uint64_t *clock = h->tm_if.clock;
-        if (*l->stamp != *clock)
-            *l->stamp = ++*clock;
-        h->tm_if.hits++;
+    if (filter_hit(&h->tm_if, &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)], line, pp->cycle, false))
         return 0;
-    }
     if (h->ops->mem_time(h->ctx, host, HART_MEM_FETCH, pp->cycle, &done, &miss)) {
         h->tm_pend = 1 + HART_MEM_FETCH;
         h->tm_pend_pc = pc;

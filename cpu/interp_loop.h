@@ -6,8 +6,8 @@
  * Budget accounting: a block is a run of instructions ending with a
  * control transfer, fence.i, ecall/ebreak, an illegal instruction or the
  * end of the page; d->blen is the number of instructions from d to the
- * end of its block.  The fast loop adds the block's length to `retired`
- * when the block ends; a trap in the middle retires blk_n - d->blen. */
+ * end of its block.  The fast and timing loops add the block's length to
+ * `retired` when the block ends; a trap in the middle retires blk_n - d->blen. */
 
 #define LOOP_BLOCKS (LOOP_MODE == MODE_FAST || LOOP_MODE == MODE_TIMING)
 #define LOOP_TIMED (LOOP_MODE == MODE_TIMING || LOOP_MODE == MODE_TIMING_STEP)
@@ -74,7 +74,6 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 /* Timing: every instruction's result is recorded when it issues, at its
  * fixed latency (a load's: on a hit); a load miss moves it later. */
 #if LOOP_TIMED
-#define TM_RETIRE() ((void)0)
 /* A control transfer resolved: train the predictor, pay a misprediction
  * (pred: pipe_predict, or pipe_predict_cond inline for a conditional
  * branch). */
@@ -112,7 +111,6 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         PIPE_RELOAD();                                                         \
     } while (0)
 #else
-#define TM_RETIRE() ((void)0)
 #define TM_BRANCH(taken, target) ((void)0)
 #define TM_CBRANCH(taken, target) ((void)0)
 #define TM_PRE(tlb, a, acc, kind)
@@ -124,7 +122,6 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     do {                                                                       \
         retired += blk_n;                                                      \
         TRACE_AFTER();                                                         \
-        TM_RETIRE();                                                           \
     } while (0)
 
 /* Block-ending fall through (not-taken branch, fence). */
@@ -410,12 +407,10 @@ dispatch:
     CASE(RV_ECALL)
         stop = HART_STOP_ECALL;
         retired += DONE_IN_BLOCK;
-        TM_RETIRE();
         goto out;
     CASE(RV_EBREAK)
         stop = HART_STOP_EBREAK;
         retired += DONE_IN_BLOCK;
-        TM_RETIRE();
         goto out;
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
@@ -705,7 +700,6 @@ out:
 #undef LOOP_TIMED
 #undef CASE
 #undef TRACE_AFTER
-#undef TM_RETIRE
 #undef TM_BRANCH
 #undef TM_CBRANCH
 #undef TM_PREDICT

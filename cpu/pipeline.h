@@ -229,22 +229,14 @@ static inline uint64_t pipe_issue_at(struct pipe *p, const struct rv_dinsn *d, u
     return t;
 }
 
-/* Issue d at the earliest cycle its operands, its unit and the issue slots
- * allow, in program order; returns that cycle (not counted: see
- * pipe_issue). */
-static inline uint64_t pipe_issue_uncounted(struct pipe *p, const struct rv_dinsn *d)
-{
-    uint64_t cycle = p->cycle, open = p->open;
-    return pipe_issue_at(p, d, &cycle, &open, false);
-}
-
-/* pipe_issue, counted in st.insns.  (The interpreter issues with
- * pipe_issue_uncounted and adds its own count once per run: one
- * read-modify-write of memory less per instruction.) */
+/* pipe_issue_at from p's own clock and slots, counted in st.insns.  (The
+ * interpreter keeps both in registers and adds its own count once per
+ * run: one read-modify-write of memory less per instruction.) */
 static inline uint64_t pipe_issue(struct pipe *p, const struct rv_dinsn *d)
 {
+    uint64_t cycle = p->cycle, open = p->open;
     p->st.insns++;
-    return pipe_issue_uncounted(p, d);
+    return pipe_issue_at(p, d, &cycle, &open, false);
 }
 
 /* Record d's result as ready at `when` with tag (a stall cause).  Never
