@@ -126,12 +126,23 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t
     const uint64_t key = tlb_key(va, size);
     const size_t set = (size_t)((va >> sv_level_shift(size)) & t->set_mask);
     struct tlb_entry *row = t->e + set * t->ways;
-    unsigned w;
-    for (w = 0; w < t->ways; w++)
+    /* One pass finds the page or, for LRU, the victim as victim() would
+     * pick it: the first way with the smallest of 0 for an empty entry and
+     * stamp + 1 for a valid one (the first empty way, else the first least
+     * recently used).  Insertion follows every walk. */
+    unsigned w, lru = 0;
+    uint64_t best = UINT64_MAX;
+    for (w = 0; w < t->ways; w++) {
         if (row[w].key == key && (row[w].asid == asid || row[w].global || global))
             break;
+        const uint64_t k = row[w].key ? row[w].stamp + 1 : 0;
+        if (k < best) {
+            best = k;
+            lru = w;
+        }
+    }
     if (w == t->ways) {
-        w = victim(t, set);
+        w = t->repl == TOPO_REPL_LRU ? lru : victim(t, set);
         if (row[w].key) {
             count_size(t, row[w].size, -1);
             if (t->evict)
