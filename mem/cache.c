@@ -157,8 +157,8 @@ enum cache_outcome cache_access(struct cache *c, uint64_t addr, bool write, uint
     return r->kind = CACHE_HIT;
 }
 
-void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
-                struct cache_result *r)
+static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
+                                struct cache_result *r, bool keep_dirty)
 {
     MMSIM_ASSERT(st != MESI_I);
     memset(r, 0, sizeof(*r));
@@ -166,31 +166,52 @@ void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
     if (!c->ways)
         return;
     c->epoch++;
-    /* One pass over the set finds the line or, failing that, the LRU
-     * victim (an invalid way first): fills are on every miss path. */
+    /* One pass over the set finds the line or, failing that, the victim:
+     * fills are on every miss path.  For LRU the victim is the first way
+     * with the smallest key, where an invalid way's key is 0 and a valid
+     * one's its stamp + 1: the first invalid way if there is one, else the
+     * least recently used (the first of equals), as victim() would pick. */
     const uint64_t ln = addr >> c->line_shift;
     const size_t set = (size_t)(ln & c->set_mask);
     struct cache_line *row = c->lines + set * c->ways, *l = NULL;
     unsigned way = 0, lru = 0;
     int inv = -1;
-    for (unsigned w = 0; w < c->ways; w++) {
-        if (row[w].state == MESI_I) {
-            if (inv < 0)
-                inv = (int)w;
-        } else if (row[w].tag == ln) {
-            l = &row[w];
-            way = w;
-            break;
-        } else if (row[w].stamp < row[lru].stamp || row[lru].state == MESI_I) {
-            lru = w;
+    if (c->repl == TOPO_REPL_LRU) {
+        uint64_t best = UINT64_MAX;
+        for (unsigned w = 0; w < c->ways; w++) {
+            const bool valid = row[w].state != MESI_I;
+            if (row[w].tag == ln && valid) {
+                l = &row[w];
+                way = w;
+                break;
+            }
+            const uint64_t key = valid ? row[w].stamp + 1 : 0;
+            if (key < best) {
+                best = key;
+                lru = w;
+            }
+        }
+        inv = (int)lru;     /* the victim, invalid or not */
+    } else {
+        for (unsigned w = 0; w < c->ways; w++) {
+            if (row[w].state == MESI_I) {
+                if (inv < 0)
+                    inv = (int)w;
+            } else if (row[w].tag == ln) {
+                l = &row[w];
+                way = w;
+                break;
+            }
         }
     }
     if (l) {
         r->prev = (enum mesi)l->state;
+        if (keep_dirty && l->state == MESI_M)
+            st = MESI_M;
         if (ready_ps > l->ready)
             l->ready = ready_ps;
     } else {
-        way = inv >= 0 ? (unsigned)inv : c->repl == TOPO_REPL_LRU ? lru : victim(c, set);
+        way = inv >= 0 ? (unsigned)inv : victim(c, set);
         l = &c->lines[set * c->ways + way];
         if (l->state != MESI_I) {
             r->victim = true;
@@ -204,6 +225,18 @@ void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
     }
     l->state = (uint8_t)st;
     cache_touch(c, set, way);
+}
+
+void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
+                struct cache_result *r)
+{
+    fill(c, addr, st, ready_ps, r, false);
+}
+
+void cache_fill_keep_dirty(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
+                           struct cache_result *r)
+{
+    fill(c, addr, st, ready_ps, r, true);
 }
 
 enum mesi cache_invalidate(struct cache *c, uint64_t addr)

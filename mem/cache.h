@@ -185,6 +185,11 @@ enum cache_outcome cache_access(struct cache *c, uint64_t addr, bool write, uint
 void cache_fill(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
                 struct cache_result *r);
 
+/* cache_fill, except that a line present in M stays M whatever st says
+ * (a clean refill of a line held dirty must not lose the dirty copy). */
+void cache_fill_keep_dirty(struct cache *c, uint64_t addr, enum mesi st, uint64_t ready_ps,
+                           struct cache_result *r);
+
 /* Drop addr's line (a snooped write, a directory invalidation, an
  * inclusive LLC's back-invalidation).  Returns its previous state: MESI_M
  * means the data must be written back (or forwarded), and is counted as a

@@ -196,13 +196,16 @@ static struct memsys_cpu *node_cpu(struct memsys *ms, unsigned n, unsigned i)
     return &ms->cpu[ms->t->nodes[n].first_cpu + i];
 }
 
-/* Does node n still hold line anywhere (LLC or a private cache)? */
-static bool node_holds(struct memsys *ms, unsigned n, uint64_t line)
+/* Does node n still hold line anywhere (LLC or a private cache)?  A
+ * caller that knows part of the answer skips those probes (each is a set
+ * scan): check_llc false when the LLC cannot hold the line, skip the CPU
+ * (local index; -1: none) known not to hold it. */
+static bool node_holds(struct memsys *ms, unsigned n, uint64_t line, bool check_llc, int skip)
 {
-    if (cache_state(&ms->node[n].llc, line) != MESI_I)
+    if (check_llc && cache_state(&ms->node[n].llc, line) != MESI_I)
         return true;
     for (unsigned i = 0; i < ms->t->nodes[n].ncpus; i++)
-        if (cpu_state(node_cpu(ms, n, i), line) != MESI_I)
+        if ((int)i != skip && cpu_state(node_cpu(ms, n, i), line) != MESI_I)
             return true;
     return false;
 }
@@ -248,7 +251,8 @@ static void llc_victim(struct memsys *ms, unsigned n, uint64_t v, bool dirty, ui
     }
     if (dirty)
         writeback(ms, n, v, t);
-    if (ms->nnodes > 1 && !node_holds(ms, n, v))
+    /* The fill that displaced v left no copy of it in the LLC. */
+    if (ms->nnodes > 1 && !node_holds(ms, n, v, false, -1))
         node_released(ms, n, v, dirty);
 }
 
@@ -265,10 +269,8 @@ static void llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st,
             writeback(ms, n, line, t);
         return;
     }
-    const enum mesi cur = cache_state(llc, line);
-    if (cur == MESI_M && st != MESI_M)
-        st = MESI_M;        /* a clean refill must not lose the dirty copy */
-    cache_fill(llc, line, st, ready, &r);
+    /* A clean refill must not lose the dirty copy (one set scan for both). */
+    cache_fill_keep_dirty(llc, line, st, ready, &r);
     if (r.victim)
         llc_victim(ms, n, r.victim_addr, r.victim_dirty, t);
 }
@@ -280,10 +282,15 @@ static void llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st,
 static void private_drop(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bool dirty,
                          uint64_t t)
 {
+    const bool has_llc = ms->node[c->node].llc.ways != 0;
     if (dirty)
         llc_fill(ms, c->node, v, MESI_M, t, t);
-    if (ms->nnodes > 1 && !node_holds(ms, c->node, v))
-        node_released(ms, c->node, v, dirty && !ms->node[c->node].llc.ways);
+    /* Whatever the LLC's fill displaced, v itself is there now.  With an
+     * L2, c holds v nowhere (l2_victim dropped the L1 copies); without
+     * one, its L1I may still. */
+    if (ms->nnodes > 1 && !(dirty && has_llc) &&
+        !node_holds(ms, c->node, v, true, c->l2.ways ? (int)c->local : -1))
+        node_released(ms, c->node, v, dirty && !has_llc);
 }
 
 /* An L2 victim of c: the L2 includes the L1s, so their copies go too. */
@@ -387,7 +394,14 @@ bool memsys_private_l2(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
     }
     struct cache *l2 = &c->l2;
     l = cache_find(l2, line, &set, &way);
-    if (!l || (write && l->state == MESI_S))
+    if (!l) {
+        c->miss_line = line;
+        c->miss_l1 = l1;
+        c->miss_e1 = l1->epoch;
+        c->miss_e2 = l2->epoch;
+        return false;
+    }
+    if (write && l->state == MESI_S)
         return false;
     /* An L2 hit: what cache_access would do on both levels, one lookup each. */
     l1->st.misses++;
@@ -520,13 +534,13 @@ static uint64_t remote_request(struct memsys *ms, unsigned n, uint64_t line, boo
  * accumulates the unloaded cost. */
 static uint64_t shared_access(struct memsys *ms, struct memsys_cpu *c, struct cache *l1,
                               uint64_t line, bool write, uint64_t t, uint64_t *u,
-                              enum mem_class *cls, uint32_t *nhops)
+                              enum mem_class *cls, uint32_t *nhops, bool self_absent)
 {
     const unsigned n = c->node, nc = ms->t->nodes[n].ncpus;
     struct memsys_node *nd = &ms->node[n];
     enum mesi st[COH_MAX_CPUS];
     for (unsigned i = 0; i < nc; i++)
-        st[i] = cpu_state(node_cpu(ms, n, i), line);
+        st[i] = self_absent && i == c->local ? MESI_I : cpu_state(node_cpu(ms, n, i), line);
     struct coh_snoop so;
     coh_snoop_decide(st, nc, c->local, write, &so);
     *nhops = 0;
@@ -627,7 +641,7 @@ static void prefetch_one(struct memsys *ms, struct memsys_cpu *c, uint64_t line,
     uint64_t u = 0;
     uint32_t h;
     enum mem_class cls;
-    shared_access(ms, c, NULL, pf, false, t, &u, &cls, &h);
+    shared_access(ms, c, NULL, pf, false, t, &u, &cls, &h, true);
 }
 
 /* After a demand miss on line left the private caches at t. */
@@ -656,12 +670,24 @@ uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
     uint64_t done, u = l1->hit_ps;
     uint32_t nhops = 0;
 
-    if (cache_access(l1, line, write, now, &r) == CACHE_HIT) {
-        cls = MC_L1;
-        done = r.ready_ps;
-        goto out;
+    enum cache_outcome o2;
+    if (c->miss_line == line && c->miss_l1 == l1 && c->miss_e1 == l1->epoch &&
+        c->miss_e2 == c->l2.epoch) {
+        /* memsys_private just found neither cache holding the line, and
+         * neither has changed since: count the two misses cache_access
+         * would find. */
+        c->miss_l1 = NULL;
+        l1->st.misses++;
+        c->l2.st.misses++;
+        o2 = CACHE_MISS;
+    } else {
+        if (cache_access(l1, line, write, now, &r) == CACHE_HIT) {
+            cls = MC_L1;
+            done = r.ready_ps;
+            goto out;
+        }
+        o2 = cache_access(&c->l2, line, write, now + l1->hit_ps, &r);
     }
-    const enum cache_outcome o2 = cache_access(&c->l2, line, write, now + l1->hit_ps, &r);
     u += c->l2.hit_ps;
     if (o2 == CACHE_HIT) {
         done = r.ready_ps;
@@ -683,7 +709,10 @@ uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
         done = t;
         goto out;
     }
-    done = shared_access(ms, c, l1, line, write, t, &u, &cls, &nhops);
+    /* A CPU with an L2 that missed holds the line nowhere (the L2
+     * includes the L1s). */
+    done = shared_access(ms, c, l1, line, write, t, &u, &cls, &nhops,
+                         o2 == CACHE_MISS && c->l2.ways);
     cache_mshr_release(l1, slot, done);
     if (ms->prefetch != TOPO_PF_NONE && (k == MEM_LOAD || k == MEM_STORE) && o2 == CACHE_MISS)
         prefetch(ms, c, line, t);

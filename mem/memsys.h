@@ -80,6 +80,13 @@ struct memsys_cpu {
      * remote DRAM per hop count (1..max hops). */
     struct memsys_cls_stats *cls;
     struct memsys_cpu_stats st;
+    /* The last access memsys_private declined because neither its L1 nor
+     * the L2 held the line: the line and the two caches' epochs then.
+     * While both epochs stand, memsys_access knows both miss without
+     * scanning the sets again (misses change no replacement state). */
+    uint64_t miss_line;
+    const struct cache *miss_l1;
+    uint64_t miss_e1, miss_e2;
 };
 
 /* Lines a confirmed stride prefetches ahead. */
