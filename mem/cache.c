@@ -123,6 +123,8 @@ struct cache_line *cache_find(const struct cache *c, uint64_t addr, size_t *set,
 {
     const uint64_t ln = addr >> c->line_shift;
     *set = (size_t)(ln & c->set_mask);
+    if (!c->nvalid)
+        return NULL;
     struct cache_line *row = c->lines + *set * c->ways;
     for (unsigned w = 0; w < c->ways; w++) {
         if (row[w].tag == ln && row[w].state != MESI_I) {
@@ -219,6 +221,8 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
             r->victim_addr = l->tag << c->line_shift;
             c->st.evictions++;
             c->st.writebacks += r->victim_dirty;
+        } else {
+            c->nvalid++;
         }
         l->tag = addr >> c->line_shift;
         l->ready = ready_ps;
@@ -248,6 +252,7 @@ enum mesi cache_invalidate(struct cache *c, uint64_t addr)
         return MESI_I;
     enum mesi prev = (enum mesi)l->state;
     l->state = MESI_I;
+    c->nvalid--;
     c->epoch++;
     c->st.invalidations++;
     c->st.writebacks += prev == MESI_M;
@@ -329,6 +334,7 @@ uint32_t cache_count(const struct cache *c)
     uint32_t n = 0;
     for (size_t i = 0; i < (size_t)c->sets * c->ways; i++)
         n += c->lines[i].state != MESI_I;
+    MMSIM_ASSERT(n == c->nvalid);
     return n;
 }
 

@@ -73,6 +73,9 @@ struct cache {
     uint64_t hit_ps;            /* hit latency */
     uint64_t hit_cycles;        /* the same in core cycles (for the CPU's clock) */
     uint64_t clock;             /* LRU stamp source */
+    /* Valid lines: a probe of an empty cache (an idle CPU's, a node no
+     * one has used yet) answers without scanning a set. */
+    uint64_t nvalid;
     /* Moves on whenever a line changes other than by a hit (a fill, an
      * invalidation, a downgrade): whoever remembers where a line sits, and
      * that it was ready and valid (the CPU's hit filter, kernel/timing.c),
