@@ -7,10 +7,15 @@
 #include "libmmsim/internal.h"
 
 /* Picoseconds of `cycles` bus cycles, rounded up. */
+static uint64_t cycles_ps_div(const struct bus_params *p, uint64_t cycles)
+{
+    return (uint64_t)(((unsigned __int128)cycles * 1000000000000ull + p->clock_hz - 1) /
+                      p->clock_hz);
+}
+
 static uint64_t cycles_ps(const struct bus *b, uint64_t cycles)
 {
-    return (uint64_t)(((unsigned __int128)cycles * 1000000000000ull + b->p.clock_hz - 1) /
-                      b->p.clock_hz);
+    return cycles < BUS_PS_TABLE ? b->cycles_ps[cycles] : cycles_ps_div(&b->p, cycles);
 }
 
 void bus_params_from_topology(const struct mmsim_topology *t, uint32_t n, struct bus_params *p)
@@ -32,6 +37,8 @@ int bus_init(struct bus *b, const struct bus_params *p)
     if (!p || !p->width || !p->clock_hz || !p->nreq)
         return MMSIM_ERR_INVALID;
     b->p = *p;
+    for (unsigned i = 0; i < BUS_PS_TABLE; i++)
+        b->cycles_ps[i] = cycles_ps_div(p, i);
     b->req = calloc(p->nreq, sizeof(*b->req));
     return b->req ? MMSIM_OK : MMSIM_ERR_NOMEM;
 }

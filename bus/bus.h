@@ -54,8 +54,13 @@ struct bus_stats {
     struct stats_hist queue_hist;
 };
 
+#define BUS_PS_TABLE 9
+
 struct bus {
     struct bus_params p;
+    /* ps of 0..BUS_PS_TABLE-1 bus cycles, rounded up: every transaction
+     * needs its address and data times, and each is a 128-bit division. */
+    uint64_t cycles_ps[BUS_PS_TABLE];
     uint64_t addr_free_ps, data_free_ps;
     uint32_t rr_next;           /* round-robin: first requester considered */
     struct bus_req_stats *req;  /* per requester */
