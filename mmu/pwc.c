@@ -62,15 +62,24 @@ void pwc_insert(struct pwc *p, unsigned level, uint64_t va, unsigned asid, bool 
     if (!p->entries)
         return;
     MMSIM_ASSERT(level >= 1 && level < SV_MAX_LEVELS);
+    /* One pass finds the entry or the victim: the first empty entry,
+     * else the first least recently used (keys 0 and stamp + 1). */
     const uint64_t key = pwc_key(va, level);
-    struct pwc_entry *e = find(p, level, key, asid);
-    if (!e) {
-        struct pwc_entry *row = p->e + (size_t)level * p->entries;
-        e = &row[0];
-        for (uint32_t i = 0; i < p->entries && e->key; i++)
-            if (!row[i].key || row[i].stamp < e->stamp)
-                e = &row[i];
+    struct pwc_entry *row = p->e + (size_t)level * p->entries, *e = NULL, *v = row;
+    uint64_t best = UINT64_MAX;
+    for (uint32_t i = 0; i < p->entries; i++) {
+        if (row[i].key == key && (row[i].global || row[i].asid == asid)) {
+            e = &row[i];
+            break;
+        }
+        const uint64_t k = row[i].key ? row[i].stamp + 1 : 0;
+        if (k < best) {
+            best = k;
+            v = &row[i];
+        }
     }
+    if (!e)
+        e = v;
     *e = (struct pwc_entry){.key = key, .table = table, .stamp = ++p->clock,
                             .asid = (uint16_t)asid, .global = global};
 }
