@@ -156,6 +156,7 @@ enum cache_outcome cache_access(struct cache *c, uint64_t addr, bool write, uint
         l->state = MESI_M;
     c->st.hits++;
     r->ready_ps = (l->ready > now ? l->ready : now) + c->hit_ps;
+    r->slot = l;
     return r->kind = CACHE_HIT;
 }
 
@@ -219,6 +220,7 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
             r->victim = true;
             r->victim_dirty = l->state == MESI_M;
             r->victim_addr = l->tag << c->line_shift;
+            r->victim_aux = l->aux;
             c->st.evictions++;
             c->st.writebacks += r->victim_dirty;
         } else {
@@ -226,8 +228,10 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
         }
         l->tag = addr >> c->line_shift;
         l->ready = ready_ps;
+        l->aux = 0;
     }
     l->state = (uint8_t)st;
+    r->slot = l;
     cache_touch(c, set, way);
 }
 

@@ -42,6 +42,10 @@ struct cache_line {
     uint64_t stamp;         /* LRU: last use */
     uint64_t ready;         /* ps: when a fill in flight completes */
     uint8_t state;          /* enum mesi; dirty is derived: state == MESI_M */
+    /* The owner's word (in what would be padding): 0 when a line is
+     * installed, reported for a victim, never read here (mem/memsys.c
+     * keeps where the LLC held the line, as a hint to verify). */
+    uint32_t aux;
 };
 
 struct cache_mshr {
@@ -100,6 +104,8 @@ struct cache_result {
     bool victim;                /* fill: a valid line was evicted ... */
     bool victim_dirty;          /* ... in state M: a writeback is due */
     uint64_t victim_addr;       /* ... its byte address (line aligned) */
+    uint32_t victim_aux;        /* ... its aux word */
+    struct cache_line *slot;    /* hit or fill: the line itself */
 };
 
 /* Set up c from a topology cache description; t converts its latency

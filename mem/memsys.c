@@ -257,8 +257,9 @@ static void llc_victim(struct memsys *ms, unsigned n, uint64_t v, bool dirty, ui
 }
 
 /* Put line into node n's LLC in state st (a fill or a dirty private
- * victim), handling what it displaces. */
-static void llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st, uint64_t ready,
+ * victim), handling what it displaces.  Returns the LLC's line (NULL
+ * without an LLC). */
+static struct cache_line *llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st, uint64_t ready,
                      uint64_t t)
 {
     struct cache_result r;
@@ -267,12 +268,31 @@ static void llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st,
         /* No LLC: a dirty line goes straight home. */
         if (st == MESI_M)
             writeback(ms, n, line, t);
-        return;
+        return NULL;
     }
     /* A clean refill must not lose the dirty copy (one set scan for both). */
     cache_fill_keep_dirty(llc, line, st, ready, &r);
     if (r.victim)
         llc_victim(ms, n, r.victim_addr, r.victim_dirty, t);
+    return r.slot;
+}
+
+/* The hint an L2 line keeps of where its node's LLC held it (its aux
+ * word): the LLC line's index + 1, 0 for none. */
+static uint32_t llc_hint(const struct cache *llc, const struct cache_line *slot)
+{
+    const size_t i = slot ? (size_t)(slot - llc->lines) : SIZE_MAX;
+    return i < UINT32_MAX ? (uint32_t)i + 1 : 0;
+}
+
+/* Does the LLC still hold v where hint says?  True is certain (a line
+ * sits in one way only); false says nothing (it may have moved). */
+static bool llc_hint_holds(const struct cache *llc, uint64_t v, uint32_t hint)
+{
+    if (!hint)
+        return false;
+    const struct cache_line *l = &llc->lines[hint - 1];
+    return l->tag == v >> llc->line_shift && l->state != MESI_I;
 }
 
 /* Line v left c's private caches: dirty data moves into the LLC; a clean
@@ -280,7 +300,7 @@ static void llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st,
  * it back, as a victim cache would), and the home is told when it was the
  * node's last copy. */
 static void private_drop(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bool dirty,
-                         uint64_t t)
+                         uint32_t hint, uint64_t t)
 {
     const bool has_llc = ms->node[c->node].llc.ways != 0;
     if (dirty)
@@ -288,17 +308,17 @@ static void private_drop(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bo
     /* Whatever the LLC's fill displaced, v itself is there now.  With an
      * L2, c holds v nowhere (l2_victim dropped the L1 copies); without
      * one, its L1I may still. */
-    if (ms->nnodes > 1 && !(dirty && has_llc) &&
+    if (ms->nnodes > 1 && !(dirty && has_llc) && !llc_hint_holds(&ms->node[c->node].llc, v, hint) &&
         !node_holds(ms, c->node, v, true, c->l2.ways ? (int)c->local : -1))
         node_released(ms, c->node, v, dirty && !has_llc);
 }
 
 /* An L2 victim of c: the L2 includes the L1s, so their copies go too. */
 static void l2_victim(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bool dirty,
-                      uint64_t t)
+                      uint32_t hint, uint64_t t)
 {
     enum mesi a = cache_invalidate(&c->l1d, v), b = cache_invalidate(&c->l1i, v);
-    private_drop(ms, c, v, dirty || a == MESI_M || b == MESI_M, t);
+    private_drop(ms, c, v, dirty || a == MESI_M || b == MESI_M, hint, t);
 }
 
 /* Fill an L1 of c (after an L2 hit or a fill of L2) with line in state
@@ -314,7 +334,7 @@ static void l1_fill(struct memsys *ms, struct memsys_cpu *c, struct cache *l1, u
     if (!r.victim)
         return;
     if (!c->l2.ways) {
-        private_drop(ms, c, r.victim_addr, r.victim_dirty, t);
+        private_drop(ms, c, r.victim_addr, r.victim_dirty, 0, t);
     } else if (r.victim_dirty) {
         /* Into the L2, which holds the line (it includes the L1s). */
         MMSIM_ASSERT(cache_state(&c->l2, r.victim_addr) != MESI_I);
@@ -323,15 +343,18 @@ static void l1_fill(struct memsys *ms, struct memsys_cpu *c, struct cache *l1, u
 }
 
 /* Fill c's L2 and (unless l1 is NULL) an L1 with line in state st, ready
- * at `ready`; victims are decided at t. */
+ * at `ready`; victims are decided at t.  hint: where the node's LLC holds
+ * the line (llc_hint), kept with the L2 copy so that its eviction can
+ * usually tell without a scan that the node still holds it. */
 static void private_fill(struct memsys *ms, struct memsys_cpu *c, struct cache *l1,
-                         uint64_t line, enum mesi st, uint64_t ready, uint64_t t)
+                         uint64_t line, enum mesi st, uint64_t ready, uint64_t t, uint32_t hint)
 {
     struct cache_result r;
     if (c->l2.ways) {
         cache_fill(&c->l2, line, st, ready, &r);
+        r.slot->aux = hint;
         if (r.victim)
-            l2_victim(ms, c, r.victim_addr, r.victim_dirty, t);
+            l2_victim(ms, c, r.victim_addr, r.victim_dirty, r.victim_aux, t);
     }
     if (l1)
         l1_fill(ms, c, l1, line, st, ready, t);
@@ -547,7 +570,7 @@ static uint64_t shared_access(struct memsys *ms, struct memsys_cpu *c, struct ca
     if (so.op == COH_NONE) {
         /* Held by this CPU in a cache the caller did not look at (L1I only
          * when there is no L2): a private matter. */
-        private_fill(ms, c, l1, line, so.req_state, t, t);
+        private_fill(ms, c, l1, line, so.req_state, t, t, 0);
         *cls = MC_L2;
         return t;
     }
@@ -569,6 +592,7 @@ static uint64_t shared_access(struct memsys *ms, struct memsys_cpu *c, struct ca
     const bool multi = ms->nnodes > 1;
     bool node_excl = true;
     enum mesi mine = so.req_state;
+    struct cache_line *llc_slot = NULL;
     if (so.op == COH_BUSUPGR) {
         *cls = MC_UPGRADE;
         if (multi && !node_owns(ms, n, line)) {
@@ -577,7 +601,7 @@ static uint64_t shared_access(struct memsys *ms, struct memsys_cpu *c, struct ca
             done = remote_request(ms, n, line, true, false, done, u, cls, nhops, &node_excl);
         }
         if (cache_state(&nd->llc, line) != MESI_I)
-            llc_fill(ms, n, line, MESI_E, done, t);  /* the node now owns it */
+            llc_slot = llc_fill(ms, n, line, MESI_E, done, t);  /* the node now owns it */
     } else if (so.supplier >= 0) {
         /* Cache to cache: the LLC's tags direct the snoop to the owner,
          * whose L2 supplies the line over the bus. */
@@ -586,7 +610,7 @@ static uint64_t shared_access(struct memsys *ms, struct memsys_cpu *c, struct ca
         *u += nd->llc.hit_ps + owner->l2.hit_ps;
         nd->st.c2c++;
         if (so.writeback)
-            llc_fill(ms, n, line, MESI_M, done, t);
+            llc_slot = llc_fill(ms, n, line, MESI_M, done, t);
         if (!write) {
             /* The owner keeps S; the cache_downgrade calls count its writeback. */
             downgrade_private(owner, line);
@@ -601,11 +625,12 @@ static uint64_t shared_access(struct memsys *ms, struct memsys_cpu *c, struct ca
         if (o == CACHE_HIT && (!write || node_excl)) {
             done = r.ready_ps;
             *cls = MC_LLC;
+            llc_slot = r.slot;
         } else if (o == CACHE_HIT) {
             /* Data here, ownership at the home. */
             done = remote_request(ms, n, line, true, false, r.ready_ps, u, cls, nhops,
                                   &node_excl);
-            llc_fill(ms, n, line, MESI_E, done, t);
+            llc_slot = llc_fill(ms, n, line, MESI_E, done, t);
         } else {
             done += nd->llc.hit_ps;
             if (multi) {
@@ -615,12 +640,12 @@ static uint64_t shared_access(struct memsys *ms, struct memsys_cpu *c, struct ca
                 *u += nd->has_mem ? nd->dram.p.latency_ps : 0;
                 *cls = MC_DRAM_LOCAL;
             }
-            llc_fill(ms, n, line, node_excl ? MESI_E : MESI_S, done, t);
+            llc_slot = llc_fill(ms, n, line, node_excl ? MESI_E : MESI_S, done, t);
         }
     }
     if (mine == MESI_E && !node_excl)
         mine = MESI_S;      /* the node itself only shares the line */
-    private_fill(ms, c, l1, line, mine, done, t);
+    private_fill(ms, c, l1, line, mine, done, t, llc_hint(&nd->llc, llc_slot));
     return done;
 }
 
