@@ -25,6 +25,7 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
     c->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
     c->repl = tc->repl;
     c->clock = 1;       /* above the 0 stamp of never-used lines */
+    c->absent_epoch = UINT64_MAX;       /* nothing known absent yet */
     if (tc->size == 0) {
         /* Absent: one invalid line and no ways, so cache_hit never matches;
          * no latency either, as there is nothing to look up. */

@@ -92,6 +92,10 @@ struct cache {
      * misses the memo).  Consecutive accesses to one line skip the scan. */
     struct cache_line *memo;
     unsigned memo_way;
+    /* The line cache_hit last found absent, and the epoch then: while the
+     * epoch stands it is still absent (cache_absent), and the caller's
+     * slow path need not scan the set again. */
+    uint64_t absent_ln, absent_epoch;
 };
 
 /* What an access or fill did. */
@@ -163,8 +167,11 @@ static ALWAYS_INLINE bool cache_hit(struct cache *c, uint64_t addr, bool write, 
         for (w = 0; w < c->ways; w++)
             if (row[w].tag == ln && row[w].state != MESI_I)
                 break;
-        if (w == c->ways)
+        if (w == c->ways) {
+            c->absent_ln = ln;
+            c->absent_epoch = c->epoch;
             return false;
+        }
         l = &row[w];
         c->memo = l;
         c->memo_way = w;
@@ -177,6 +184,13 @@ static ALWAYS_INLINE bool cache_hit(struct cache *c, uint64_t addr, bool write, 
     c->st.hits++;
     *ready_ps = now + c->hit_ps;
     return true;
+}
+
+/* Is addr's line known absent (cache_hit found it so, and nothing has
+ * been filled or invalidated since)?  False says nothing. */
+static inline bool cache_absent(const struct cache *c, uint64_t addr)
+{
+    return c->absent_epoch == c->epoch && c->absent_ln == addr >> c->line_shift;
 }
 
 /* The full lookup.  CACHE_HIT: r->ready_ps is max(now, line ready) + hit

@@ -397,10 +397,11 @@ bool memsys_private_l2(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
     struct cache *l1 = k == MEM_FETCH ? &c->l1i : &c->l1d;
     const bool write = k == MEM_STORE;
     const uint64_t line = paddr >> ms->line_shift << ms->line_shift;
-    /* Probe first: declining must change nothing. */
-    size_t set;
-    unsigned way;
-    struct cache_line *l = cache_find(l1, line, &set, &way);
+    /* Probe first: declining must change nothing.  Usually cache_hit has
+     * just found the line absent from the L1. */
+    size_t set = 0;
+    unsigned way = 0;
+    struct cache_line *l = cache_absent(l1, line) ? NULL : cache_find(l1, line, &set, &way);
     if (l) {
         if (write && l->state == MESI_S)
             return false;
