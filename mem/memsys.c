@@ -259,8 +259,8 @@ static void llc_victim(struct memsys *ms, unsigned n, uint64_t v, bool dirty, ui
 /* Put line into node n's LLC in state st (a fill or a dirty private
  * victim), handling what it displaces.  Returns the LLC's line (NULL
  * without an LLC). */
-static struct cache_line *llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st, uint64_t ready,
-                     uint64_t t)
+static struct cache_line *llc_fill(struct memsys *ms, unsigned n, uint64_t line, enum mesi st,
+                                   uint64_t ready, uint64_t t)
 {
     struct cache_result r;
     struct cache *llc = &ms->node[n].llc;
@@ -305,9 +305,10 @@ static void private_drop(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bo
     const bool has_llc = ms->node[c->node].llc.ways != 0;
     if (dirty)
         llc_fill(ms, c->node, v, MESI_M, t, t);
-    /* Whatever the LLC's fill displaced, v itself is there now.  With an
-     * L2, c holds v nowhere (l2_victim dropped the L1 copies); without
-     * one, its L1I may still. */
+    /* Whatever the LLC's fill displaced, v itself is there now.  A clean
+     * v's hint (llc_hint) usually proves the LLC still holds it without
+     * a set scan.  With an L2, c holds v nowhere (l2_victim dropped the
+     * L1 copies); without one, its L1I may still. */
     if (ms->nnodes > 1 && !(dirty && has_llc) && !llc_hint_holds(&ms->node[c->node].llc, v, hint) &&
         !node_holds(ms, c->node, v, true, c->l2.ways ? (int)c->local : -1))
         node_released(ms, c->node, v, dirty && !has_llc);
