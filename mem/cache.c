@@ -172,9 +172,11 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
     c->epoch++;
     /* One pass over the set finds the line or, failing that, the victim:
      * fills are on every miss path.  For LRU the victim is the first way
-     * with the smallest key, where an invalid way's key is 0 and a valid
-     * one's its stamp + 1: the first invalid way if there is one, else the
-     * least recently used (the first of equals), as victim() would pick. */
+     * with the smallest stamp: an invalid way's stamp is 0 (zeroed lines,
+     * and cache_invalidate clears it) and a valid one's at least 1 (a fill
+     * touches the line), so that is the first invalid way if there is one,
+     * else the least recently used (the first of equals), as victim()
+     * would pick. */
     const uint64_t ln = addr >> c->line_shift;
     const size_t set = (size_t)(ln & c->set_mask);
     struct cache_line *row = c->lines + set * c->ways, *l = NULL;
@@ -183,15 +185,13 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
     if (c->repl == TOPO_REPL_LRU) {
         uint64_t best = UINT64_MAX;
         for (unsigned w = 0; w < c->ways; w++) {
-            const bool valid = row[w].state != MESI_I;
-            if (row[w].tag == ln && valid) {
+            if (row[w].tag == ln && row[w].state != MESI_I) {
                 l = &row[w];
                 way = w;
                 break;
             }
-            const uint64_t key = valid ? row[w].stamp + 1 : 0;
-            if (key < best) {
-                best = key;
+            if (row[w].stamp < best) {
+                best = row[w].stamp;
                 lru = w;
             }
         }
@@ -257,6 +257,7 @@ enum mesi cache_invalidate(struct cache *c, uint64_t addr)
         return MESI_I;
     enum mesi prev = (enum mesi)l->state;
     l->state = MESI_I;
+    l->stamp = 0;       /* the LRU fill scan takes invalid ways first by it */
     c->nvalid--;
     c->epoch++;
     c->st.invalidations++;
