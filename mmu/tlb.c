@@ -127,17 +127,17 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t
     const size_t set = (size_t)((va >> sv_level_shift(size)) & t->set_mask);
     struct tlb_entry *row = t->e + set * t->ways;
     /* One pass finds the page or, for LRU, the victim as victim() would
-     * pick it: the first way with the smallest of 0 for an empty entry and
-     * stamp + 1 for a valid one (the first empty way, else the first least
-     * recently used).  Insertion follows every walk. */
+     * pick it: the first way with the smallest stamp, which is 0 for an
+     * empty entry (zeroed, or cleared by drop()) and at least 1 for a valid
+     * one (insertion touches it), so the first empty way, else the first
+     * least recently used.  Insertion follows every walk. */
     unsigned w, lru = 0;
     uint64_t best = UINT64_MAX;
     for (w = 0; w < t->ways; w++) {
         if (row[w].key == key && (row[w].asid == asid || row[w].global || global))
             break;
-        const uint64_t k = row[w].key ? row[w].stamp + 1 : 0;
-        if (k < best) {
-            best = k;
+        if (row[w].stamp < best) {
+            best = row[w].stamp;
             lru = w;
         }
     }
@@ -167,6 +167,7 @@ static void drop(struct tlb *t, struct tlb_entry *e)
 {
     count_size(t, e->size, -1);
     e->key = 0;
+    e->stamp = 0;       /* tlb_insert's LRU scan takes empty ways first by it */
 }
 
 static bool asid_matches(const struct tlb_entry *e, bool by_asid, unsigned asid)
