@@ -214,10 +214,18 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     k->timeslice = KERNEL_TIMESLICE;
     k->switch_cost = KERNEL_SWITCH_COST;
     k->cpus = calloc(m->topo->ncpus, sizeof(*k->cpus));
+    for (k->nleaves = 1; k->nleaves < m->topo->ncpus; k->nleaves *= 2)
+        ;
+    k->slots = calloc(k->nleaves, sizeof(*k->slots));
+    k->tree = calloc(k->nleaves, sizeof(*k->tree));
+    k->play = calloc(2 * (size_t)k->nleaves, sizeof(*k->play));
     m->harts = calloc(m->topo->ncpus, sizeof(*m->harts));
     k->harts = m->harts;
-    if (!k->cpus || !m->harts) {
+    if (!k->cpus || !k->slots || !k->tree || !k->play || !m->harts) {
         free(k->cpus);
+        free(k->slots);
+        free(k->tree);
+        free(k->play);
         free(m->harts);
         m->harts = NULL;
         free(k);
@@ -234,6 +242,9 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     k->mmc.pt_pages_node = calloc(2 * (size_t)m->topo->nnodes, sizeof(uint64_t));
     if (!k->mmc.pt_pages_node) {
         free(k->cpus);
+        free(k->slots);
+        free(k->tree);
+        free(k->play);
         free(m->harts);
         m->harts = NULL;
         free(k);
@@ -304,6 +315,9 @@ void kernel_destroy(struct guest_kernel *k)
     for (uint32_t i = 0; i < m->topo->ncpus; i++)
         mmu_destroy(k->cpus[i].mmu);
     free(k->cpus);
+    free(k->slots);
+    free(k->tree);
+    free(k->play);
     free(k->mmc.pt_pages_node);
     free(k->root);
     free(k);

@@ -112,17 +112,24 @@ struct task_ctx {
 /* One thread.  A CPU's hart holds the registers of the thread it ran last
  * (kcpu.cur); the others keep theirs in ctx. */
 struct task {
+    /* What the run loop reads at every step, first and together (the
+     * struct spans many host cache lines). */
+    enum task_state state;
+    uint32_t cpu;
+    struct hart *hart;          /* the hart of cpu */
+    uint64_t sigblocked, sigpending;
+    uint64_t ready_at;          /* cannot run before this cycle */
+    bool started;               /* has run at least once */
+
     struct guest_kernel *k;
     struct tgroup *g;
-    uint32_t pid, tid, cpu;
-    struct hart *hart;          /* the hart of cpu */
+    uint32_t pid, tid;
     struct mm *mm;              /* g->mm */
     struct task_ctx ctx;
     uint32_t on_hart;           /* CPU whose hart holds its registers, or
                                  * UINT32_MAX (then they are in ctx) */
     uint64_t affinity[KCPU_WORDS];
 
-    uint64_t sigblocked, sigpending;
     struct ksiginfo {
         int32_t code;           /* si_code: SI_USER, SI_TKILL, SEGV_MAPERR... */
         uint64_t addr;          /* si_addr of faults */
@@ -133,8 +140,6 @@ struct task {
     uint64_t clear_child_tid, robust_list, rseq;
     uint32_t rseq_cpu;          /* cpu_id last written to the rseq area */
 
-    enum task_state state;
-    bool started;               /* has run at least once */
     int exit_code;              /* TASK_EXITED */
     int term_sig;               /* TASK_KILLED */
 
@@ -145,7 +150,6 @@ struct task {
     uint64_t deadline;          /* cycle of the timeout, or TASK_NO_DEADLINE */
     int64_t timeout_ret;        /* a0 when the deadline passes */
     struct task *fnext;         /* futex queue (k->futex_q), FIFO */
-    uint64_t ready_at;          /* cannot run before this cycle */
     uint64_t run_seq;           /* when it last got a CPU (round robin) */
 
     uint64_t syscalls;
@@ -157,7 +161,12 @@ struct kcpu {
     uint32_t cpu;
     uint32_t node;              /* the CPU's node: where first touch allocates */
     bool hart_ready;
+    /* Read by the run loop at every step, hence together. */
+    bool yield;                 /* cur gave up the rest of its slice */
+    unsigned npend;             /* pend[] in use (timing, below) */
     struct task *cur;           /* the thread whose registers the hart holds */
+    uint64_t pend_t0;           /* cycle the first pending access starts */
+    uint64_t slice_start;       /* cycle cur got the CPU */
     struct mm *loaded_mm;       /* what the hart's TLB / decode cache hold */
     struct mmu *mmu;            /* the CPU's TLBs, walk caches and walker */
     uint64_t shootdowns;        /* TLB shootdowns this CPU received */
@@ -171,10 +180,20 @@ struct kcpu {
         uint64_t paddr;
         uint8_t kind;           /* enum mem_kind */
     } pend[16];                 /* two Sv57 walks (a fault between) and the access */
-    unsigned npend;
-    uint64_t pend_t0;           /* cycle the first pending access starts */
-    uint64_t slice_start;       /* cycle cur got the CPU */
-    bool yield;                 /* cur gave up the rest of its slice */
+};
+
+/* The run loop's view of one CPU (libmmsim/run.c): the thread that goes
+ * first on it, as of the last scan. */
+struct sched_slot {
+    struct task *t;             /* NULL: nothing on it can move */
+    bool solo;                  /* t is its only thread that can move */
+};
+
+/* A CPU in the run loop's tournament: its event time (UINT64_MAX:
+ * nothing on it can move) and number. */
+struct sched_node {
+    uint64_t ev;
+    uint32_t cpu;
 };
 
 struct guest_kernel {
@@ -201,6 +220,15 @@ struct guest_kernel {
     uint64_t idle_cycles;
     uint64_t nr_ended;          /* threads and groups that ended so far: the
                                  * run loop reaps only when it moved */
+    /* The run loop's tournament over the CPUs (libmmsim/run.c), a loser
+     * tree over nleaves (ncpus rounded up to a power of two) leaves:
+     * tree[0] the winner, tree[i] the loser of the match at node i (the
+     * leaves are not stored); play[] the whole tournament while a scan
+     * rebuilds it (leaves at nleaves + c, winners below). */
+    struct sched_slot *slots;
+    struct sched_node *tree;
+    struct sched_node *play;
+    uint32_t nleaves;
 
     uint64_t nr_syscalls;
     uint64_t nr_unknown;        /* calls of unknown syscalls */

@@ -15,7 +15,15 @@
  * sched.idle_cycles).  Everything depends only on simulated state, so the
  * same run gives the same result every time.  Nothing runnable and no
  * timeout pending but threads blocked: a deadlock, reported with the list
- * of blocked threads. */
+ * of blocked threads.
+ *
+ * The choice is made in a tournament over the CPUs (a loser tree,
+ * k->tree), each CPU entered with its first thread (k->slots).  It is
+ * built from every thread after anything but a plain step (only the hart
+ * of a CPU with one thread that can move ran): a plain step changes that
+ * CPU's event time alone, and only its matches are replayed, log2(CPUs)
+ * of them, where a scan of every thread at every step cost more than the
+ * step itself with 16 CPUs. */
 #include <inttypes.h>
 #include <time.h>
 
@@ -98,6 +106,12 @@ static void trap(struct task *t)
     t->mm->last_fault = MM_OK;
 }
 
+/* Would signal_deliver do anything for t (runnable)? */
+static inline bool signals_ready(const struct task *t)
+{
+    return (t->sigpending & ~t->sigblocked) != 0;
+}
+
 static bool alive(const struct task *t)
 {
     return t->state == TASK_RUNNABLE || t->state == TASK_BLOCKED;
@@ -130,14 +144,98 @@ static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
     return a->tid < b->tid;
 }
 
-/* The thread to run next and its event time (NULL: nothing can move), in
- * one pass that also finds its horizon: the smallest event time of the
- * other CPUs.  Until its own clock reaches that, a CPU may use the shared
- * memory hierarchy without waiting (kernel/timing.c).  (Running the
- * thread changes no other CPU's event time first: switching, resuming its
+/* Does a go before b in the tournament?  The smaller event time, ties to
+ * the lower CPU. */
+static inline bool goes_first(const struct sched_node *a, const struct sched_node *b)
+{
+    return (a->ev < b->ev) | ((a->ev == b->ev) & (a->cpu < b->cpu));
+}
+
+/* The winner's event time is now ev: replay its matches up to the root,
+ * where the new winner comes out.  Without branches: who wins a match is
+ * unpredictable. */
+static inline void winner_changed(struct guest_kernel *k, uint64_t ev)
+{
+    struct sched_node *n = k->tree;
+    uint64_t wev = ev;
+    uint32_t wcpu = n[0].cpu;
+    for (uint32_t i = (k->nleaves + wcpu) / 2; i; i /= 2) {
+        uint64_t lev = n[i].ev;
+        uint32_t lcpu = n[i].cpu;
+        bool lf = (lev < wev) | ((lev == wev) & (lcpu < wcpu));
+        uint64_t me = -(uint64_t)lf, dev = (lev ^ wev) & me;
+        uint32_t dcpu = (lcpu ^ wcpu) & (uint32_t)me;
+        n[i].ev = lev ^ dev;        /* lf: the winner stays, the loser goes on */
+        n[i].cpu = lcpu ^ dcpu;
+        wev ^= dev;
+        wcpu ^= dcpu;
+    }
+    n[0].ev = wev;
+    n[0].cpu = wcpu;
+}
+
+/* Fill k->slots from every thread, each CPU's first thread (the smallest
+ * event time, then before_on_cpu) and whether it is the only one there
+ * that can move, and play the whole tournament. */
+static void scan(struct guest_kernel *k)
+{
+    uint32_t n = k->m->topo->ncpus, nl = k->nleaves;
+    struct sched_node *p = k->play, *leaf = p + nl;
+    for (uint32_t c = 0; c < nl; c++) {
+        if (c < n)
+            k->slots[c] = (struct sched_slot){.t = NULL, .solo = false};
+        leaf[c] = (struct sched_node){.ev = UINT64_MAX, .cpu = c};
+    }
+    for (struct task *t = k->tasks; t; t = t->next) {
+        if (!alive(t) || !t->hart)
+            continue;
+        uint64_t e = event_time(k, t);
+        if (e == UINT64_MAX)
+            continue;
+        struct sched_slot *s = &k->slots[t->cpu];
+        s->solo = !s->t;
+        if (!s->t || e < leaf[t->cpu].ev ||
+            (e == leaf[t->cpu].ev && before_on_cpu(k, t, s->t))) {
+            s->t = t;
+            leaf[t->cpu].ev = e;
+        }
+    }
+    /* Bottom up: the winner of each match goes on, the loser stays. */
+    for (uint32_t i = nl - 1; i; i--) {
+        const struct sched_node *a = &p[2 * i], *b = &p[2 * i + 1];
+        bool bf = goes_first(b, a);
+        p[i] = bf ? *b : *a;
+        k->tree[i] = bf ? *a : *b;
+    }
+    k->tree[0] = p[1];
+}
+
+/* The thread to run next and its event time (NULL: nothing can move): the
+ * first thread of the CPU with the smallest event time (ties: the lower
+ * CPU), the tournament's winner.  Also its horizon: the smallest event
+ * time of the other CPUs, the best of those it beat on its way up.
+ * Until its own clock reaches that, a CPU may use the shared memory
+ * hierarchy without waiting (kernel/timing.c).  (Running the thread
+ * changes no other CPU's event time first: switching, resuming its
  * pending accesses and delivering its signals concern its own CPU, or end
  * it.) */
-static struct task *pick(struct guest_kernel *k, uint64_t *when, uint64_t *horizon)
+static inline struct task *pick(const struct guest_kernel *k, uint64_t *when,
+                                uint64_t *horizon)
+{
+    const struct sched_node *n = k->tree;
+    uint64_t m2 = UINT64_MAX;
+    for (uint32_t i = (k->nleaves + n[0].cpu) / 2; i; i /= 2)
+        m2 = n[i].ev < m2 ? n[i].ev : m2;
+    *when = n[0].ev;
+    *horizon = m2;
+    return n[0].ev == UINT64_MAX ? NULL : k->slots[n[0].cpu].t;
+}
+
+#if defined(MMSIM_CHECKS)
+/* pick() by definition, over every thread, for the checks: the first
+ * thread by (event time, CPU, before_on_cpu), and the smallest event time
+ * of the other CPUs. */
+static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *horizon)
 {
     struct task *best = NULL;
     uint64_t bt = UINT64_MAX;
@@ -168,6 +266,8 @@ static struct task *pick(struct guest_kernel *k, uint64_t *when, uint64_t *horiz
     *horizon = best && best->cpu == m1cpu ? m2 : m1;
     return best;
 }
+
+#endif
 
 static int deadlock(struct mmsim_machine *m)
 {
@@ -336,6 +436,12 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
     /* Ended threads are snapshotted and reaped when some have ended since
      * the last look (and once on entry: ended between runs). */
     uint64_t ended_seen = k->nr_ended - 1;
+    /* k->slots must be rebuilt from every thread (scan) after anything
+     * but a plain step: one in which only the hart of a CPU with one
+     * thread that can move ran, no kernel code but its page faults and
+     * timing (which change nothing of another CPU's threads or clock).
+     * After a plain step only that CPU's slot changes. */
+    bool rescan = true;
     for (;;) {
         bool ended = k->nr_ended != ended_seen;
         if (ended)
@@ -349,9 +455,21 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
         if (ended) {
             ended_seen = k->nr_ended;
             kernel_reap(k);
+            rescan = true;
+        }
+        if (rescan) {
+            scan(k);
+            rescan = false;
         }
         uint64_t when, hz;
         struct task *t = pick(k, &when, &hz);
+#if defined(MMSIM_CHECKS)
+        {
+            uint64_t w2, h2;
+            struct task *t2 = pick_full(k, &w2, &h2);
+            MMSIM_ASSERT(t2 == t && (!t || (w2 == when && h2 == hz)));
+        }
+#endif
         if (!t) {
             for (struct task *x = k->tasks; x; x = x->next)
                 if (x->state == TASK_BLOCKED)
@@ -362,6 +480,7 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
             /* Its timeout: it becomes runnable at the deadline (its CPU's
              * clock moves there when the thread gets it). */
             task_wake(t, t->timeout_ret, when);
+            rescan = true;
             continue;
         }
         if (max_insns && done >= max_insns) {
@@ -373,6 +492,7 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
             int rc = time_bound(m, when, until, max_cycle, &check_at);
             if (rc != MMSIM_OK)
                 return rc == RUN_REACHED ? MMSIM_OK : rc;
+            rescan = true;      /* the sample callback ran */
         }
         /* Host time, every 16 scheduling steps (never per instruction). */
         if (deadline > 0 && (steps++ & 15) == 0 && host_seconds() >= deadline) {
@@ -388,13 +508,18 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
          * last on this CPU, whichever thread runs next). */
         if (k->cpus[t->cpu].npend)
             kernel_timing_resume(k, t->cpu);
-        switch_to(k, t, when);
         struct kcpu *c = &k->cpus[t->cpu];
+        struct sched_slot *slot = &k->slots[t->cpu];
+        rescan |= c->cur != t || !slot->solo;
+        switch_to(k, t, when);
         struct hart *h = t->hart;
         t->started = true;
-        signal_deliver(t);      /* sent by other threads while it was off */
-        if (t->state != TASK_RUNNABLE)
-            continue;
+        if (signals_ready(t)) {
+            signal_deliver(t);      /* sent by other threads while it was off */
+            rescan = true;
+            if (t->state != TASK_RUNNABLE)
+                continue;
+        }
         /* Another hart ran since this one's last step and may have written
          * the reserved word: the reservation is lost (an SC may fail
          * spuriously; the retry succeeds, as on hardware: with timing, the
@@ -413,10 +538,14 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
                                                                   : k->horizon + k->lookahead;
         }
         enum hart_stop stop;
+        if (unlikely(m->traffic))
+            rescan = true;      /* an engine may end its process */
         int trc = run_thread(m, t, budget, &stop);
         if (trc != MMSIM_OK)
             return trc;
         done += h->instret - before;
+        if (stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD)
+            rescan = true;
         switch (stop) {
         case HART_STOP_ECALL:
             syscall_handle(t);
@@ -440,11 +569,19 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
                      k->mmc.mem_limit << MM_PAGE_SHIFT);
             return limit_hit(m, "max-mem", what);
         }
-        if (t->state == TASK_RUNNABLE && c->cur == t)
+        if (t->state == TASK_RUNNABLE && c->cur == t && signals_ready(t)) {
             signal_deliver(t);
+            rescan = true;
+        }
         /* Moved by sched_setaffinity: it leaves this hart now. */
-        if (c->cur == t && t->cpu != c->cpu)
+        if (c->cur == t && t->cpu != c->cpu) {
             sched_unload(c);
+            rescan = true;
+        }
+        if (!rescan) {
+            MMSIM_ASSERT(k->tree[0].cpu == t->cpu);
+            winner_changed(k, event_time(k, t));
+        }
     }
 }
 
