@@ -57,6 +57,15 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         RV_INSN_LIST(LABEL)
     };
 #undef LABEL
+#if LOOP_TIMED
+#define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&T_RV_##id,
+    static const void *const issue_table[RV_NUM_OPS] = {
+        [RV_UNDECODED] = &&L_RV_UNDECODED, [RV_ILLEGAL] = &&L_RV_ILLEGAL,
+        [RV_PAGE_END] = &&L_RV_PAGE_END, [RV_CROSS] = &&L_RV_CROSS, [RV_NOP] = &&T_RV_NOP,
+        RV_INSN_LIST(LABEL)
+    };
+#undef LABEL
+#endif
 
 /* Instructions retired before d in the current block. */
 #if LOOP_BLOCKS
@@ -323,10 +332,8 @@ dispatch:
                 }
             }
             PIPE_RELOAD();      /* a stall of a fetch, or of the resumed one */
-            t_iss = pipe_issue_at(pp, d, &p_cycle, &p_open, true);
-            n_iss++;
-            h->tm_now = t_iss;
-            h->tm_walk_end = 0;
+            /* Issue through the op's own code (TM_ISSUE), then run it. */
+            goto *issue_table[d->op];
         }
     }
 #endif
@@ -664,6 +671,30 @@ dispatch:
     }
 
 #if LOOP_TIMED
+    /* Issue of each op, with what is known of it at compile time (its
+     * operands, its unit), then its handler.  Markers do not issue. */
+#define TM_ISSUE(op, args)                                                     \
+    do {                                                                       \
+        if (PIPE_OP_GENERAL(op, args))                                         \
+            t_iss = pipe_issue_at(pp, d, &p_cycle, &p_open, true);             \
+        else                                                                   \
+            t_iss = pipe_issue_op(pp, d, &p_cycle, &p_open, op, PIPE_ARG_RS1(args), \
+                                  PIPE_ARG_RS2(args), PIPE_ARG_RD(args));      \
+        n_iss++;                                                               \
+        h->tm_now = t_iss;                                                     \
+        h->tm_walk_end = 0;                                                    \
+    } while (0)
+#define ISSUE_STUB(id, name, match, mask, fmt, args)                           \
+    T_RV_##id:                                                                 \
+    TM_ISSUE(RV_##id, args);                                                   \
+    goto L_RV_##id;
+    T_RV_NOP:
+    TM_ISSUE(RV_NOP, "");
+    goto L_RV_NOP;
+    RV_INSN_LIST(ISSUE_STUB)
+#undef ISSUE_STUB
+#undef TM_ISSUE
+
 tm_yield:
     /* The data access waits for this CPU's turn: the instruction runs
      * again when it is granted (it does not retire now). */

@@ -5,11 +5,6 @@
 
 #include "cpu/pipeline.h"
 
-enum pipe_class {
-    PC_ALU = 0, PC_MUL, PC_DIV, PC_LOAD, PC_STORE, PC_AMO, PC_BRANCH, PC_JAL, PC_JALR,
-    PC_FADD, PC_FMUL, PC_FMA, PC_FDIV, PC_FSQRT, PC_FCVT, PC_FMISC, PC_FENCE, PC_SYS,
-};
-
 /* The tags of ready times are these four causes (pipe_issue). */
 _Static_assert(PIPE_STALL_RAW == 0 && PIPE_STALL_LOAD == 1 && PIPE_STALL_FU == 2 &&
                PIPE_STALL_SB == 3 && PIPE_TAG == 2, "ready-time tags");
@@ -17,60 +12,6 @@ _Static_assert(PIPE_STALL_RAW == 0 && PIPE_STALL_LOAD == 1 && PIPE_STALL_FU == 2
 const char *const pipe_stall_names[PIPE_NSTALL] = {
     "raw", "load", "fu", "sb", "branch", "fetch", "walk", "fault", "syscall",
 };
-
-static enum pipe_class op_class(int op)
-{
-    switch (op) {
-    case RV_LB: case RV_LH: case RV_LW: case RV_LD: case RV_LBU: case RV_LHU: case RV_LWU:
-    case RV_FLW: case RV_FLD:
-        return PC_LOAD;
-    case RV_SB: case RV_SH: case RV_SW: case RV_SD: case RV_FSW: case RV_FSD:
-        return PC_STORE;
-    case RV_LR_W: case RV_SC_W: case RV_AMOSWAP_W: case RV_AMOADD_W: case RV_AMOXOR_W:
-    case RV_AMOAND_W: case RV_AMOOR_W: case RV_AMOMIN_W: case RV_AMOMAX_W: case RV_AMOMINU_W:
-    case RV_AMOMAXU_W: case RV_LR_D: case RV_SC_D: case RV_AMOSWAP_D: case RV_AMOADD_D:
-    case RV_AMOXOR_D: case RV_AMOAND_D: case RV_AMOOR_D: case RV_AMOMIN_D: case RV_AMOMAX_D:
-    case RV_AMOMINU_D: case RV_AMOMAXU_D:
-        return PC_AMO;
-    case RV_MUL: case RV_MULH: case RV_MULHSU: case RV_MULHU: case RV_MULW:
-        return PC_MUL;
-    case RV_DIV: case RV_DIVU: case RV_REM: case RV_REMU: case RV_DIVW: case RV_DIVUW:
-    case RV_REMW: case RV_REMUW:
-        return PC_DIV;
-    case RV_BEQ: case RV_BNE: case RV_BLT: case RV_BGE: case RV_BLTU: case RV_BGEU:
-        return PC_BRANCH;
-    case RV_JAL: return PC_JAL;
-    case RV_JALR: return PC_JALR;
-    case RV_FADD_S: case RV_FSUB_S: case RV_FADD_D: case RV_FSUB_D:
-        return PC_FADD;
-    case RV_FMUL_S: case RV_FMUL_D:
-        return PC_FMUL;
-    case RV_FMADD_S: case RV_FMSUB_S: case RV_FNMSUB_S: case RV_FNMADD_S:
-    case RV_FMADD_D: case RV_FMSUB_D: case RV_FNMSUB_D: case RV_FNMADD_D:
-        return PC_FMA;
-    case RV_FDIV_S: case RV_FDIV_D: return PC_FDIV;
-    case RV_FSQRT_S: case RV_FSQRT_D: return PC_FSQRT;
-    case RV_FCVT_W_S: case RV_FCVT_WU_S: case RV_FCVT_L_S: case RV_FCVT_LU_S:
-    case RV_FCVT_S_W: case RV_FCVT_S_WU: case RV_FCVT_S_L: case RV_FCVT_S_LU:
-    case RV_FCVT_S_D: case RV_FCVT_D_S: case RV_FCVT_W_D: case RV_FCVT_WU_D:
-    case RV_FCVT_L_D: case RV_FCVT_LU_D: case RV_FCVT_D_W: case RV_FCVT_D_WU:
-    case RV_FCVT_D_L: case RV_FCVT_D_LU:
-        return PC_FCVT;
-    case RV_FSGNJ_S: case RV_FSGNJN_S: case RV_FSGNJX_S: case RV_FMIN_S: case RV_FMAX_S:
-    case RV_FMV_X_W: case RV_FEQ_S: case RV_FLT_S: case RV_FLE_S: case RV_FCLASS_S:
-    case RV_FMV_W_X: case RV_FSGNJ_D: case RV_FSGNJN_D: case RV_FSGNJX_D: case RV_FMIN_D:
-    case RV_FMAX_D: case RV_FEQ_D: case RV_FLT_D: case RV_FLE_D: case RV_FCLASS_D:
-    case RV_FMV_X_D: case RV_FMV_D_X:
-        return PC_FMISC;
-    case RV_FENCE: case RV_FENCE_I:
-        return PC_FENCE;
-    case RV_ECALL: case RV_EBREAK: case RV_CSRRW: case RV_CSRRS: case RV_CSRRC:
-    case RV_CSRRWI: case RV_CSRRSI: case RV_CSRRCI:
-        return PC_SYS;
-    default:
-        return PC_ALU;      /* RV64I/Zba/Zbb arithmetic, NOP, illegal, markers */
-    }
-}
 
 static uint32_t class_latency(const struct topo_pipeline *c, enum pipe_class k)
 {
@@ -94,20 +35,12 @@ static uint32_t class_latency(const struct topo_pipeline *c, enum pipe_class k)
  * so that the table stays the one place an instruction is described. */
 static void op_operands(struct pipe_op *o, const char *args)
 {
-    o->o1 = o->o2 = o->o3 = PIPE_R_NONE;
-    o->od = PIPE_R_SINK;
-    for (const char *a = args ? args : ""; *a; a++) {
-        switch (*a) {
-        case 'd': o->od = 0; break;
-        case 'D': o->od = PIPE_R_FP; break;
-        case 's': case 'o': case 'q': case 'A': o->o1 = 0; break;
-        case 'S': o->o1 = PIPE_R_FP; break;
-        case 't': o->o2 = 0; break;
-        case 'T': o->o2 = PIPE_R_FP; break;
-        case 'R': o->o3 = PIPE_R_FP; break;
-        default: break;
-        }
-    }
+    static const uint8_t off[3] = {PIPE_R_NONE, 0, PIPE_R_FP};
+    args = args ? args : "";
+    o->o1 = off[PIPE_ARG_RS1(args)];
+    o->o2 = off[PIPE_ARG_RS2(args)];
+    o->o3 = PIPE_ARG_RS3(args) ? PIPE_R_FP : PIPE_R_NONE;
+    o->od = PIPE_ARG_RD(args) == 2 ? PIPE_R_FP : PIPE_ARG_RD(args) == 1 ? 0 : PIPE_R_SINK;
 }
 
 static bool pow2(uint32_t x)
@@ -120,14 +53,13 @@ static void build_ops(struct pipe *p, bool dual)
     for (int op = 0; op < RV_NUM_OPS; op++) {
         struct pipe_op *o = &p->ops[op];
         memset(o, 0, sizeof(*o));
-        enum pipe_class k = op_class(op);
+        enum pipe_class k = pipe_op_class(op);
         op_operands(o, op >= RV_FIRST_INSN ? rv_insn_table[op].args : NULL);
         o->cls = (uint8_t)k;
         o->lat = (uint16_t)class_latency(&p->cfg, k);
         o->tag = k == PC_LOAD || k == PC_AMO ? PIPE_STALL_LOAD : PIPE_STALL_RAW;
-        o->unit = k == PC_DIV ? PIPE_UNIT_DIV
-                  : k == PC_FDIV || k == PC_FSQRT ? PIPE_UNIT_FDIV
-                  : k == PC_FENCE ? PIPE_UNIT_SBDRAIN : PIPE_UNIT_NONE;
+        o->lt = ((uint32_t)o->lat << PIPE_TAG) | o->tag;
+        o->unit = (uint8_t)pipe_class_unit(k);
         o->reserve = o->unit == PIPE_UNIT_DIV || o->unit == PIPE_UNIT_FDIV;
         o->need = k == PC_ALU ? PIPE_NEED_ANY
                   : k == PC_LOAD || k == PC_STORE || k == PC_AMO ? PIPE_NEED_A : PIPE_NEED_B;

@@ -37,6 +37,7 @@
 #define MMSIM_CPU_PIPELINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/decode.h"
@@ -102,8 +103,9 @@ struct pipe_op {
                                  * its cycle (0 on a single-issue core) */
     uint16_t lat;               /* issue to result, cycles (loads: on a hit) */
     uint8_t tag;                /* tag of the result: PIPE_STALL_LOAD from memory */
-    uint8_t cls;                /* enum pipe_class (pipeline.c) */
-    uint32_t pad;
+    uint8_t cls;                /* enum pipe_class */
+    uint32_t lt;                /* (lat << PIPE_TAG) | tag: the tagged ready
+                                 * time of the result less the issue cycle */
 };
 _Static_assert(sizeof(struct pipe_op) == 16, "a shift indexes the op table");
 
@@ -112,6 +114,76 @@ enum { PIPE_NEED_ANY = 1, PIPE_NEED_A = 2, PIPE_NEED_B = 4 };
 
 /* unit_free[] indices: [NONE] stays 0. */
 enum { PIPE_UNIT_NONE = 0, PIPE_UNIT_DIV, PIPE_UNIT_FDIV, PIPE_UNIT_SBDRAIN, PIPE_NUNIT };
+
+/* Instruction classes: latency, pipe and unit follow from the class. */
+enum pipe_class {
+    PC_ALU = 0, PC_MUL, PC_DIV, PC_LOAD, PC_STORE, PC_AMO, PC_BRANCH, PC_JAL, PC_JALR,
+    PC_FADD, PC_FMUL, PC_FMA, PC_FDIV, PC_FSQRT, PC_FCVT, PC_FMISC, PC_FENCE, PC_SYS,
+};
+
+/* The class of an op (inline and switch-only, so that a constant op folds
+ * to a constant class: the timing loop's per-op issue code relies on it). */
+static ALWAYS_INLINE enum pipe_class pipe_op_class(int op)
+{
+    switch (op) {
+    case RV_LB: case RV_LH: case RV_LW: case RV_LD: case RV_LBU: case RV_LHU: case RV_LWU:
+    case RV_FLW: case RV_FLD:
+        return PC_LOAD;
+    case RV_SB: case RV_SH: case RV_SW: case RV_SD: case RV_FSW: case RV_FSD:
+        return PC_STORE;
+    case RV_LR_W: case RV_SC_W: case RV_AMOSWAP_W: case RV_AMOADD_W: case RV_AMOXOR_W:
+    case RV_AMOAND_W: case RV_AMOOR_W: case RV_AMOMIN_W: case RV_AMOMAX_W: case RV_AMOMINU_W:
+    case RV_AMOMAXU_W: case RV_LR_D: case RV_SC_D: case RV_AMOSWAP_D: case RV_AMOADD_D:
+    case RV_AMOXOR_D: case RV_AMOAND_D: case RV_AMOOR_D: case RV_AMOMIN_D: case RV_AMOMAX_D:
+    case RV_AMOMINU_D: case RV_AMOMAXU_D:
+        return PC_AMO;
+    case RV_MUL: case RV_MULH: case RV_MULHSU: case RV_MULHU: case RV_MULW:
+        return PC_MUL;
+    case RV_DIV: case RV_DIVU: case RV_REM: case RV_REMU: case RV_DIVW: case RV_DIVUW:
+    case RV_REMW: case RV_REMUW:
+        return PC_DIV;
+    case RV_BEQ: case RV_BNE: case RV_BLT: case RV_BGE: case RV_BLTU: case RV_BGEU:
+        return PC_BRANCH;
+    case RV_JAL: return PC_JAL;
+    case RV_JALR: return PC_JALR;
+    case RV_FADD_S: case RV_FSUB_S: case RV_FADD_D: case RV_FSUB_D:
+        return PC_FADD;
+    case RV_FMUL_S: case RV_FMUL_D:
+        return PC_FMUL;
+    case RV_FMADD_S: case RV_FMSUB_S: case RV_FNMSUB_S: case RV_FNMADD_S:
+    case RV_FMADD_D: case RV_FMSUB_D: case RV_FNMSUB_D: case RV_FNMADD_D:
+        return PC_FMA;
+    case RV_FDIV_S: case RV_FDIV_D: return PC_FDIV;
+    case RV_FSQRT_S: case RV_FSQRT_D: return PC_FSQRT;
+    case RV_FCVT_W_S: case RV_FCVT_WU_S: case RV_FCVT_L_S: case RV_FCVT_LU_S:
+    case RV_FCVT_S_W: case RV_FCVT_S_WU: case RV_FCVT_S_L: case RV_FCVT_S_LU:
+    case RV_FCVT_S_D: case RV_FCVT_D_S: case RV_FCVT_W_D: case RV_FCVT_WU_D:
+    case RV_FCVT_L_D: case RV_FCVT_LU_D: case RV_FCVT_D_W: case RV_FCVT_D_WU:
+    case RV_FCVT_D_L: case RV_FCVT_D_LU:
+        return PC_FCVT;
+    case RV_FSGNJ_S: case RV_FSGNJN_S: case RV_FSGNJX_S: case RV_FMIN_S: case RV_FMAX_S:
+    case RV_FMV_X_W: case RV_FEQ_S: case RV_FLT_S: case RV_FLE_S: case RV_FCLASS_S:
+    case RV_FMV_W_X: case RV_FSGNJ_D: case RV_FSGNJN_D: case RV_FSGNJX_D: case RV_FMIN_D:
+    case RV_FMAX_D: case RV_FEQ_D: case RV_FLT_D: case RV_FLE_D: case RV_FCLASS_D:
+    case RV_FMV_X_D: case RV_FMV_D_X:
+        return PC_FMISC;
+    case RV_FENCE: case RV_FENCE_I:
+        return PC_FENCE;
+    case RV_ECALL: case RV_EBREAK: case RV_CSRRW: case RV_CSRRS: case RV_CSRRC:
+    case RV_CSRRWI: case RV_CSRRSI: case RV_CSRRCI:
+        return PC_SYS;
+    default:
+        return PC_ALU;      /* RV64I/Zba/Zbb arithmetic, NOP, illegal, markers */
+    }
+}
+
+/* The unit a class waits for (and, DIV/FDIV, holds). */
+static ALWAYS_INLINE unsigned pipe_class_unit(enum pipe_class k)
+{
+    return k == PC_DIV ? PIPE_UNIT_DIV
+           : k == PC_FDIV || k == PC_FSQRT ? PIPE_UNIT_FDIV
+           : k == PC_FENCE ? PIPE_UNIT_SBDRAIN : PIPE_UNIT_NONE;
+}
 
 struct pipe_btb {
     uint64_t tag;               /* pc | 1: 0 marks an empty entry */
@@ -175,6 +247,32 @@ static inline uint64_t pipe_ready(const struct pipe *p, unsigned i)
     return PIPE_TIME(p->ready[i]);
 }
 
+/* The issue cycle of an instruction whose operands and unit are ready at
+ * the tagged time e (the max of their ready[] entries), that needs pipe
+ * `need` and lets `pairs` issue after it in its cycle: advances the clock
+ * *cycle and the open slots *open (and stores both in p), charges a wait
+ * to the cause in e's tag.  It issues second in the cycle before *cycle
+ * when that cycle's slots are open to its pipe and every operand was ready
+ * then (so it cannot depend on the first): the earliest cycle is
+ * *cycle - 1 then, else *cycle, and never before e. */
+static ALWAYS_INLINE uint64_t pipe_slot(struct pipe *p, uint64_t e, unsigned need,
+                                        unsigned pairs, uint64_t *cycle, uint64_t *open)
+{
+    /* open != 0 only after an issue, so base >= 1 when it may pair. */
+    uint64_t base = *cycle, et = PIPE_TIME(e);
+    uint64_t first = base - ((*open & need) != 0);
+    uint64_t t = et > first ? et : first;
+    if (t > base)       /* most instructions do not wait: no read-modify-write chain */
+        p->st.stall[e & ((1u << PIPE_TAG) - 1)] += t - base;
+    /* Paired (t == base - 1): the clock stays and the cycle closes;
+     * otherwise a new group starts at t. */
+    *cycle = t + 1;
+    *open = t < base ? 0 : pairs;
+    p->cycle = *cycle;
+    p->open = *open;
+    return t;
+}
+
 /* Issue d at the earliest cycle its operands, its unit and the issue slots
  * allow, in program order, from the clock *cycle and the open issue slots
  * *open, which it advances (and stores in p: a caller may keep both in
@@ -193,7 +291,7 @@ static inline uint64_t pipe_issue_at(struct pipe *p, const struct rv_dinsn *d, u
 {
     const struct pipe_op *o = &p->ops[d->op];
     unsigned i1 = d->rs1 + o->o1, i2 = d->rs2 + o->o2, i3 = d->rs3 + o->o3;
-    unsigned unit = o->unit, need = o->need, pairs = o->pairs, reserve = o->reserve;
+    unsigned unit = o->unit, pairs = o->pairs, reserve = o->reserve;
     unsigned id = d->rd + o->od, tag = o->tag;
     uint64_t lat = o->lat;
     uint64_t e = p->ready[i1];
@@ -203,20 +301,7 @@ static inline uint64_t pipe_issue_at(struct pipe *p, const struct rv_dinsn *d, u
     e = r > e ? r : e;
     r = p->unit_free[unit];
     e = r > e ? r : e;
-    uint64_t base = *cycle, et = PIPE_TIME(e);
-    /* Second in its cycle: the slot is open to its pipe and every operand
-     * was ready in that cycle (so it cannot depend on the first). */
-    uint64_t pair = ((*open & need) != 0) & (et < base);
-    uint64_t t0 = et > base ? et : base;
-    /* When it pairs t0 == base: no stall, issue at base - 1 and the clock
-     * stays; otherwise a new group starts at t0. */
-    if (t0 != base)     /* most instructions do not wait: no read-modify-write chain */
-        p->st.stall[e & ((1u << PIPE_TAG) - 1)] += t0 - base;
-    uint64_t t = t0 - pair;
-    *cycle = t + 1;
-    *open = pairs & (pair - 1);
-    p->cycle = *cycle;
-    p->open = *open;
+    uint64_t t = pipe_slot(p, e, o->need, pairs, cycle, open);
     if (unlikely(reserve))
         p->unit_free[unit] = ((t + lat) << PIPE_TAG) | PIPE_STALL_FU;
     if (complete) {
@@ -225,6 +310,54 @@ static inline uint64_t pipe_issue_at(struct pipe *p, const struct rv_dinsn *d, u
         id = id ? id : PIPE_R_SINK;
         uint64_t v = ((t + lat) << PIPE_TAG) | tag;
         p->ready[id] = v > p->ready[id] ? v : p->ready[id];
+    }
+    return t;
+}
+
+/* Operand shapes from the disassembler's operand letters (insn_table.h):
+ * which register file rs1, rs2, rd are read from or written to (0: none,
+ * 1: x, 2: f), and whether rs3 is read (always f).  Plain expressions, so
+ * that a string literal folds to a constant. */
+#define PIPE_ARG_HAS(args, c) (__builtin_strchr((args), (c)) != NULL)
+#define PIPE_ARG_RS1(args)                                                     \
+    (PIPE_ARG_HAS(args, 'S') ? 2u                                              \
+     : PIPE_ARG_HAS(args, 's') || PIPE_ARG_HAS(args, 'o') || PIPE_ARG_HAS(args, 'q') || \
+             PIPE_ARG_HAS(args, 'A')                                           \
+         ? 1u                                                                  \
+         : 0u)
+#define PIPE_ARG_RS2(args) (PIPE_ARG_HAS(args, 'T') ? 2u : PIPE_ARG_HAS(args, 't') ? 1u : 0u)
+#define PIPE_ARG_RD(args) (PIPE_ARG_HAS(args, 'D') ? 2u : PIPE_ARG_HAS(args, 'd') ? 1u : 0u)
+#define PIPE_ARG_RS3(args) PIPE_ARG_HAS(args, 'R')
+
+/* Does op (with operand letters args) need pipe_issue_at's general path:
+ * a unit to wait for or hold, or a third operand? */
+#define PIPE_OP_GENERAL(op, args)                                              \
+    (PIPE_ARG_RS3(args) || pipe_class_unit(pipe_op_class(op)) != PIPE_UNIT_NONE)
+
+/* pipe_issue_at with complete, for an op known at compile time (so that
+ * only its own operands are read) that is not PIPE_OP_GENERAL; s1, s2 and
+ * sd are its PIPE_ARG_RS1/RS2/RD.  Absent operands read ready[] slots that
+ * are always 0 in pipe_issue_at, and an absent result goes to the sink:
+ * leaving both out changes nothing. */
+static ALWAYS_INLINE uint64_t pipe_issue_op(struct pipe *p, const struct rv_dinsn *d,
+                                            uint64_t *cycle, uint64_t *open, unsigned op,
+                                            unsigned s1, unsigned s2, unsigned sd)
+{
+    const struct pipe_op *o = &p->ops[op];
+    uint64_t e = 0;
+    if (s1)
+        e = p->ready[d->rs1 + (s1 == 2 ? PIPE_R_FP : 0)];
+    if (s2) {
+        uint64_t r = p->ready[d->rs2 + (s2 == 2 ? PIPE_R_FP : 0)];
+        e = r > e ? r : e;
+    }
+    uint64_t t = pipe_slot(p, e, o->need, o->pairs, cycle, open);
+    if (sd) {
+        unsigned id = d->rd + (sd == 2 ? PIPE_R_FP : 0);
+        uint64_t v = (t << PIPE_TAG) + o->lt;
+        p->ready[id] = v > p->ready[id] ? v : p->ready[id];
+        if (sd == 1)
+            p->ready[0] = 0;    /* x0 is always ready (cheaper than a test) */
     }
     return t;
 }
