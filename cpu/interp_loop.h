@@ -35,11 +35,14 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
      * stores them through; out-of-line code that moves them sets
      * pp->moved, and they are loaded again before the next use). */
     uint64_t p_cycle = pp->cycle, p_open = pp->open;
-    pp->moved = false;
     /* The fetched I-cache line, in a register: only tm_fetch changes it
      * while the loop runs. */
     const unsigned f_shift = h->tm_line_shift;
-    uint64_t f_line = h->tm_fetch_pc;
+    const uint64_t f_mask = ~(((uint64_t)1 << f_shift) - 1);
+    /* Its first address; 1 (no pc & f_mask) when none is. */
+    uint64_t f_base = h->tm_fetch_pc ? (h->tm_fetch_pc - 1) << f_shift : 1;
+    /* A run that resumes an instruction takes the slow dispatch first. */
+    pp->moved = h->tm_pend != 0;
 #define PIPE_RELOAD()                                                          \
     do {                                                                       \
         if (unlikely(pp->moved)) {                                             \
@@ -47,6 +50,32 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
             p_cycle = pp->cycle;                                               \
             p_open = pp->open;                                                 \
         }                                                                      \
+    } while (0)
+/* The CPU is as far ahead of the others as it may run (the run loop's
+ * lookahead): checked before every instruction, so that a block does not
+ * carry it further; at least one instruction per run, and never between
+ * an LR and its SC (another CPU running there breaks the reservation, and
+ * two CPUs taking turns would never get through). */
+#define TM_LIMIT()                                                             \
+    do {                                                                       \
+        if (unlikely(p_cycle >= h->tm_limit) && retired + DONE_IN_BLOCK != retired0 && \
+            !h->resv_valid) {                                                  \
+            retired += DONE_IN_BLOCK;                                          \
+            stop = HART_STOP_BUDGET;                                           \
+            goto out;                                                          \
+        }                                                                      \
+    } while (0)
+/* Fetch the line of pc (tm_fetch), which may stall the clock. */
+#define TM_FETCH()                                                             \
+    do {                                                                       \
+        int w_ = tm_fetch(h, page, pc);                                        \
+        f_base = (h->tm_fetch_pc - 1) << f_shift;                              \
+        if (w_) {                                                              \
+            retired += DONE_IN_BLOCK;                                          \
+            stop = HART_STOP_YIELD;                                            \
+            goto out;                                                          \
+        }                                                                      \
+        PIPE_RELOAD();                                                         \
     } while (0)
 #endif
 #define CASE(op) L_##op:
@@ -307,34 +336,17 @@ dispatch:
      * not carry it further; at least one instruction per run, and never
      * between an LR and its SC (another CPU running there breaks the
      * reservation, and two CPUs taking turns would never get through). */
-    PIPE_RELOAD();      /* e.g. a page fault of the fetch (block_lookup) */
-    if (unlikely(p_cycle >= h->tm_limit) && retired + DONE_IN_BLOCK != retired0 &&
-        !h->resv_valid) {
-        retired += DONE_IN_BLOCK;
-        stop = HART_STOP_BUDGET;
-        goto out;
-    }
+    if (unlikely(pp->moved))
+        goto tm_dispatch_slow;
+    TM_LIMIT();
     if (likely(d->op >= RV_NOP)) {
-        if (unlikely(h->tm_pend) && tm_resumed(h, pc, &t_iss)) {
-            /* The instruction that waited for its data access: it issued
-             * before it waited, and its access is granted (tm_pre). */
-        } else {
-            /* A new I-cache line is fetched before the instruction issues;
-             * a fetch that must wait for the shared hierarchy stops here,
-             * before anything of the instruction happened. */
-            if (unlikely((pc >> f_shift) + 1 != f_line)) {
-                int w_ = tm_fetch(h, page, pc);
-                f_line = h->tm_fetch_pc;
-                if (w_) {
-                    retired += DONE_IN_BLOCK;
-                    stop = HART_STOP_YIELD;
-                    goto out;
-                }
-            }
-            PIPE_RELOAD();      /* a stall of a fetch, or of the resumed one */
-            /* Issue through the op's own code (TM_ISSUE), then run it. */
-            goto *issue_table[d->op];
-        }
+        /* A new I-cache line is fetched before the instruction issues;
+         * a fetch that must wait for the shared hierarchy stops here,
+         * before anything of the instruction happened. */
+        if (unlikely((pc & f_mask) != f_base))
+            TM_FETCH();
+        /* Issue through the op's own code (TM_ISSUE), then run it. */
+        goto *issue_table[d->op];
     }
 #endif
     /* Threaded dispatch: every handler ends with its own indirect jump to
@@ -695,6 +707,25 @@ dispatch:
 #undef ISSUE_STUB
 #undef TM_ISSUE
 
+tm_dispatch_slow:
+    /* The clock moved out of line (e.g. a page fault of the fetch in
+     * block_lookup), or a run that resumes an instruction (tm_pend: then
+     * pp->moved is set on entry, so that the fast path need not test it). */
+    PIPE_RELOAD();
+    TM_LIMIT();
+    if (likely(d->op >= RV_NOP)) {
+        if (unlikely(h->tm_pend) && tm_resumed(h, pc, &t_iss)) {
+            /* The instruction that waited for its data access: it issued
+             * before it waited, and its access is granted (tm_pre). */
+            goto *dispatch_table[d->op];
+        }
+        PIPE_RELOAD();      /* the stall of a resumed fetch */
+        if (unlikely((pc & f_mask) != f_base))
+            TM_FETCH();
+        goto *issue_table[d->op];
+    }
+    goto *dispatch_table[d->op];
+
 tm_yield:
     /* The data access waits for this CPU's turn: the instruction runs
      * again when it is granted (it does not retire now). */
@@ -727,6 +758,8 @@ out:
 
 #undef DONE_IN_BLOCK
 #undef PIPE_RELOAD
+#undef TM_LIMIT
+#undef TM_FETCH
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE

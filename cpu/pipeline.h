@@ -462,9 +462,11 @@ static inline bool pipe_predict_cond(struct pipe *p, uint64_t pc, bool taken, ui
     unsigned c = *ctr;
     if ((c >= 2) != taken) {
         p->st.dir_misses++;
+        p->st.mispredicts++;
         miss = true;
     } else if (taken && !pipe_btb_hit(p, pc, target)) {
         p->st.btb_misses++;
+        p->st.mispredicts++;
         miss = true;
     }
     if (taken) {
@@ -474,7 +476,6 @@ static inline bool pipe_predict_cond(struct pipe *p, uint64_t pc, bool taken, ui
         *ctr = (uint8_t)(c > 0 ? c - 1 : 0);
     }
     p->ghr = (p->ghr << 1) | taken;
-    p->st.mispredicts += miss;
     return miss;
 }
 
