@@ -245,31 +245,45 @@ static NOINLINE uint64_t mulh(uint64_t a, uint64_t b, int kind)
 
 /* ---- Timing mode: fetches and data accesses through the memory system ---- */
 
-/* The timed access of the instruction issued at t_iss to guest address a
- * (translated for acc through tlb first: a fault is the instruction's
- * own).  Returns 0 with *done / *miss, 1 when it waits for the CPU's turn
- * at the shared hierarchy (the instruction must not run yet), 2 after a
- * translation fault (cause and tval set).  A granted access (the CPU's
- * turn came: kernel) returns its result without asking again. */
-static NOINLINE int tm_pre_slow(struct hart *h, uint64_t t_iss, uint64_t a,
-                                enum hart_access acc, enum hart_mem_kind kind, uint64_t *done,
-                                bool *miss)
+/* What a timed data access gave: rc 0 with done (the cycle its data is
+ * there, or a store's ownership) and miss (false for an L1 hit); 1 when it
+ * waits for the CPU's turn at the shared hierarchy (the instruction must
+ * not run yet); 2 after a translation fault (cause and tval set).  Two
+ * words, returned in registers: the hit path keeps it out of memory. */
+struct tm_access {
+    uint64_t done;
+    uint32_t rc;
+    bool miss;
+};
+
+/* The memory system's hook for a translated access. */
+static NOINLINE struct tm_access tm_mem(struct hart *h, const uint8_t *host,
+                                        enum hart_mem_kind kind, uint64_t start)
+{
+    struct tm_access r = {0, 0, false};
+    r.rc = (uint32_t)h->ops->mem_time(h->ctx, host, kind, start, &r.done, &r.miss);
+    return r;
+}
+
+/* The timed access of the instruction issued at t_iss to guest address a,
+ * translated for acc through tlb first (a fault is the instruction's
+ * own).  A granted access (the CPU's turn came: kernel) returns its result
+ * without asking again. */
+static NOINLINE struct tm_access tm_pre_slow(struct hart *h, uint64_t t_iss, uint64_t a,
+                                             enum hart_access acc, enum hart_mem_kind kind)
 {
     if (h->tm_granted) {
         h->tm_granted = false;
-        *done = h->tm_grant;
-        *miss = true;
-        return 0;
+        return (struct tm_access){h->tm_grant, 0, true};
     }
     const uint8_t *host = hart_stlb_fill(h, a, acc);
     if (!host)
-        return 2;
+        return (struct tm_access){0, 2, false};
     uint64_t start = t_iss > h->tm_walk_end ? t_iss : h->tm_walk_end;
-    if (h->ops->mem_time(h->ctx, host, kind, start, done, miss))
-        return 1;
-    if (start > t_iss)      /* a page walk came first: the data waits for it */
-        *miss = true;
-    return 0;
+    struct tm_access r = tm_mem(h, host, kind, start);
+    if (!r.rc && start > t_iss)     /* a page walk came first: the data waits for it */
+        r.miss = true;
+    return r;
 }
 
 /* Does the hit filter f answer an access to host line `line` at cycle now
@@ -289,24 +303,20 @@ static ALWAYS_INLINE bool filter_hit(struct hart_l1f *f, const struct hart_l1f_e
     return true;
 }
 
-static ALWAYS_INLINE int tm_pre(struct hart *h, uint64_t t_iss, struct hart_stlb_entry *tlb,
-                                uint64_t a, enum hart_access acc, enum hart_mem_kind kind,
-                                uint64_t *done, bool *miss)
+static ALWAYS_INLINE struct tm_access tm_pre(struct hart *h, uint64_t t_iss,
+                                             struct hart_stlb_entry *tlb, uint64_t a,
+                                             enum hart_access acc, enum hart_mem_kind kind)
 {
     struct hart_stlb_entry *e = stlb_entry(tlb, a);
     if (likely(e->vpn_tag == a >> PAGE_SHIFT && !h->tm_granted)) {
         uint64_t host = a + e->addend;
         uint64_t line = host >> h->tm_line_shift;
         if (likely(filter_hit(&h->tm_df, &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)], line, t_iss,
-                              kind != HART_MEM_LOAD))) {
-            *done = t_iss;
-            *miss = false;
-            return 0;
-        }
-        return h->ops->mem_time(h->ctx, (const uint8_t *)(uintptr_t)host, kind, t_iss, done,
-                                miss);
+                              kind != HART_MEM_LOAD)))
+            return (struct tm_access){t_iss, 0, false};
+        return tm_mem(h, (const uint8_t *)(uintptr_t)host, kind, t_iss);
     }
-    return tm_pre_slow(h, t_iss, a, acc, kind, done, miss);
+    return tm_pre_slow(h, t_iss, a, acc, kind);
 }
 
 /* The fetch of a new I-cache line at pc (in the decoded page p): returns 1

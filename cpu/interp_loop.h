@@ -130,21 +130,20 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
  * now but again once the access is granted (so what other CPUs see of it
  * happens in time order).  TM_DONE records its completion afterwards. */
 #define TM_PRE(tlb, a, acc, kind)                                              \
-    uint64_t tm_dc_ = 0;                                                       \
-    bool tm_miss_ = false;                                                     \
-    switch (tm_pre(h, t_iss, (tlb), (a), (acc), (kind), &tm_dc_, &tm_miss_)) { \
-    case 1: goto tm_yield;                                                     \
-    case 2: goto trap;                                                         \
-    default: break;                                                            \
+    struct tm_access tm_a_ = tm_pre(h, t_iss, (tlb), (a), (acc), (kind));      \
+    if (unlikely(tm_a_.rc)) {                                                  \
+        if (tm_a_.rc == 1)                                                     \
+            goto tm_yield;                                                     \
+        goto trap;                                                             \
     }
 #define TM_DONE(kind)                                                          \
     do {                                                                       \
         if ((kind) == HART_MEM_STORE) {                                        \
-            pipe_store(pp, t_iss, tm_dc_);                                     \
+            pipe_store(pp, t_iss, tm_a_.done);                                 \
         } else {                                                               \
             pp->st.loads++;                                                    \
-            if (unlikely(tm_miss_))                                            \
-                pipe_load_miss(pp, d, t_iss, tm_dc_);                          \
+            if (unlikely(tm_a_.miss))                                          \
+                pipe_load_miss(pp, d, t_iss, tm_a_.done);                      \
         }                                                                      \
         PIPE_RELOAD();                                                         \
     } while (0)
