@@ -88,6 +88,8 @@ struct pipe;
  * 64 KiB and 16 KiB of 64-byte lines, more than the bundled L1s hold). */
 #define HART_DFILT_SIZE 1024
 #define HART_IFILT_SIZE 256
+/* Bit 0 of a hit filter entry's stamp pointer (8-byte aligned). */
+#define HART_L1F_W ((uintptr_t)1)
 
 struct hart_stlb_entry {
     uint64_t vpn_tag;           /* vaddr >> 12, or UINT64_MAX when empty */
@@ -157,19 +159,21 @@ struct hart {
      * owner (kernel/timing.c) and direct-mapped by host line.  An entry
      * holds while its gen equals *epoch, which the cache moves on whenever
      * a line changes other than by a hit (so the line still sits in that
-     * slot, in the state it had), the access is at or after its ready
-     * cycle, and *state allows it (a store needs wstate).  A hit does what
-     * the cache's own hit does to replacement state (an LRU stamp from
-     * *clock), so the model is unchanged; the hits are counted here until
-     * the owner adds them to its statistics. */
+     * slot, valid, in the state it had or a store's M), the access is at
+     * or after its ready cycle, and, for a store, the line was in wstate
+     * when it went in (a line that became M since only misses the filter:
+     * the memory system then answers).  A hit does what the cache's own
+     * hit does to replacement state (an LRU stamp from *clock), so the
+     * model is unchanged; the hits are counted here until the owner adds
+     * them to its statistics.  32 bytes: a shift indexes the table. */
     struct hart_l1f_entry {
         uint64_t line;          /* host address >> tm_line_shift */
         uint64_t gen;
         uint64_t ready;         /* first cycle the line is there (an access
                                  * after a page walk runs ahead of the
                                  * instructions that follow it) */
-        uint64_t *stamp;
-        const uint8_t *state;
+        uintptr_t stamp;        /* the line's LRU stamp (uint64_t *), with
+                                 * HART_L1F_W set when a store may hit */
     } tm_dfilt[HART_DFILT_SIZE], tm_ifilt[HART_IFILT_SIZE];
     struct hart_l1f {
         const uint64_t *epoch;

@@ -294,11 +294,12 @@ static ALWAYS_INLINE bool filter_hit(struct hart_l1f *f, const struct hart_l1f_e
 {
     if (!(e->line == line && e->gen == *f->epoch && now >= e->ready))
         return false;
-    uint8_t st = *e->state;
-    if (write ? st != f->wstate : st == 0)
+    /* Valid while the epoch stands (cpu/hart.h): only a store asks more. */
+    if (write && !(e->stamp & HART_L1F_W))
         return false;
-    if (*e->stamp != *f->clock)
-        *e->stamp = ++*f->clock;
+    uint64_t *stamp = (uint64_t *)(e->stamp & ~HART_L1F_W);
+    if (*stamp != *f->clock)
+        *stamp = ++*f->clock;
     f->hits++;
     return true;
 }

@@ -16,6 +16,7 @@
  * the conversions are fixed point (one multiply each): ps per cycle in
  * 32.32, exact for clocks whose period is a whole number of picoseconds
  * and within 1e-9 otherwise; cycles per ps as a 0.64 fraction. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,9 +85,11 @@ static inline void l1f_hit(struct guest_kernel *k, const struct kcpu *c, const v
     e->line = line;
     e->gen = l1->epoch;
     e->ready = ready;
-    e->stamp = &l->stamp;
-    e->state = &l->state;
+    e->stamp = (uintptr_t)&l->stamp | (l->state == (fetch ? h->tm_if : h->tm_df).wstate ? HART_L1F_W : 0);
 }
+
+_Static_assert(offsetof(struct cache_line, stamp) % 8 == 0 && sizeof(struct hart_l1f_entry) == 32,
+               "a filter entry keeps a flag in bit 0 of the stamp pointer");
 
 static void l1f_setup(struct hart_l1f *f, struct cache *l1)
 {
