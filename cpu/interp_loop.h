@@ -28,7 +28,9 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #endif
 #if LOOP_TIMED
     struct pipe *const pp = h->pipe;
-    uint64_t t_iss = 0;         /* issue cycle of the instruction at d */
+    /* The issue cycle of the instruction at d lives in h->tm_now (the
+     * memory hooks read it there): T_ISS. */
+#define T_ISS (h->tm_now)
     const uint64_t retired0 = retired;  /* progress: at least one instruction */
     uint64_t n_iss = 0;         /* instructions issued (pipe stats) */
     /* The pipeline's clock and open slots, kept in registers (pipe_issue_at
@@ -120,7 +122,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define TM_PREDICT(pred, taken)                                                \
     do {                                                                       \
         if (unlikely(pred))                                                    \
-            pipe_stall(pp, t_iss + 1 + pp->cfg.mispredict, PIPE_STALL_BRANCH); \
+            pipe_stall(pp, T_ISS + 1 + pp->cfg.mispredict, PIPE_STALL_BRANCH); \
         PIPE_RELOAD();                                                         \
         if (taken) /* fetch redirects: nothing pairs with a taken branch */    \
             p_open = pp->open = 0;                                             \
@@ -130,7 +132,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
  * now but again once the access is granted (so what other CPUs see of it
  * happens in time order).  TM_DONE records its completion afterwards. */
 #define TM_PRE(tlb, a, acc, kind)                                              \
-    struct tm_access tm_a_ = tm_pre(h, t_iss, (tlb), (a), (acc), (kind));      \
+    struct tm_access tm_a_ = tm_pre(h, T_ISS, (tlb), (a), (acc), (kind));      \
     if (unlikely(tm_a_.rc)) {                                                  \
         if (tm_a_.rc == 1)                                                     \
             goto tm_yield;                                                     \
@@ -139,11 +141,11 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define TM_DONE(kind)                                                          \
     do {                                                                       \
         if ((kind) == HART_MEM_STORE) {                                        \
-            pipe_store(pp, t_iss, tm_a_.done);                                 \
+            pipe_store(pp, T_ISS, tm_a_.done);                                 \
         } else {                                                               \
             pp->st.loads++;                                                    \
             if (unlikely(tm_a_.miss))                                          \
-                pipe_load_miss(pp, d, t_iss, tm_a_.done);                      \
+                pipe_load_miss(pp, d, T_ISS, tm_a_.done);                      \
         }                                                                      \
         PIPE_RELOAD();                                                         \
     } while (0)
@@ -338,15 +340,18 @@ dispatch:
     if (unlikely(pp->moved))
         goto tm_dispatch_slow;
     TM_LIMIT();
-    if (likely(d->op >= RV_NOP)) {
-        /* A new I-cache line is fetched before the instruction issues;
-         * a fetch that must wait for the shared hierarchy stops here,
-         * before anything of the instruction happened. */
-        if (unlikely((pc & f_mask) != f_base))
-            TM_FETCH();
-        /* Issue through the op's own code (TM_ISSUE), then run it. */
-        goto *issue_table[d->op];
+    /* A new I-cache line is fetched before the instruction issues; a
+     * fetch that must wait for the shared hierarchy stops here, before
+     * anything of the instruction happened.  Markers (below RV_NOP) are no
+     * instructions: they neither fetch nor issue (issue_table sends them
+     * to their handlers). */
+    if (unlikely((pc & f_mask) != f_base)) {
+        if (d->op < RV_NOP)
+            goto *dispatch_table[d->op];
+        TM_FETCH();
     }
+    /* Issue through the op's own code (TM_ISSUE), then run it. */
+    goto *issue_table[d->op];
 #endif
     /* Threaded dispatch: every handler ends with its own indirect jump to
      * the next handler (the decoded op indexes dispatch_table). */
@@ -687,12 +692,11 @@ dispatch:
 #define TM_ISSUE(op, args)                                                     \
     do {                                                                       \
         if (PIPE_OP_GENERAL(op, args))                                         \
-            t_iss = pipe_issue_at(pp, d, &p_cycle, &p_open, true);             \
+            T_ISS = pipe_issue_at(pp, d, &p_cycle, &p_open, true);             \
         else                                                                   \
-            t_iss = pipe_issue_op(pp, d, &p_cycle, &p_open, op, PIPE_ARG_RS1(args), \
+            T_ISS = pipe_issue_op(pp, d, &p_cycle, &p_open, op, PIPE_ARG_RS1(args), \
                                   PIPE_ARG_RS2(args), PIPE_ARG_RD(args));      \
         n_iss++;                                                               \
-        h->tm_now = t_iss;                                                     \
         h->tm_walk_end = 0;                                                    \
     } while (0)
 #define ISSUE_STUB(id, name, match, mask, fmt, args)                           \
@@ -713,7 +717,7 @@ tm_dispatch_slow:
     PIPE_RELOAD();
     TM_LIMIT();
     if (likely(d->op >= RV_NOP)) {
-        if (unlikely(h->tm_pend) && tm_resumed(h, pc, &t_iss)) {
+        if (unlikely(h->tm_pend) && tm_resumed(h, pc, &T_ISS)) {
             /* The instruction that waited for its data access: it issued
              * before it waited, and its access is granted (tm_pre). */
             goto *dispatch_table[d->op];
@@ -729,7 +733,7 @@ tm_yield:
     /* The data access waits for this CPU's turn: the instruction runs
      * again when it is granted (it does not retire now). */
     h->tm_pend = 1 + HART_MEM_LOAD;
-    h->tm_pend_issue = t_iss;
+    h->tm_pend_issue = T_ISS;
     h->tm_pend_pc = pc;
     retired += DONE_IN_BLOCK;
     stop = HART_STOP_YIELD;
@@ -757,6 +761,7 @@ out:
 
 #undef DONE_IN_BLOCK
 #undef PIPE_RELOAD
+#undef T_ISS
 #undef TM_LIMIT
 #undef TM_FETCH
 #undef LOOP_BLOCKS

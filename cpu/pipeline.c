@@ -61,8 +61,7 @@ static void build_ops(struct pipe *p, bool dual)
         o->lt = ((uint32_t)o->lat << PIPE_TAG) | o->tag;
         o->unit = (uint8_t)pipe_class_unit(k);
         o->reserve = o->unit == PIPE_UNIT_DIV || o->unit == PIPE_UNIT_FDIV;
-        o->need = k == PC_ALU ? PIPE_NEED_ANY
-                  : k == PC_LOAD || k == PC_STORE || k == PC_AMO ? PIPE_NEED_A : PIPE_NEED_B;
+        o->need = (uint8_t)pipe_class_need(k);
         /* Two instructions pair unless they need the same pipe. */
         uint8_t all = PIPE_NEED_ANY | PIPE_NEED_A | PIPE_NEED_B;
         o->pairs = !dual ? 0 : o->need == PIPE_NEED_ANY ? all : (uint8_t)(all & ~o->need);

@@ -177,6 +177,13 @@ static ALWAYS_INLINE enum pipe_class pipe_op_class(int op)
     }
 }
 
+/* The pipe a class needs (PIPE_NEED_*). */
+static ALWAYS_INLINE unsigned pipe_class_need(enum pipe_class k)
+{
+    return k == PC_ALU ? PIPE_NEED_ANY
+           : k == PC_LOAD || k == PC_STORE || k == PC_AMO ? PIPE_NEED_A : PIPE_NEED_B;
+}
+
 /* The unit a class waits for (and, DIV/FDIV, holds). */
 static ALWAYS_INLINE unsigned pipe_class_unit(enum pipe_class k)
 {
@@ -351,7 +358,7 @@ static ALWAYS_INLINE uint64_t pipe_issue_op(struct pipe *p, const struct rv_dins
         uint64_t r = p->ready[d->rs2 + (s2 == 2 ? PIPE_R_FP : 0)];
         e = r > e ? r : e;
     }
-    uint64_t t = pipe_slot(p, e, o->need, o->pairs, cycle, open);
+    uint64_t t = pipe_slot(p, e, pipe_class_need(pipe_op_class(op)), o->pairs, cycle, open);
     if (sd) {
         unsigned id = d->rd + (sd == 2 ? PIPE_R_FP : 0);
         uint64_t v = (t << PIPE_TAG) + o->lt;
