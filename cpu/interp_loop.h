@@ -112,7 +112,10 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #endif
 
 /* Timing: every instruction's result is recorded when it issues, at its
- * fixed latency (a load's: on a hit); a load miss moves it later. */
+ * fixed latency (a load's: on a hit); a load miss moves it later.  A stall
+ * in a handler (misprediction, load miss, full store buffer) sets
+ * pp->moved: the next dispatch reloads p_cycle and p_open (nothing uses
+ * them before). */
 #if LOOP_TIMED
 /* A control transfer resolved: train the predictor, pay a misprediction
  * (pred: pipe_predict, or pipe_predict_cond inline for a conditional
@@ -123,7 +126,6 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     do {                                                                       \
         if (unlikely(pred))                                                    \
             pipe_stall(pp, T_ISS + 1 + pp->cfg.mispredict, PIPE_STALL_BRANCH); \
-        PIPE_RELOAD();                                                         \
         if (taken) /* fetch redirects: nothing pairs with a taken branch */    \
             p_open = pp->open = 0;                                             \
     } while (0)
@@ -147,7 +149,6 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
             if (unlikely(tm_a_.miss))                                          \
                 pipe_load_miss(pp, d, T_ISS, tm_a_.done);                      \
         }                                                                      \
-        PIPE_RELOAD();                                                         \
     } while (0)
 #else
 #define TM_BRANCH(taken, target) ((void)0)
