@@ -692,11 +692,12 @@ dispatch:
      * operands, its unit), then its handler.  Markers do not issue. */
 #define TM_ISSUE(op, args)                                                     \
     do {                                                                       \
-        if (PIPE_OP_GENERAL(op, args))                                         \
+        if (PIPE_OP_GENERAL(op))                                               \
             T_ISS = pipe_issue_at(pp, d, &p_cycle, &p_open, true);             \
         else                                                                   \
             T_ISS = pipe_issue_op(pp, d, &p_cycle, &p_open, op, PIPE_ARG_RS1(args), \
-                                  PIPE_ARG_RS2(args), PIPE_ARG_RD(args));      \
+                                  PIPE_ARG_RS2(args), PIPE_ARG_RS3(args),      \
+                                  PIPE_ARG_RD(args));                          \
         n_iss++;                                                               \
         h->tm_walk_end = 0;                                                    \
     } while (0)

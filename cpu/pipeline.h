@@ -336,19 +336,17 @@ static inline uint64_t pipe_issue_at(struct pipe *p, const struct rv_dinsn *d, u
 #define PIPE_ARG_RD(args) (PIPE_ARG_HAS(args, 'D') ? 2u : PIPE_ARG_HAS(args, 'd') ? 1u : 0u)
 #define PIPE_ARG_RS3(args) PIPE_ARG_HAS(args, 'R')
 
-/* Does op (with operand letters args) need pipe_issue_at's general path:
- * a unit to wait for or hold, or a third operand? */
-#define PIPE_OP_GENERAL(op, args)                                              \
-    (PIPE_ARG_RS3(args) || pipe_class_unit(pipe_op_class(op)) != PIPE_UNIT_NONE)
+/* Does op need pipe_issue_at's general path: a unit to wait for or hold? */
+#define PIPE_OP_GENERAL(op) (pipe_class_unit(pipe_op_class(op)) != PIPE_UNIT_NONE)
 
 /* pipe_issue_at with complete, for an op known at compile time (so that
- * only its own operands are read) that is not PIPE_OP_GENERAL; s1, s2 and
- * sd are its PIPE_ARG_RS1/RS2/RD.  Absent operands read ready[] slots that
+ * only its own operands are read) that is not PIPE_OP_GENERAL; s1, s2, s3
+ * and sd are its PIPE_ARG_RS1/RS2/RS3/RD.  Absent operands read ready[] slots that
  * are always 0 in pipe_issue_at, and an absent result goes to the sink:
  * leaving both out changes nothing. */
 static ALWAYS_INLINE uint64_t pipe_issue_op(struct pipe *p, const struct rv_dinsn *d,
                                             uint64_t *cycle, uint64_t *open, unsigned op,
-                                            unsigned s1, unsigned s2, unsigned sd)
+                                            unsigned s1, unsigned s2, bool s3, unsigned sd)
 {
     const struct pipe_op *o = &p->ops[op];
     uint64_t e = 0;
@@ -356,6 +354,10 @@ static ALWAYS_INLINE uint64_t pipe_issue_op(struct pipe *p, const struct rv_dins
         e = p->ready[d->rs1 + (s1 == 2 ? PIPE_R_FP : 0)];
     if (s2) {
         uint64_t r = p->ready[d->rs2 + (s2 == 2 ? PIPE_R_FP : 0)];
+        e = r > e ? r : e;
+    }
+    if (s3) {
+        uint64_t r = p->ready[d->rs3 + PIPE_R_FP];
         e = r > e ? r : e;
     }
     uint64_t t = pipe_slot(p, e, pipe_class_need(pipe_op_class(op)), o->pairs, cycle, open);
