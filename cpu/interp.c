@@ -347,6 +347,21 @@ static NOINLINE int tm_fetch(struct hart *h, const struct dpage *p, uint64_t pc)
     return 0;
 }
 
+/* tm_fetch's common case inline: no page walk to wait for, and the L1I
+ * hit filter answers (at cycle, the pipeline's clock).  False: call
+ * tm_fetch, which finds the same and goes on. */
+static ALWAYS_INLINE bool tm_fetch_hit(struct hart *h, const struct dpage *p, uint64_t pc,
+                                       uint64_t cycle)
+{
+    if (unlikely(h->tm_walk_end > cycle))
+        return false;
+    uint64_t line = (uintptr_t)(p->bytes + (pc & (PAGE_SIZE - 1))) >> h->tm_line_shift;
+    if (!filter_hit(&h->tm_if, &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)], line, cycle, false))
+        return false;
+    h->tm_fetch_pc = (pc >> h->tm_line_shift) + 1;
+    return true;
+}
+
 /* The CPU comes back to the instruction at pc that waited (h->tm_pend).
  * A fetch: pay its stall, then the instruction issues as usual (returns
  * false).  A data access: the instruction keeps its issue cycle (returns

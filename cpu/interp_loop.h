@@ -67,9 +67,15 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
             goto out;                                                          \
         }                                                                      \
     } while (0)
-/* Fetch the line of pc (tm_fetch), which may stall the clock. */
+/* Fetch the line of pc (tm_fetch), which may stall the clock; an L1I
+ * filter hit inline (p_cycle is the clock here: moved was clear, or the
+ * slow dispatch reloaded it). */
 #define TM_FETCH()                                                             \
     do {                                                                       \
+        if (likely(tm_fetch_hit(h, page, pc, p_cycle))) {                      \
+            f_base = pc & f_mask;                                              \
+            break;                                                             \
+        }                                                                      \
         int w_ = tm_fetch(h, page, pc);                                        \
         f_base = (h->tm_fetch_pc - 1) << f_shift;                              \
         if (w_) {                                                              \
