@@ -464,27 +464,35 @@ static inline void pipe_btb_set(struct pipe *p, uint64_t pc, uint64_t target)
  * instruction or so is one). */
 static inline bool pipe_predict_cond(struct pipe *p, uint64_t pc, bool taken, uint64_t target)
 {
-    bool miss = false;
     p->st.branches++;
     p->st.cond++;
     uint8_t *ctr = &p->bht[((pc >> 1) ^ (p->ghr & p->hist_mask)) & p->bht_mask];
     unsigned c = *ctr;
-    if ((c >= 2) != taken) {
-        p->st.dir_misses++;
-        p->st.mispredicts++;
-        miss = true;
-    } else if (taken && !pipe_btb_hit(p, pc, target)) {
-        p->st.btb_misses++;
-        p->st.mispredicts++;
-        miss = true;
-    }
+    p->ghr = (p->ghr << 1) | taken;
+    bool miss;
     if (taken) {
-        *ctr = (uint8_t)(c < 3 ? c + 1 : 3);
-        pipe_btb_set(p, pc, target);
+        /* The BTB entry is written only when it changes (a hit holds
+         * these very values). */
+        struct pipe_btb *b = &p->btb[(pc >> 1) & p->btb_mask];
+        bool hit = b->tag == (pc | 1) && b->target == target;
+        if (!hit) {
+            b->tag = pc | 1;
+            b->target = target;
+        }
+        if (c < 2)
+            p->st.dir_misses++;
+        else if (!hit)
+            p->st.btb_misses++;
+        miss = c < 2 || !hit;
+        *ctr = (uint8_t)(c < 3 ? c + 1 : 3);    /* last: a byte store may alias p */
     } else {
+        miss = c >= 2;
+        if (miss)
+            p->st.dir_misses++;
         *ctr = (uint8_t)(c > 0 ? c - 1 : 0);
     }
-    p->ghr = (p->ghr << 1) | taken;
+    if (unlikely(miss))
+        p->st.mispredicts++;
     return miss;
 }
 
