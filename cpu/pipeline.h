@@ -202,7 +202,9 @@ struct pipe {
     uint64_t open;              /* PIPE_NEED_* bits that may still issue in
                                  * cycle - 1 (0: that cycle is closed) */
     bool moved;                 /* pipe_stall moved cycle/open: a caller that
-                                 * keeps copies (pipe_issue_at) reloads them */
+                                 * keeps copies (pipe_issue_at) reloads them
+                                 * (the timing loop also sets it on entry to
+                                 * take its slow dispatch once) */
     uint64_t ready[PIPE_NREADY];        /* tagged: (cycle << PIPE_TAG) | cause */
     uint64_t unit_free[PIPE_NUNIT];     /* tagged the same way */
 
