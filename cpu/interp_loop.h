@@ -339,11 +339,8 @@ dispatch:
     hart_trace_before(h, &ts, d);
 #endif
 #if LOOP_TIMED
-    /* The CPU is as far ahead of the others as it may run (the run loop's
-     * lookahead): checked before every instruction, so that a block does
-     * not carry it further; at least one instruction per run, and never
-     * between an LR and its SC (another CPU running there breaks the
-     * reservation, and two CPUs taking turns would never get through). */
+    /* A clock moved out of line, or an instruction to resume: the slow
+     * dispatch.  Then the run-ahead limit, before every instruction. */
     if (unlikely(pp->moved))
         goto tm_dispatch_slow;
     TM_LIMIT();
