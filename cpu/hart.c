@@ -220,7 +220,7 @@ static struct dpage *dpage_for_host(struct hart *h, uintptr_t host)
     p = &dc->page[set][way];
     h->stats.decode_misses++;
     memset(p->slot, 0, sizeof(p->slot));    /* all RV_UNDECODED */
-    p->slot[PAGE_SLOTS].op = RV_PAGE_END;
+    p->slot[PAGE_SLOTS].op = p->slot[PAGE_SLOTS].xop = RV_PAGE_END;
     p->host = host;
     p->bytes = (const uint8_t *)host;
     return p;
@@ -246,7 +246,7 @@ void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx)
         /* The upper half lives on the next page, whose mapping is not part
          * of this page's key: decode it at each execution. */
         memset(d, 0, sizeof(*d));
-        d->op = RV_CROSS;
+        d->op = d->xop = RV_CROSS;
         d->len = 4;
     } else {
         uint16_t hi;

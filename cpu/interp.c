@@ -230,7 +230,7 @@ static NOINLINE struct rv_dinsn *fetch_cross(struct hart *h, struct dpage *p, ui
     rv_decode_raw(&dc->cross[0], (uint32_t)hi << 16 | lo);
     dc->cross[0].blen = 1;
     memset(&dc->cross[2], 0, sizeof(dc->cross[2]));
-    dc->cross[2].op = RV_PAGE_END;
+    dc->cross[2].op = dc->cross[2].xop = RV_PAGE_END;
     return &dc->cross[0];
 }
 

@@ -49,14 +49,40 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         }                                                                      \
     } while (0)
 #endif
+#if LOOP_MODE == MODE_FAST
+    /* The fast loop dispatches on d->xop: every handler has an entry for
+     * a 32-bit and one for a 16-bit instruction, which set ilen, so that
+     * the next instruction's slot does not wait for a load of d->len (a
+     * dependency chain through every instruction otherwise). */
+    unsigned ilen = 4;
+#define ILEN ilen
+#define DISPATCH() goto *dispatch_table[d->xop]
+#define CASE(op)                                                               \
+    if (0) {                                                                   \
+    L_##op:                                                                    \
+        ilen = 4;                                                              \
+        goto L_##op##_len;                                                     \
+    L_##op##_C:                                                                \
+        ilen = 2;                                                              \
+    L_##op##_len:;                                                             \
+    }
+#define LABEL(op) [op] = &&L_##op, [op + RV_NUM_OPS] = &&L_##op##_C,
+#define DISPATCH_SIZE (2 * RV_NUM_OPS)
+#else
+#define ILEN ((unsigned)d->len)
+#define DISPATCH() goto *dispatch_table[d->op]
 #define CASE(op) L_##op:
-#define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&L_RV_##id,
-    static const void *const dispatch_table[RV_NUM_OPS] = {
-        [RV_UNDECODED] = &&L_RV_UNDECODED, [RV_ILLEGAL] = &&L_RV_ILLEGAL,
-        [RV_PAGE_END] = &&L_RV_PAGE_END, [RV_CROSS] = &&L_RV_CROSS, [RV_NOP] = &&L_RV_NOP,
-        RV_INSN_LIST(LABEL)
+#define LABEL(op) [op] = &&L_##op,
+#define DISPATCH_SIZE RV_NUM_OPS
+#endif
+#define INSN_LABEL(id, name, match, mask, fmt, args) LABEL(RV_##id)
+    static const void *const dispatch_table[DISPATCH_SIZE] = {
+        LABEL(RV_UNDECODED) LABEL(RV_ILLEGAL) LABEL(RV_PAGE_END) LABEL(RV_CROSS) LABEL(RV_NOP)
+        RV_INSN_LIST(INSN_LABEL)
     };
+#undef INSN_LABEL
 #undef LABEL
+#undef DISPATCH_SIZE
 
 /* Instructions retired before d in the current block. */
 #if LOOP_BLOCKS
@@ -127,7 +153,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 /* Block-ending fall through (not-taken branch, fence). */
 #define NEXT_BLOCK()                                                           \
     do {                                                                       \
-        unsigned l_ = d->len;                                                  \
+        unsigned l_ = ILEN;                                                    \
         RETIRE_BLOCK();                                                        \
         pc += l_;                                                              \
         d += l_ >> 1;                                                          \
@@ -139,7 +165,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #if LOOP_BLOCKS
 #define NEXT()                                                                 \
     do {                                                                       \
-        unsigned l_ = d->len;                                                  \
+        unsigned l_ = ILEN;                                                    \
         pc += l_;                                                              \
         d += l_ >> 1;                                                          \
         goto dispatch;                                                         \
@@ -332,21 +358,21 @@ dispatch:
 #endif
     /* Threaded dispatch: every handler ends with its own indirect jump to
      * the next handler (the decoded op indexes dispatch_table). */
-    goto *dispatch_table[d->op];
+    DISPATCH();
     {
     CASE(RV_NOP) NEXT();
     CASE(RV_LUI) OP(IMM);
     CASE(RV_AUIPC) OP(pc + IMM);
     CASE(RV_JAL) {
         uint64_t t = pc + IMM;
-        x[d->rd] = pc + d->len;
+        x[d->rd] = pc + ILEN;
         x[0] = 0;
         TM_BRANCH(true, t);
         JUMP(t);
     }
     CASE(RV_JALR) {
         uint64_t t = (RS1 + IMM) & ~(uint64_t)1;
-        x[d->rd] = pc + d->len;
+        x[d->rd] = pc + ILEN;
         x[0] = 0;
         TM_BRANCH(true, t);
         JUMP(t);
@@ -398,7 +424,7 @@ dispatch:
     CASE(RV_SRAW) OP(SEXT32((int32_t)RS1 >> (RS2 & 31)));
     CASE(RV_FENCE) NEXT();
     CASE(RV_FENCE_I) {
-        unsigned l = d->len;
+        unsigned l = ILEN;
         RETIRE_BLOCK();
         hart_icache_flush(h);
         pc += l;
@@ -699,6 +725,8 @@ out:
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE
+#undef ILEN
+#undef DISPATCH
 #undef TRACE_AFTER
 #undef TM_BRANCH
 #undef TM_CBRANCH
