@@ -6,8 +6,12 @@
  * Budget accounting: a block is a run of instructions ending with a
  * control transfer, fence.i, ecall/ebreak, an illegal instruction or the
  * end of the page; d->blen is the number of instructions from d to the
- * end of its block.  The fast and timing loops add the block's length to
- * `retired` when the block ends; a trap in the middle retires blk_n - d->blen. */
+ * end of its block.  The timing loop adds the block's length to `retired`
+ * when the block ends; a trap in the middle retires blk_n - d->blen.  The
+ * fast loop charges the whole block to `left` (the budget left) when it
+ * starts, so a block needs one compare and no bookkeeping at its end; an
+ * exit in the middle gives back the d->blen instructions that did not
+ * retire. */
 
 #define LOOP_BLOCKS (LOOP_MODE == MODE_FAST || LOOP_MODE == MODE_TIMING)
 #define LOOP_TIMED (LOOP_MODE == MODE_TIMING || LOOP_MODE == MODE_TIMING_STEP)
@@ -15,13 +19,16 @@
 int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 {
     uint64_t *const x = h->x;
-    uint64_t *const f = h->f;
     struct hart_dcache *const dc = h->dcache;
     uint64_t retired = *retired_io;
     uint64_t pc = h->pc;
     struct dpage *page = NULL;
     struct rv_dinsn *d = NULL;
+#if LOOP_MODE == MODE_FAST
+    uint64_t left = max - retired;
+#else
     unsigned blk_n = 0;
+#endif
     int stop;
 #if LOOP_MODE == MODE_TRACE
     struct rv_trace_state ts;
@@ -57,6 +64,8 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     unsigned ilen = 4;
 #define ILEN ilen
 #define DISPATCH() goto *dispatch_table[d->xop]
+/* d to the slot after an instruction of length l (2 or 4): one lea. */
+#define STEP_D(l) (d = (struct rv_dinsn *)(void *)((char *)d + (l) * (sizeof(*d) / 2)))
 #define CASE(op)                                                               \
     if (0) {                                                                   \
     L_##op:                                                                    \
@@ -71,6 +80,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #else
 #define ILEN ((unsigned)d->len)
 #define DISPATCH() goto *dispatch_table[d->op]
+#define STEP_D(l) (d += (l) >> 1)
 #define CASE(op) L_##op:
 #define LABEL(op) [op] = &&L_##op,
 #define DISPATCH_SIZE RV_NUM_OPS
@@ -89,6 +99,15 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define DONE_IN_BLOCK (blk_n - d->blen)
 #else
 #define DONE_IN_BLOCK 0u
+#endif
+/* Instructions retired in this run before d; and UNRETIRE() before leaving
+ * at d in the middle of its block (d and what follows did not retire). */
+#if LOOP_MODE == MODE_FAST
+#define RETIRED_NOW (max - left - d->blen)
+#define UNRETIRE() (left += d->blen)
+#else
+#define RETIRED_NOW (retired + DONE_IN_BLOCK)
+#define UNRETIRE() (retired += DONE_IN_BLOCK)
 #endif
 
 #if LOOP_MODE == MODE_TRACE
@@ -143,10 +162,16 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define TM_DONE(kind) ((void)0)
 #endif
 
-/* End of block: everything in it retired. */
+/* End of block: everything in it retired (the fast loop counted it when
+ * the block started). */
+#if LOOP_MODE == MODE_FAST
+#define ACCOUNT_BLOCK() ((void)0)
+#else
+#define ACCOUNT_BLOCK() (retired += blk_n)
+#endif
 #define RETIRE_BLOCK()                                                         \
     do {                                                                       \
-        retired += blk_n;                                                      \
+        ACCOUNT_BLOCK();                                                       \
         TRACE_AFTER();                                                         \
     } while (0)
 
@@ -156,7 +181,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         unsigned l_ = ILEN;                                                    \
         RETIRE_BLOCK();                                                        \
         pc += l_;                                                              \
-        d += l_ >> 1;                                                          \
+        STEP_D(l_);                                                            \
         goto block_at_d;                                                       \
     } while (0)
 
@@ -167,7 +192,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     do {                                                                       \
         unsigned l_ = ILEN;                                                    \
         pc += l_;                                                              \
-        d += l_ >> 1;                                                          \
+        STEP_D(l_);                                                            \
         goto dispatch;                                                         \
     } while (0)
 #else
@@ -240,26 +265,26 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define FOP_S(kind, c)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        f[d->rd] = fpu_arith_s(h, kind, f[d->rs1], f[d->rs2], c, rm);          \
+        h->f[d->rd] = fpu_arith_s(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);          \
         NEXT();                                                                \
     } while (0)
 #define FOP_D(kind, c)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        f[d->rd] = fpu_arith_d(h, kind, f[d->rs1], f[d->rs2], c, rm);          \
+        h->f[d->rd] = fpu_arith_d(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);          \
         NEXT();                                                                \
     } while (0)
 #define FTOI(fn, kind)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        RD = fn(h, f[d->rs1], rm, kind);                                       \
+        RD = fn(h, h->f[d->rs1], rm, kind);                                       \
         x[0] = 0;                                                              \
         NEXT();                                                                \
     } while (0)
 #define ITOF(fn, kind)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        f[d->rd] = fn(h, RS1, rm, kind);                                       \
+        h->f[d->rd] = fn(h, RS1, rm, kind);                                       \
         NEXT();                                                                \
     } while (0)
 #define XWRITE(expr)                                                           \
@@ -291,6 +316,28 @@ block_at_d:
         stop = HART_STOP_REQUEST;
         goto out;
     }
+#if LOOP_MODE == MODE_FAST
+    {
+        /* One compare for a known block (blen > 0) that fits the budget. */
+        uint64_t n = d->blen;
+        if (unlikely(n - 1 >= left)) {
+            if (left == 0) {
+                stop = HART_STOP_BUDGET;
+                goto out;
+            }
+            if (n == 0) {
+                if (d->op == RV_PAGE_END)
+                    goto block_lookup;
+                n = hart_block_len(h, page, (unsigned)(d - page->slot));
+            }
+            if (n > left) {
+                stop = -1;      /* finish the budget in single steps */
+                goto out;
+            }
+        }
+        left -= n;
+    }
+#else
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -312,6 +359,7 @@ block_at_d:
         blk_n = 1;
 #endif
     }
+#endif
 
 dispatch:
 #if LOOP_MODE == MODE_TRACE
@@ -432,15 +480,15 @@ dispatch:
     }
     CASE(RV_ECALL)
         stop = HART_STOP_ECALL;
-        retired += DONE_IN_BLOCK;
+        UNRETIRE();
         goto out;
     CASE(RV_EBREAK)
         stop = HART_STOP_EBREAK;
-        retired += DONE_IN_BLOCK;
+        UNRETIRE();
         goto out;
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
-        if (unlikely(!exec_csr(h, d, retired + DONE_IN_BLOCK)))
+        if (unlikely(!exec_csr(h, d, RETIRED_NOW)))
             goto illegal_refetch;
         NEXT();
 
@@ -510,7 +558,7 @@ dispatch:
         h->stats.loads++;
         if (unlikely(load(h, a, 4, &v)))
             goto trap;
-        f[d->rd] = box_s((uint32_t)v);
+        h->f[d->rd] = box_s((uint32_t)v);
         TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
@@ -520,75 +568,75 @@ dispatch:
         h->stats.loads++;
         if (unlikely(load(h, a, 8, &v)))
             goto trap;
-        f[d->rd] = v;
+        h->f[d->rd] = v;
         TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
-    CASE(RV_FSW) STORE(4, f[d->rs2]);
-    CASE(RV_FSD) STORE(8, f[d->rs2]);
-    CASE(RV_FMADD_S) FOP_S(FPU_MADD, f[d->rs3]);
-    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB, f[d->rs3]);
-    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB, f[d->rs3]);
-    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD, f[d->rs3]);
+    CASE(RV_FSW) STORE(4, h->f[d->rs2]);
+    CASE(RV_FSD) STORE(8, h->f[d->rs2]);
+    CASE(RV_FMADD_S) FOP_S(FPU_MADD, h->f[d->rs3]);
+    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB, h->f[d->rs3]);
+    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB, h->f[d->rs3]);
+    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD, h->f[d->rs3]);
     CASE(RV_FADD_S) FOP_S(FPU_ADD, 0);
     CASE(RV_FSUB_S) FOP_S(FPU_SUB, 0);
     CASE(RV_FMUL_S) FOP_S(FPU_MUL, 0);
     CASE(RV_FDIV_S) FOP_S(FPU_DIV, 0);
     CASE(RV_FSQRT_S) FOP_S(FPU_SQRT, 0);
     CASE(RV_FSGNJ_S) CASE(RV_FSGNJN_S) CASE(RV_FSGNJX_S) {
-        uint32_t a = unbox_s(f[d->rs1]), b = unbox_s(f[d->rs2]);
+        uint32_t a = unbox_s(h->f[d->rs1]), b = unbox_s(h->f[d->rs2]);
         uint32_t s = d->op == RV_FSGNJ_S ? b : d->op == RV_FSGNJN_S ? ~b : a ^ b;
-        f[d->rd] = box_s((a & 0x7fffffffu) | (s & 0x80000000u));
+        h->f[d->rd] = box_s((a & 0x7fffffffu) | (s & 0x80000000u));
         NEXT();
     }
-    CASE(RV_FMIN_S) f[d->rd] = fpu_minmax_s(h, f[d->rs1], f[d->rs2], false); NEXT();
-    CASE(RV_FMAX_S) f[d->rd] = fpu_minmax_s(h, f[d->rs1], f[d->rs2], true); NEXT();
+    CASE(RV_FMIN_S) h->f[d->rd] = fpu_minmax_s(h, h->f[d->rs1], h->f[d->rs2], false); NEXT();
+    CASE(RV_FMAX_S) h->f[d->rd] = fpu_minmax_s(h, h->f[d->rs1], h->f[d->rs2], true); NEXT();
     CASE(RV_FCVT_W_S) FTOI(fpu_to_int_s, FPU_W);
     CASE(RV_FCVT_WU_S) FTOI(fpu_to_int_s, FPU_WU);
     CASE(RV_FCVT_L_S) FTOI(fpu_to_int_s, FPU_L);
     CASE(RV_FCVT_LU_S) FTOI(fpu_to_int_s, FPU_LU);
-    CASE(RV_FMV_X_W) XWRITE(SEXT32(f[d->rs1]));
-    CASE(RV_FEQ_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_EQ));
-    CASE(RV_FLT_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_LT));
-    CASE(RV_FLE_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_LE));
-    CASE(RV_FCLASS_S) XWRITE(fpu_class_s(f[d->rs1]));
+    CASE(RV_FMV_X_W) XWRITE(SEXT32(h->f[d->rs1]));
+    CASE(RV_FEQ_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_EQ));
+    CASE(RV_FLT_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_LT));
+    CASE(RV_FLE_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_LE));
+    CASE(RV_FCLASS_S) XWRITE(fpu_class_s(h->f[d->rs1]));
     CASE(RV_FCVT_S_W) ITOF(fpu_from_int_s, FPU_W);
     CASE(RV_FCVT_S_WU) ITOF(fpu_from_int_s, FPU_WU);
     CASE(RV_FCVT_S_L) ITOF(fpu_from_int_s, FPU_L);
     CASE(RV_FCVT_S_LU) ITOF(fpu_from_int_s, FPU_LU);
-    CASE(RV_FMV_W_X) f[d->rd] = box_s((uint32_t)RS1); NEXT();
-    CASE(RV_FMADD_D) FOP_D(FPU_MADD, f[d->rs3]);
-    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB, f[d->rs3]);
-    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB, f[d->rs3]);
-    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD, f[d->rs3]);
+    CASE(RV_FMV_W_X) h->f[d->rd] = box_s((uint32_t)RS1); NEXT();
+    CASE(RV_FMADD_D) FOP_D(FPU_MADD, h->f[d->rs3]);
+    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB, h->f[d->rs3]);
+    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB, h->f[d->rs3]);
+    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD, h->f[d->rs3]);
     CASE(RV_FADD_D) FOP_D(FPU_ADD, 0);
     CASE(RV_FSUB_D) FOP_D(FPU_SUB, 0);
     CASE(RV_FMUL_D) FOP_D(FPU_MUL, 0);
     CASE(RV_FDIV_D) FOP_D(FPU_DIV, 0);
     CASE(RV_FSQRT_D) FOP_D(FPU_SQRT, 0);
     CASE(RV_FSGNJ_D) CASE(RV_FSGNJN_D) CASE(RV_FSGNJX_D) {
-        uint64_t a = f[d->rs1], b = f[d->rs2];
+        uint64_t a = h->f[d->rs1], b = h->f[d->rs2];
         uint64_t s = d->op == RV_FSGNJ_D ? b : d->op == RV_FSGNJN_D ? ~b : a ^ b;
-        f[d->rd] = (a & ~(1ull << 63)) | (s & (1ull << 63));
+        h->f[d->rd] = (a & ~(1ull << 63)) | (s & (1ull << 63));
         NEXT();
     }
-    CASE(RV_FMIN_D) f[d->rd] = fpu_minmax_d(h, f[d->rs1], f[d->rs2], false); NEXT();
-    CASE(RV_FMAX_D) f[d->rd] = fpu_minmax_d(h, f[d->rs1], f[d->rs2], true); NEXT();
+    CASE(RV_FMIN_D) h->f[d->rd] = fpu_minmax_d(h, h->f[d->rs1], h->f[d->rs2], false); NEXT();
+    CASE(RV_FMAX_D) h->f[d->rd] = fpu_minmax_d(h, h->f[d->rs1], h->f[d->rs2], true); NEXT();
     CASE(RV_FCVT_S_D) {
         GET_RM(rm);
-        f[d->rd] = fpu_cvt_s_d(h, f[d->rs1], rm);
+        h->f[d->rd] = fpu_cvt_s_d(h, h->f[d->rs1], rm);
         NEXT();
     }
     CASE(RV_FCVT_D_S) {
         GET_RM(rm);
         (void)rm;
-        f[d->rd] = fpu_cvt_d_s(h, f[d->rs1]);
+        h->f[d->rd] = fpu_cvt_d_s(h, h->f[d->rs1]);
         NEXT();
     }
-    CASE(RV_FEQ_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_EQ));
-    CASE(RV_FLT_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_LT));
-    CASE(RV_FLE_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_LE));
-    CASE(RV_FCLASS_D) XWRITE(fpu_class_d(f[d->rs1]));
+    CASE(RV_FEQ_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_EQ));
+    CASE(RV_FLT_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_LT));
+    CASE(RV_FLE_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_LE));
+    CASE(RV_FCLASS_D) XWRITE(fpu_class_d(h->f[d->rs1]));
     CASE(RV_FCVT_W_D) FTOI(fpu_to_int_d, FPU_W);
     CASE(RV_FCVT_WU_D) FTOI(fpu_to_int_d, FPU_WU);
     CASE(RV_FCVT_L_D) FTOI(fpu_to_int_d, FPU_L);
@@ -597,8 +645,8 @@ dispatch:
     CASE(RV_FCVT_D_WU) ITOF(fpu_from_int_d, FPU_WU);
     CASE(RV_FCVT_D_L) ITOF(fpu_from_int_d, FPU_L);
     CASE(RV_FCVT_D_LU) ITOF(fpu_from_int_d, FPU_LU);
-    CASE(RV_FMV_X_D) XWRITE(f[d->rs1]);
-    CASE(RV_FMV_D_X) f[d->rd] = RS1; NEXT();
+    CASE(RV_FMV_X_D) XWRITE(h->f[d->rs1]);
+    CASE(RV_FMV_D_X) h->f[d->rd] = RS1; NEXT();
 
     /* Zba */
     CASE(RV_SH1ADD) OP((RS1 << 1) + RS2);
@@ -667,7 +715,7 @@ dispatch:
     CASE(RV_PAGE_END)
         /* Sequential flow left the page: the instructions before it in
          * the block retired. */
-        retired += blk_n;
+        ACCOUNT_BLOCK();
         goto block_lookup;
     CASE(RV_CROSS) {
         struct rv_dinsn *c = fetch_cross(h, page, pc);
@@ -710,9 +758,12 @@ illegal_refetch:
     goto trap;
 
 trap:
-    retired += DONE_IN_BLOCK;
+    UNRETIRE();
     stop = HART_STOP_TRAP;
 out:
+#if LOOP_MODE == MODE_FAST
+    retired = max - left;
+#endif
 #if LOOP_TIMED
     pp->st.insns += n_iss;
 #endif
@@ -727,6 +778,7 @@ out:
 #undef CASE
 #undef ILEN
 #undef DISPATCH
+#undef STEP_D
 #undef TRACE_AFTER
 #undef TM_BRANCH
 #undef TM_CBRANCH
@@ -734,6 +786,9 @@ out:
 #undef TM_PRE
 #undef TM_DONE
 #undef RETIRE_BLOCK
+#undef ACCOUNT_BLOCK
+#undef RETIRED_NOW
+#undef UNRETIRE
 #undef NEXT
 #undef NEXT_BLOCK
 #undef JUMP
