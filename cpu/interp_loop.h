@@ -199,13 +199,18 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define NEXT() NEXT_BLOCK()
 #endif
 
+/* The slot of the instruction at (even) address a in page p. */
+#define SLOT_OF(p, a)                                                          \
+    ((struct rv_dinsn *)(void *)((char *)(p)->slot +                           \
+                                 ((a) & (PAGE_SIZE - 2)) * (sizeof(struct rv_dinsn) / 2)))
+
 /* Taken control transfer to t; a target in the same page needs no lookup. */
 #define JUMP(t)                                                                \
     do {                                                                       \
         uint64_t t_ = (t);                                                     \
         RETIRE_BLOCK();                                                        \
         if (((t_ ^ pc) >> PAGE_SHIFT) == 0) {                                  \
-            d = &page->slot[(t_ & (PAGE_SIZE - 1)) >> 1];                      \
+            d = SLOT_OF(page, t_);                                             \
             pc = t_;                                                           \
             goto block_at_d;                                                   \
         }                                                                      \
@@ -308,7 +313,7 @@ block_lookup: {
             goto out;
         }
         page = p;
-        d = &p->slot[(pc & (PAGE_SIZE - 1)) >> 1];
+        d = SLOT_OF(p, pc);
     }
 
 block_at_d:
@@ -317,26 +322,10 @@ block_at_d:
         goto out;
     }
 #if LOOP_MODE == MODE_FAST
-    {
-        /* One compare for a known block (blen > 0) that fits the budget. */
-        uint64_t n = d->blen;
-        if (unlikely(n - 1 >= left)) {
-            if (left == 0) {
-                stop = HART_STOP_BUDGET;
-                goto out;
-            }
-            if (n == 0) {
-                if (d->op == RV_PAGE_END)
-                    goto block_lookup;
-                n = hart_block_len(h, page, (unsigned)(d - page->slot));
-            }
-            if (n > left) {
-                stop = -1;      /* finish the budget in single steps */
-                goto out;
-            }
-        }
-        left -= n;
-    }
+    /* One compare for a known block (blen > 0) that fits the budget. */
+    if (unlikely((uint64_t)d->blen - 1 >= left))
+        goto block_slow;
+    left -= d->blen;
 #else
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
@@ -737,6 +726,22 @@ dispatch:
         goto trap;
     }
 
+#if LOOP_MODE == MODE_FAST
+block_slow:
+    if (left == 0) {
+        stop = HART_STOP_BUDGET;
+        goto out;
+    }
+    if (d->blen == 0) {
+        if (d->op == RV_PAGE_END)
+            goto block_lookup;
+        hart_block_len(h, page, (unsigned)(d - page->slot));
+        goto block_at_d;
+    }
+    stop = -1;          /* finish the budget in single steps */
+    goto out;
+#endif
+
 #if LOOP_TIMED
 tm_yield:
     /* The data access waits for this CPU's turn: the instruction runs
@@ -779,6 +784,7 @@ out:
 #undef ILEN
 #undef DISPATCH
 #undef STEP_D
+#undef SLOT_OF
 #undef TRACE_AFTER
 #undef TM_BRANCH
 #undef TM_CBRANCH
