@@ -315,8 +315,13 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
         }
         else {
             r = hart_run_fast(h, max_insns, &retired);
-            if (r < 0)  /* the next block is longer than the budget left */
+            if (r == HART_RUN_CROSS) {
+                r = hart_run_step(h, retired + 1, &retired);
+                if (r == HART_STOP_BUDGET && retired < max_insns)
+                    continue;
+            } else if (r < 0) { /* the next block is longer than the budget left */
                 r = hart_run_step(h, max_insns, &retired);
+            }
         }
         if (r >= 0)
             break;

@@ -66,6 +66,15 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define DISPATCH() goto *dispatch_table[d->xop]
 /* d to the slot after an instruction of length l (2 or 4): one lea. */
 #define STEP_D(l) (d = (struct rv_dinsn *)(void *)((char *)d + (l) * (sizeof(*d) / 2)))
+    /* Nor does it keep pc per instruction: the pc of d follows from where
+     * d is, as slots are 8 bytes per byte of code (pc_bias is set when d
+     * moves to another page).  The variable pc is only up to date at
+     * block_lookup and out (SYNC_PC). */
+    uintptr_t pc_bias = 0;
+#define PC ((uint64_t)(((uintptr_t)d - pc_bias) / (sizeof(struct rv_dinsn) / 2)))
+#define ADVANCE_PC(l) ((void)0)
+#define MOVE_PC(t) ((void)0)
+#define SYNC_PC() (pc = PC)
 #define CASE(op)                                                               \
     if (0) {                                                                   \
     L_##op:                                                                    \
@@ -81,6 +90,10 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define ILEN ((unsigned)d->len)
 #define DISPATCH() goto *dispatch_table[d->op]
 #define STEP_D(l) (d += (l) >> 1)
+#define PC pc
+#define ADVANCE_PC(l) (pc += (l))
+#define MOVE_PC(t) (pc = (t))
+#define SYNC_PC() ((void)0)
 #define CASE(op) L_##op:
 #define LABEL(op) [op] = &&L_##op,
 #define DISPATCH_SIZE RV_NUM_OPS
@@ -180,7 +193,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     do {                                                                       \
         unsigned l_ = ILEN;                                                    \
         RETIRE_BLOCK();                                                        \
-        pc += l_;                                                              \
+        ADVANCE_PC(l_);                                                        \
         STEP_D(l_);                                                            \
         goto block_at_d;                                                       \
     } while (0)
@@ -191,7 +204,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define NEXT()                                                                 \
     do {                                                                       \
         unsigned l_ = ILEN;                                                    \
-        pc += l_;                                                              \
+        ADVANCE_PC(l_);                                                        \
         STEP_D(l_);                                                            \
         goto dispatch;                                                         \
     } while (0)
@@ -209,14 +222,34 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     do {                                                                       \
         uint64_t t_ = (t);                                                     \
         RETIRE_BLOCK();                                                        \
-        if (((t_ ^ pc) >> PAGE_SHIFT) == 0) {                                  \
+        if (((t_ ^ PC) >> PAGE_SHIFT) == 0) {                                  \
             d = SLOT_OF(page, t_);                                             \
-            pc = t_;                                                           \
+            MOVE_PC(t_);                                                       \
             goto block_at_d;                                                   \
         }                                                                      \
         pc = t_;                                                               \
         goto block_lookup;                                                     \
     } while (0)
+
+/* Taken pc-relative transfer (branch, jal) by off: the fast loop finds a
+ * target in the same page from d alone, without pc. */
+#if LOOP_MODE == MODE_FAST
+#define JUMP_REL(off)                                                          \
+    do {                                                                       \
+        int64_t o_ = (off);                                                    \
+        RETIRE_BLOCK();                                                        \
+        struct rv_dinsn *t_ = (struct rv_dinsn *)(void *)((char *)d + o_ * 8); \
+        if (likely((uintptr_t)t_ - (uintptr_t)page->slot <                     \
+                   PAGE_SLOTS * sizeof(struct rv_dinsn))) {                    \
+            d = t_;                                                            \
+            goto block_at_d;                                                   \
+        }                                                                      \
+        pc = PC + (uint64_t)o_;                                                \
+        goto block_lookup;                                                     \
+    } while (0)
+#else
+#define JUMP_REL(off) JUMP(pc + (uint64_t)(int64_t)(off))
+#endif
 
 #define RD x[d->rd]
 #define RS1 x[d->rs1]
@@ -252,7 +285,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         if (cond) {                                                            \
             h->stats.taken_branches++;                                         \
             TM_CBRANCH(true, pc + IMM);                                        \
-            JUMP(pc + IMM);                                                    \
+            JUMP_REL(d->imm);                                                  \
         }                                                                      \
         TM_CBRANCH(false, pc + d->len);                                        \
         NEXT_BLOCK();                                                          \
@@ -300,6 +333,14 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     } while (0)
 
 block_lookup: {
+#if LOOP_MODE == MODE_FAST
+        /* An odd pc (only from outside: jumps clear bit 0) is not where its
+         * slot is: the single-step loop keeps pc apart. */
+        if (unlikely(pc & 1)) {
+            stop = -1;
+            goto out;
+        }
+#endif
         /* Find the decoded page of pc: execute-TLB hit plus cache hit inline. */
         struct hart_stlb_entry *e = stlb_entry(h->stlb_x, pc);
         struct dpage *p = NULL;
@@ -314,10 +355,14 @@ block_lookup: {
         }
         page = p;
         d = SLOT_OF(p, pc);
+#if LOOP_MODE == MODE_FAST
+        pc_bias = (uintptr_t)p->slot - (uintptr_t)(pc & ~(uint64_t)(PAGE_SIZE - 1)) * 8;
+#endif
     }
 
 block_at_d:
     if (unlikely(h->stop_request)) {
+        SYNC_PC();
         stop = HART_STOP_REQUEST;
         goto out;
     }
@@ -399,17 +444,16 @@ dispatch:
     {
     CASE(RV_NOP) NEXT();
     CASE(RV_LUI) OP(IMM);
-    CASE(RV_AUIPC) OP(pc + IMM);
+    CASE(RV_AUIPC) OP(PC + IMM);
     CASE(RV_JAL) {
-        uint64_t t = pc + IMM;
-        x[d->rd] = pc + ILEN;
+        x[d->rd] = PC + ILEN;
         x[0] = 0;
-        TM_BRANCH(true, t);
-        JUMP(t);
+        TM_BRANCH(true, pc + IMM);
+        JUMP_REL(d->imm);
     }
     CASE(RV_JALR) {
         uint64_t t = (RS1 + IMM) & ~(uint64_t)1;
-        x[d->rd] = pc + ILEN;
+        x[d->rd] = PC + ILEN;
         x[0] = 0;
         TM_BRANCH(true, t);
         JUMP(t);
@@ -464,16 +508,18 @@ dispatch:
         unsigned l = ILEN;
         RETIRE_BLOCK();
         hart_icache_flush(h);
-        pc += l;
+        pc = PC + l;
         goto block_lookup;
     }
     CASE(RV_ECALL)
         stop = HART_STOP_ECALL;
         UNRETIRE();
+        SYNC_PC();
         goto out;
     CASE(RV_EBREAK)
         stop = HART_STOP_EBREAK;
         UNRETIRE();
+        SYNC_PC();
         goto out;
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
@@ -705,14 +751,24 @@ dispatch:
         /* Sequential flow left the page: the instructions before it in
          * the block retired. */
         ACCOUNT_BLOCK();
+        SYNC_PC();      /* the fast loop's: the sentinel's pc is the next page */
         goto block_lookup;
     CASE(RV_CROSS) {
+#if LOOP_MODE == MODE_FAST
+        /* Its slot is not in a page, so its pc does not follow from d:
+         * the caller single-steps it (rare: once per page crossing). */
+        UNRETIRE();
+        SYNC_PC();
+        stop = HART_RUN_CROSS;
+        goto out;
+#else
         struct rv_dinsn *c = fetch_cross(h, page, pc);
         if (!c) {
             goto trap;
         }
         d = c;
         goto dispatch;
+#endif
     }
     CASE(RV_ILLEGAL)
         h->cause = CAUSE_ILLEGAL_INSN;
@@ -728,6 +784,7 @@ dispatch:
 
 #if LOOP_MODE == MODE_FAST
 block_slow:
+    SYNC_PC();
     if (left == 0) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -757,12 +814,14 @@ tm_yield:
 illegal_refetch:
     /* Illegal only at execution (bad dynamic rm, CSR access): the decoded
      * form does not keep the bits, read them again. */
+    SYNC_PC();
     h->cause = CAUSE_ILLEGAL_INSN;
     h->tval = hart_fetch_raw(h, pc);
     h->cause = CAUSE_ILLEGAL_INSN;
     goto trap;
 
 trap:
+    SYNC_PC();
     UNRETIRE();
     stop = HART_STOP_TRAP;
 out:
@@ -784,6 +843,10 @@ out:
 #undef ILEN
 #undef DISPATCH
 #undef STEP_D
+#undef PC
+#undef ADVANCE_PC
+#undef MOVE_PC
+#undef SYNC_PC
 #undef SLOT_OF
 #undef TRACE_AFTER
 #undef TM_BRANCH
@@ -798,6 +861,7 @@ out:
 #undef NEXT
 #undef NEXT_BLOCK
 #undef JUMP
+#undef JUMP_REL
 #undef RD
 #undef RS1
 #undef RS2
