@@ -157,7 +157,7 @@ static NOINLINE int exec_amo(struct hart *h, const struct rv_dinsn *d)
  * instret_now is what retired in this hart_run so far.  Returns false for
  * an illegal access (unknown CSR, or a write to a read-only one), having
  * changed nothing. */
-static NOINLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
+static NOINLINE bool exec_csr_slow(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
 {
     int op = d->op;
     unsigned csr = (unsigned)d->imm & 0xfff;
@@ -210,6 +210,24 @@ static NOINLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t
     h->x[d->rd] = old;
     h->x[0] = 0;
     return true;
+}
+
+/* exec_csr, with frflags and fsflags (csrrs rd, fflags, x0 and csrrw rd,
+ * fflags, rs1) inline: code that saves and restores the FP flags around
+ * a comparison runs them as often as the comparison. */
+static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
+{
+    if (((unsigned)d->imm & 0xfff) == 0x001 &&
+        (d->op == RV_CSRRW || (d->op == RV_CSRRS && d->rs1 == 0))) {
+        uint64_t src = h->x[d->rs1];
+        uint64_t old = fpu_get_flags(h);
+        if (d->op == RV_CSRRW)
+            fpu_set_flags(h, (uint32_t)src & 31);
+        h->x[d->rd] = old;
+        h->x[0] = 0;
+        return true;
+    }
+    return exec_csr_slow(h, d, instret_now);
 }
 
 /* Decode the instruction straddling the page boundary at pc (its upper
