@@ -2,8 +2,13 @@
  *
  *   hart_run_fast   runs whole basic blocks with no per-instruction check;
  *                   budget and stop_request are checked between blocks.
+ *                   Its handlers know their instruction's length from the
+ *                   dispatch index and it derives pc from the slot, so an
+ *                   instruction that straddles two pages (whose slot is
+ *                   outside the page) is left to hart_run_step.
  *   hart_run_step   one instruction per "block": used for the tail of a
- *                   budget that ends inside a block, so budgets are exact.
+ *                   budget that ends inside a block, so budgets are exact,
+ *                   and for page straddlers.
  *   hart_run_trace  like step, plus the spike-like commit log.
  *   hart_run_timing whole blocks through the pipeline and the memory
  *                   system (detailed timing); the run-ahead limit is still
