@@ -257,6 +257,7 @@ void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len)
     if (op == RV_ILLEGAL)
         d->imm = (int32_t)raw;
     d->op = (uint16_t)op;
+    d->xop = rv_xop(op, len);
 }
 
 void rv_decode_raw(struct rv_dinsn *d, uint32_t raw)

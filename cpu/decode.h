@@ -10,16 +10,27 @@
 
 /* One decoded instruction (16 bytes).  `blen` is the number of
  * instructions from this one to the end of its basic block, inclusive
- * (0: not computed yet); the interpreter accounts budgets per block. */
+ * (0: not computed yet); the interpreter accounts budgets per block.
+ * `xop` is what the fast loop dispatches on: op for a 32-bit instruction,
+ * op + RV_NUM_OPS for a 16-bit one, so that each handler knows the
+ * length of its instruction without loading it (rv_xop). */
 struct rv_dinsn {
     uint16_t op;            /* enum rv_op */
     uint16_t blen;
     uint8_t rd, rs1, rs2, rs3;
     uint8_t len;            /* 2 or 4 */
     uint8_t rm;             /* funct3 / rounding mode / aq-rl bits */
+    uint16_t xop;
     int32_t imm;            /* immediate, CSR number, or raw bits (illegal) */
 };
 _Static_assert(sizeof(struct rv_dinsn) == 16, "decoded insn is 16 bytes");
+_Static_assert(2 * RV_NUM_OPS <= UINT16_MAX, "xop fits 16 bits");
+
+/* The fast loop's dispatch index for op at instruction length len. */
+static inline uint16_t rv_xop(int op, int len)
+{
+    return (uint16_t)(op + (len == 2 ? RV_NUM_OPS : 0));
+}
 
 /* Instruction fields, named as in the spec. */
 static inline uint32_t rv_opcode(uint32_t i) { return i & 0x7f; }

@@ -220,7 +220,7 @@ static struct dpage *dpage_for_host(struct hart *h, uintptr_t host)
     p = &dc->page[set][way];
     h->stats.decode_misses++;
     memset(p->slot, 0, sizeof(p->slot));    /* all RV_UNDECODED */
-    p->slot[PAGE_SLOTS].op = RV_PAGE_END;
+    p->slot[PAGE_SLOTS].op = p->slot[PAGE_SLOTS].xop = RV_PAGE_END;
     p->host = host;
     p->bytes = (const uint8_t *)host;
     return p;
@@ -246,7 +246,7 @@ void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx)
         /* The upper half lives on the next page, whose mapping is not part
          * of this page's key: decode it at each execution. */
         memset(d, 0, sizeof(*d));
-        d->op = RV_CROSS;
+        d->op = d->xop = RV_CROSS;
         d->len = 4;
     } else {
         uint16_t hi;
@@ -315,8 +315,13 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
         }
         else {
             r = hart_run_fast(h, max_insns, &retired);
-            if (r < 0)  /* the next block is longer than the budget left */
+            if (r == HART_RUN_CROSS) {
+                r = hart_run_step(h, retired + 1, &retired);
+                if (r == HART_STOP_BUDGET && retired < max_insns)
+                    continue;
+            } else if (r < 0) { /* the next block is longer than the budget left */
                 r = hart_run_step(h, max_insns, &retired);
+            }
         }
         if (r >= 0)
             break;

@@ -2,8 +2,13 @@
  *
  *   hart_run_fast   runs whole basic blocks with no per-instruction check;
  *                   budget and stop_request are checked between blocks.
+ *                   Its handlers know their instruction's length from the
+ *                   dispatch index and it derives pc from the slot, so an
+ *                   instruction that straddles two pages (whose slot is
+ *                   outside the page) is left to hart_run_step.
  *   hart_run_step   one instruction per "block": used for the tail of a
- *                   budget that ends inside a block, so budgets are exact.
+ *                   budget that ends inside a block, so budgets are exact,
+ *                   and for page straddlers.
  *   hart_run_trace  like step, plus the spike-like commit log.
  *   hart_run_timing whole blocks through the pipeline and the memory
  *                   system (detailed timing); the run-ahead limit is still
@@ -157,7 +162,7 @@ static NOINLINE int exec_amo(struct hart *h, const struct rv_dinsn *d)
  * instret_now is what retired in this hart_run so far.  Returns false for
  * an illegal access (unknown CSR, or a write to a read-only one), having
  * changed nothing. */
-static NOINLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
+static NOINLINE bool exec_csr_slow(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
 {
     int op = d->op;
     unsigned csr = (unsigned)d->imm & 0xfff;
@@ -212,6 +217,24 @@ static NOINLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t
     return true;
 }
 
+/* exec_csr, with frflags and fsflags (csrrs rd, fflags, x0 and csrrw rd,
+ * fflags, rs1) inline: code that saves and restores the FP flags around
+ * a comparison runs them as often as the comparison. */
+static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
+{
+    if (((unsigned)d->imm & 0xfff) == 0x001 &&
+        (d->op == RV_CSRRW || (d->op == RV_CSRRS && d->rs1 == 0))) {
+        uint64_t src = h->x[d->rs1];
+        uint64_t old = fpu_get_flags(h);
+        if (d->op == RV_CSRRW)
+            fpu_set_flags(h, (uint32_t)src & 31);
+        h->x[d->rd] = old;
+        h->x[0] = 0;
+        return true;
+    }
+    return exec_csr_slow(h, d, instret_now);
+}
+
 /* Decode the instruction straddling the page boundary at pc (its upper
  * half is fetched through the next page's execute translation): returns
  * the decoded form to dispatch, or NULL after recording a fetch fault. */
@@ -230,7 +253,7 @@ static NOINLINE struct rv_dinsn *fetch_cross(struct hart *h, struct dpage *p, ui
     rv_decode_raw(&dc->cross[0], (uint32_t)hi << 16 | lo);
     dc->cross[0].blen = 1;
     memset(&dc->cross[2], 0, sizeof(dc->cross[2]));
-    dc->cross[2].op = RV_PAGE_END;
+    dc->cross[2].op = dc->cross[2].xop = RV_PAGE_END;
     return &dc->cross[0];
 }
 

@@ -6,8 +6,12 @@
  * Budget accounting: a block is a run of instructions ending with a
  * control transfer, fence.i, ecall/ebreak, an illegal instruction or the
  * end of the page; d->blen is the number of instructions from d to the
- * end of its block.  The fast and timing loops add the block's length to
- * `retired` when the block ends; a trap in the middle retires blk_n - d->blen. */
+ * end of its block.  The timing loop adds the block's length to `retired`
+ * when the block ends; a trap in the middle retires blk_n - d->blen.  The
+ * fast loop charges the whole block to `left` (the budget left) when it
+ * starts, so a block needs one compare and no bookkeeping at its end; an
+ * exit in the middle gives back the d->blen instructions that did not
+ * retire. */
 
 #define LOOP_BLOCKS (LOOP_MODE == MODE_FAST || LOOP_MODE == MODE_TIMING)
 #define LOOP_TIMED (LOOP_MODE == MODE_TIMING || LOOP_MODE == MODE_TIMING_STEP)
@@ -15,13 +19,16 @@
 int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 {
     uint64_t *const x = h->x;
-    uint64_t *const f = h->f;
     struct hart_dcache *const dc = h->dcache;
     uint64_t retired = *retired_io;
     uint64_t pc = h->pc;
     struct dpage *page = NULL;
     struct rv_dinsn *d = NULL;
+#if LOOP_MODE == MODE_FAST
+    uint64_t left = max - retired;
+#else
     unsigned blk_n = 0;
+#endif
     int stop;
 #if LOOP_MODE == MODE_TRACE
     struct rv_trace_state ts;
@@ -86,14 +93,56 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         PIPE_RELOAD();                                                         \
     } while (0)
 #endif
+#if LOOP_MODE == MODE_FAST
+    /* The fast loop dispatches on d->xop: every handler has an entry for
+     * a 32-bit and one for a 16-bit instruction, which set ilen, so that
+     * the next instruction's slot does not wait for a load of d->len (a
+     * dependency chain through every instruction otherwise). */
+    unsigned ilen = 4;
+#define ILEN ilen
+#define DISPATCH() goto *dispatch_table[d->xop]
+/* d to the slot after an instruction of length l (2 or 4): one lea. */
+#define STEP_D(l) (d = (struct rv_dinsn *)(void *)((char *)d + (l) * (sizeof(*d) / 2)))
+    /* Nor does it keep pc per instruction: the pc of d follows from where
+     * d is, as slots are 8 bytes per byte of code (pc_bias is set when d
+     * moves to another page).  The variable pc is only up to date at
+     * block_lookup and out (SYNC_PC). */
+    uintptr_t pc_bias = 0;
+#define PC ((uint64_t)(((uintptr_t)d - pc_bias) / (sizeof(struct rv_dinsn) / 2)))
+#define ADVANCE_PC(l) ((void)0)
+#define MOVE_PC(t) ((void)0)
+#define SYNC_PC() (pc = PC)
+#define CASE(op)                                                               \
+    if (0) {                                                                   \
+    L_##op:                                                                    \
+        ilen = 4;                                                              \
+        goto L_##op##_len;                                                     \
+    L_##op##_C:                                                                \
+        ilen = 2;                                                              \
+    L_##op##_len:;                                                             \
+    }
+#define LABEL(op) [op] = &&L_##op, [op + RV_NUM_OPS] = &&L_##op##_C,
+#define DISPATCH_SIZE (2 * RV_NUM_OPS)
+#else
+#define ILEN ((unsigned)d->len)
+#define DISPATCH() goto *dispatch_table[d->op]
+#define STEP_D(l) (d += (l) >> 1)
+#define PC pc
+#define ADVANCE_PC(l) (pc += (l))
+#define MOVE_PC(t) (pc = (t))
+#define SYNC_PC() ((void)0)
 #define CASE(op) L_##op:
-#define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&L_RV_##id,
-    static const void *const dispatch_table[RV_NUM_OPS] = {
-        [RV_UNDECODED] = &&L_RV_UNDECODED, [RV_ILLEGAL] = &&L_RV_ILLEGAL,
-        [RV_PAGE_END] = &&L_RV_PAGE_END, [RV_CROSS] = &&L_RV_CROSS, [RV_NOP] = &&L_RV_NOP,
-        RV_INSN_LIST(LABEL)
+#define LABEL(op) [op] = &&L_##op,
+#define DISPATCH_SIZE RV_NUM_OPS
+#endif
+#define INSN_LABEL(id, name, match, mask, fmt, args) LABEL(RV_##id)
+    static const void *const dispatch_table[DISPATCH_SIZE] = {
+        LABEL(RV_UNDECODED) LABEL(RV_ILLEGAL) LABEL(RV_PAGE_END) LABEL(RV_CROSS) LABEL(RV_NOP)
+        RV_INSN_LIST(INSN_LABEL)
     };
+#undef INSN_LABEL
 #undef LABEL
+#undef DISPATCH_SIZE
 #if LOOP_TIMED
 #define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&T_RV_##id,
     static const void *const issue_table[RV_NUM_OPS] = {
@@ -109,6 +158,15 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define DONE_IN_BLOCK (blk_n - d->blen)
 #else
 #define DONE_IN_BLOCK 0u
+#endif
+/* Instructions retired in this run before d; and UNRETIRE() before leaving
+ * at d in the middle of its block (d and what follows did not retire). */
+#if LOOP_MODE == MODE_FAST
+#define RETIRED_NOW (max - left - d->blen)
+#define UNRETIRE() (left += d->blen)
+#else
+#define RETIRED_NOW (retired + DONE_IN_BLOCK)
+#define UNRETIRE() (retired += DONE_IN_BLOCK)
 #endif
 
 #if LOOP_MODE == MODE_TRACE
@@ -163,20 +221,26 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define TM_DONE(kind) ((void)0)
 #endif
 
-/* End of block: everything in it retired. */
+/* End of block: everything in it retired (the fast loop counted it when
+ * the block started). */
+#if LOOP_MODE == MODE_FAST
+#define ACCOUNT_BLOCK() ((void)0)
+#else
+#define ACCOUNT_BLOCK() (retired += blk_n)
+#endif
 #define RETIRE_BLOCK()                                                         \
     do {                                                                       \
-        retired += blk_n;                                                      \
+        ACCOUNT_BLOCK();                                                       \
         TRACE_AFTER();                                                         \
     } while (0)
 
 /* Block-ending fall through (not-taken branch, fence). */
 #define NEXT_BLOCK()                                                           \
     do {                                                                       \
-        unsigned l_ = d->len;                                                  \
+        unsigned l_ = ILEN;                                                    \
         RETIRE_BLOCK();                                                        \
-        pc += l_;                                                              \
-        d += l_ >> 1;                                                          \
+        ADVANCE_PC(l_);                                                        \
+        STEP_D(l_);                                                            \
         goto block_at_d;                                                       \
     } while (0)
 
@@ -185,28 +249,53 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #if LOOP_BLOCKS
 #define NEXT()                                                                 \
     do {                                                                       \
-        unsigned l_ = d->len;                                                  \
-        pc += l_;                                                              \
-        d += l_ >> 1;                                                          \
+        unsigned l_ = ILEN;                                                    \
+        ADVANCE_PC(l_);                                                        \
+        STEP_D(l_);                                                            \
         goto dispatch;                                                         \
     } while (0)
 #else
 #define NEXT() NEXT_BLOCK()
 #endif
 
+/* The slot of the instruction at (even) address a in page p. */
+#define SLOT_OF(p, a)                                                          \
+    ((struct rv_dinsn *)(void *)((char *)(p)->slot +                           \
+                                 ((a) & (PAGE_SIZE - 2)) * (sizeof(struct rv_dinsn) / 2)))
+
 /* Taken control transfer to t; a target in the same page needs no lookup. */
 #define JUMP(t)                                                                \
     do {                                                                       \
         uint64_t t_ = (t);                                                     \
         RETIRE_BLOCK();                                                        \
-        if (((t_ ^ pc) >> PAGE_SHIFT) == 0) {                                  \
-            d = &page->slot[(t_ & (PAGE_SIZE - 1)) >> 1];                      \
-            pc = t_;                                                           \
+        if (((t_ ^ PC) >> PAGE_SHIFT) == 0) {                                  \
+            d = SLOT_OF(page, t_);                                             \
+            MOVE_PC(t_);                                                       \
             goto block_at_d;                                                   \
         }                                                                      \
         pc = t_;                                                               \
         goto block_lookup;                                                     \
     } while (0)
+
+/* Taken pc-relative transfer (branch, jal) by off: the fast loop finds a
+ * target in the same page from d alone, without pc. */
+#if LOOP_MODE == MODE_FAST
+#define JUMP_REL(off)                                                          \
+    do {                                                                       \
+        int64_t o_ = (off);                                                    \
+        RETIRE_BLOCK();                                                        \
+        struct rv_dinsn *t_ = (struct rv_dinsn *)(void *)((char *)d + o_ * 8); \
+        if (likely((uintptr_t)t_ - (uintptr_t)page->slot <                     \
+                   PAGE_SLOTS * sizeof(struct rv_dinsn))) {                    \
+            d = t_;                                                            \
+            goto block_at_d;                                                   \
+        }                                                                      \
+        pc = PC + (uint64_t)o_;                                                \
+        goto block_lookup;                                                     \
+    } while (0)
+#else
+#define JUMP_REL(off) JUMP(pc + (uint64_t)(int64_t)(off))
+#endif
 
 #define RD x[d->rd]
 #define RS1 x[d->rs1]
@@ -242,7 +331,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         if (cond) {                                                            \
             h->stats.taken_branches++;                                         \
             TM_CBRANCH(true, pc + IMM);                                        \
-            JUMP(pc + IMM);                                                    \
+            JUMP_REL(d->imm);                                                  \
         }                                                                      \
         TM_CBRANCH(false, pc + d->len);                                        \
         NEXT_BLOCK();                                                          \
@@ -260,26 +349,26 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define FOP_S(kind, c)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        f[d->rd] = fpu_arith_s(h, kind, f[d->rs1], f[d->rs2], c, rm);          \
+        h->f[d->rd] = fpu_arith_s(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);          \
         NEXT();                                                                \
     } while (0)
 #define FOP_D(kind, c)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        f[d->rd] = fpu_arith_d(h, kind, f[d->rs1], f[d->rs2], c, rm);          \
+        h->f[d->rd] = fpu_arith_d(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);          \
         NEXT();                                                                \
     } while (0)
 #define FTOI(fn, kind)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        RD = fn(h, f[d->rs1], rm, kind);                                       \
+        RD = fn(h, h->f[d->rs1], rm, kind);                                       \
         x[0] = 0;                                                              \
         NEXT();                                                                \
     } while (0)
 #define ITOF(fn, kind)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        f[d->rd] = fn(h, RS1, rm, kind);                                       \
+        h->f[d->rd] = fn(h, RS1, rm, kind);                                       \
         NEXT();                                                                \
     } while (0)
 #define XWRITE(expr)                                                           \
@@ -290,6 +379,14 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     } while (0)
 
 block_lookup: {
+#if LOOP_MODE == MODE_FAST
+        /* An odd pc (only from outside: jumps clear bit 0) is not where its
+         * slot is: the single-step loop keeps pc apart. */
+        if (unlikely(pc & 1)) {
+            stop = -1;
+            goto out;
+        }
+#endif
         /* Find the decoded page of pc: execute-TLB hit plus cache hit inline. */
         struct hart_stlb_entry *e = stlb_entry(h->stlb_x, pc);
         struct dpage *p = NULL;
@@ -303,14 +400,28 @@ block_lookup: {
             goto out;
         }
         page = p;
-        d = &p->slot[(pc & (PAGE_SIZE - 1)) >> 1];
+        d = SLOT_OF(p, pc);
+#if LOOP_MODE == MODE_FAST
+        pc_bias = (uintptr_t)p->slot - (uintptr_t)(pc & ~(uint64_t)(PAGE_SIZE - 1)) * 8;
+#endif
     }
 
 block_at_d:
     if (unlikely(h->stop_request)) {
+        SYNC_PC();
         stop = HART_STOP_REQUEST;
         goto out;
     }
+#if LOOP_MODE == MODE_FAST
+    /* One compare for a known block (blen > 0) that fits the budget. */
+    if (unlikely((uint64_t)d->blen - 1 >= left))
+        goto block_slow;
+    left -= d->blen;
+    /* An empty asm that "changes" left: otherwise GCC keeps the old value
+     * and d->blen on the stack to rebuild the new one wherever it is used
+     * (two spills per block instead of one). */
+    __asm__("" : "+r"(left));
+#else
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -332,6 +443,7 @@ block_at_d:
         blk_n = 1;
 #endif
     }
+#endif
 
 dispatch:
 #if LOOP_MODE == MODE_TRACE
@@ -359,21 +471,20 @@ dispatch:
 #endif
     /* Threaded dispatch: every handler ends with its own indirect jump to
      * the next handler (the decoded op indexes dispatch_table). */
-    goto *dispatch_table[d->op];
+    DISPATCH();
     {
     CASE(RV_NOP) NEXT();
     CASE(RV_LUI) OP(IMM);
-    CASE(RV_AUIPC) OP(pc + IMM);
+    CASE(RV_AUIPC) OP(PC + IMM);
     CASE(RV_JAL) {
-        uint64_t t = pc + IMM;
-        x[d->rd] = pc + d->len;
+        x[d->rd] = PC + ILEN;
         x[0] = 0;
-        TM_BRANCH(true, t);
-        JUMP(t);
+        TM_BRANCH(true, pc + IMM);
+        JUMP_REL(d->imm);
     }
     CASE(RV_JALR) {
         uint64_t t = (RS1 + IMM) & ~(uint64_t)1;
-        x[d->rd] = pc + d->len;
+        x[d->rd] = PC + ILEN;
         x[0] = 0;
         TM_BRANCH(true, t);
         JUMP(t);
@@ -425,23 +536,25 @@ dispatch:
     CASE(RV_SRAW) OP(SEXT32((int32_t)RS1 >> (RS2 & 31)));
     CASE(RV_FENCE) NEXT();
     CASE(RV_FENCE_I) {
-        unsigned l = d->len;
+        unsigned l = ILEN;
         RETIRE_BLOCK();
         hart_icache_flush(h);
-        pc += l;
+        pc = PC + l;
         goto block_lookup;
     }
     CASE(RV_ECALL)
         stop = HART_STOP_ECALL;
-        retired += DONE_IN_BLOCK;
+        UNRETIRE();
+        SYNC_PC();
         goto out;
     CASE(RV_EBREAK)
         stop = HART_STOP_EBREAK;
-        retired += DONE_IN_BLOCK;
+        UNRETIRE();
+        SYNC_PC();
         goto out;
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
-        if (unlikely(!exec_csr(h, d, retired + DONE_IN_BLOCK)))
+        if (unlikely(!exec_csr(h, d, RETIRED_NOW)))
             goto illegal_refetch;
         NEXT();
 
@@ -511,7 +624,7 @@ dispatch:
         h->stats.loads++;
         if (unlikely(load(h, a, 4, &v)))
             goto trap;
-        f[d->rd] = box_s((uint32_t)v);
+        h->f[d->rd] = box_s((uint32_t)v);
         TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
@@ -521,75 +634,75 @@ dispatch:
         h->stats.loads++;
         if (unlikely(load(h, a, 8, &v)))
             goto trap;
-        f[d->rd] = v;
+        h->f[d->rd] = v;
         TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
-    CASE(RV_FSW) STORE(4, f[d->rs2]);
-    CASE(RV_FSD) STORE(8, f[d->rs2]);
-    CASE(RV_FMADD_S) FOP_S(FPU_MADD, f[d->rs3]);
-    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB, f[d->rs3]);
-    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB, f[d->rs3]);
-    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD, f[d->rs3]);
+    CASE(RV_FSW) STORE(4, h->f[d->rs2]);
+    CASE(RV_FSD) STORE(8, h->f[d->rs2]);
+    CASE(RV_FMADD_S) FOP_S(FPU_MADD, h->f[d->rs3]);
+    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB, h->f[d->rs3]);
+    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB, h->f[d->rs3]);
+    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD, h->f[d->rs3]);
     CASE(RV_FADD_S) FOP_S(FPU_ADD, 0);
     CASE(RV_FSUB_S) FOP_S(FPU_SUB, 0);
     CASE(RV_FMUL_S) FOP_S(FPU_MUL, 0);
     CASE(RV_FDIV_S) FOP_S(FPU_DIV, 0);
     CASE(RV_FSQRT_S) FOP_S(FPU_SQRT, 0);
     CASE(RV_FSGNJ_S) CASE(RV_FSGNJN_S) CASE(RV_FSGNJX_S) {
-        uint32_t a = unbox_s(f[d->rs1]), b = unbox_s(f[d->rs2]);
+        uint32_t a = unbox_s(h->f[d->rs1]), b = unbox_s(h->f[d->rs2]);
         uint32_t s = d->op == RV_FSGNJ_S ? b : d->op == RV_FSGNJN_S ? ~b : a ^ b;
-        f[d->rd] = box_s((a & 0x7fffffffu) | (s & 0x80000000u));
+        h->f[d->rd] = box_s((a & 0x7fffffffu) | (s & 0x80000000u));
         NEXT();
     }
-    CASE(RV_FMIN_S) f[d->rd] = fpu_minmax_s(h, f[d->rs1], f[d->rs2], false); NEXT();
-    CASE(RV_FMAX_S) f[d->rd] = fpu_minmax_s(h, f[d->rs1], f[d->rs2], true); NEXT();
+    CASE(RV_FMIN_S) h->f[d->rd] = fpu_minmax_s(h, h->f[d->rs1], h->f[d->rs2], false); NEXT();
+    CASE(RV_FMAX_S) h->f[d->rd] = fpu_minmax_s(h, h->f[d->rs1], h->f[d->rs2], true); NEXT();
     CASE(RV_FCVT_W_S) FTOI(fpu_to_int_s, FPU_W);
     CASE(RV_FCVT_WU_S) FTOI(fpu_to_int_s, FPU_WU);
     CASE(RV_FCVT_L_S) FTOI(fpu_to_int_s, FPU_L);
     CASE(RV_FCVT_LU_S) FTOI(fpu_to_int_s, FPU_LU);
-    CASE(RV_FMV_X_W) XWRITE(SEXT32(f[d->rs1]));
-    CASE(RV_FEQ_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_EQ));
-    CASE(RV_FLT_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_LT));
-    CASE(RV_FLE_S) XWRITE(fpu_cmp_s(h, f[d->rs1], f[d->rs2], FPU_LE));
-    CASE(RV_FCLASS_S) XWRITE(fpu_class_s(f[d->rs1]));
+    CASE(RV_FMV_X_W) XWRITE(SEXT32(h->f[d->rs1]));
+    CASE(RV_FEQ_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_EQ));
+    CASE(RV_FLT_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_LT));
+    CASE(RV_FLE_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_LE));
+    CASE(RV_FCLASS_S) XWRITE(fpu_class_s(h->f[d->rs1]));
     CASE(RV_FCVT_S_W) ITOF(fpu_from_int_s, FPU_W);
     CASE(RV_FCVT_S_WU) ITOF(fpu_from_int_s, FPU_WU);
     CASE(RV_FCVT_S_L) ITOF(fpu_from_int_s, FPU_L);
     CASE(RV_FCVT_S_LU) ITOF(fpu_from_int_s, FPU_LU);
-    CASE(RV_FMV_W_X) f[d->rd] = box_s((uint32_t)RS1); NEXT();
-    CASE(RV_FMADD_D) FOP_D(FPU_MADD, f[d->rs3]);
-    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB, f[d->rs3]);
-    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB, f[d->rs3]);
-    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD, f[d->rs3]);
+    CASE(RV_FMV_W_X) h->f[d->rd] = box_s((uint32_t)RS1); NEXT();
+    CASE(RV_FMADD_D) FOP_D(FPU_MADD, h->f[d->rs3]);
+    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB, h->f[d->rs3]);
+    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB, h->f[d->rs3]);
+    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD, h->f[d->rs3]);
     CASE(RV_FADD_D) FOP_D(FPU_ADD, 0);
     CASE(RV_FSUB_D) FOP_D(FPU_SUB, 0);
     CASE(RV_FMUL_D) FOP_D(FPU_MUL, 0);
     CASE(RV_FDIV_D) FOP_D(FPU_DIV, 0);
     CASE(RV_FSQRT_D) FOP_D(FPU_SQRT, 0);
     CASE(RV_FSGNJ_D) CASE(RV_FSGNJN_D) CASE(RV_FSGNJX_D) {
-        uint64_t a = f[d->rs1], b = f[d->rs2];
+        uint64_t a = h->f[d->rs1], b = h->f[d->rs2];
         uint64_t s = d->op == RV_FSGNJ_D ? b : d->op == RV_FSGNJN_D ? ~b : a ^ b;
-        f[d->rd] = (a & ~(1ull << 63)) | (s & (1ull << 63));
+        h->f[d->rd] = (a & ~(1ull << 63)) | (s & (1ull << 63));
         NEXT();
     }
-    CASE(RV_FMIN_D) f[d->rd] = fpu_minmax_d(h, f[d->rs1], f[d->rs2], false); NEXT();
-    CASE(RV_FMAX_D) f[d->rd] = fpu_minmax_d(h, f[d->rs1], f[d->rs2], true); NEXT();
+    CASE(RV_FMIN_D) h->f[d->rd] = fpu_minmax_d(h, h->f[d->rs1], h->f[d->rs2], false); NEXT();
+    CASE(RV_FMAX_D) h->f[d->rd] = fpu_minmax_d(h, h->f[d->rs1], h->f[d->rs2], true); NEXT();
     CASE(RV_FCVT_S_D) {
         GET_RM(rm);
-        f[d->rd] = fpu_cvt_s_d(h, f[d->rs1], rm);
+        h->f[d->rd] = fpu_cvt_s_d(h, h->f[d->rs1], rm);
         NEXT();
     }
     CASE(RV_FCVT_D_S) {
         GET_RM(rm);
         (void)rm;
-        f[d->rd] = fpu_cvt_d_s(h, f[d->rs1]);
+        h->f[d->rd] = fpu_cvt_d_s(h, h->f[d->rs1]);
         NEXT();
     }
-    CASE(RV_FEQ_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_EQ));
-    CASE(RV_FLT_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_LT));
-    CASE(RV_FLE_D) XWRITE(fpu_cmp_d(h, f[d->rs1], f[d->rs2], FPU_LE));
-    CASE(RV_FCLASS_D) XWRITE(fpu_class_d(f[d->rs1]));
+    CASE(RV_FEQ_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_EQ));
+    CASE(RV_FLT_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_LT));
+    CASE(RV_FLE_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_LE));
+    CASE(RV_FCLASS_D) XWRITE(fpu_class_d(h->f[d->rs1]));
     CASE(RV_FCVT_W_D) FTOI(fpu_to_int_d, FPU_W);
     CASE(RV_FCVT_WU_D) FTOI(fpu_to_int_d, FPU_WU);
     CASE(RV_FCVT_L_D) FTOI(fpu_to_int_d, FPU_L);
@@ -598,8 +711,8 @@ dispatch:
     CASE(RV_FCVT_D_WU) ITOF(fpu_from_int_d, FPU_WU);
     CASE(RV_FCVT_D_L) ITOF(fpu_from_int_d, FPU_L);
     CASE(RV_FCVT_D_LU) ITOF(fpu_from_int_d, FPU_LU);
-    CASE(RV_FMV_X_D) XWRITE(f[d->rs1]);
-    CASE(RV_FMV_D_X) f[d->rd] = RS1; NEXT();
+    CASE(RV_FMV_X_D) XWRITE(h->f[d->rs1]);
+    CASE(RV_FMV_D_X) h->f[d->rd] = RS1; NEXT();
 
     /* Zba */
     CASE(RV_SH1ADD) OP((RS1 << 1) + RS2);
@@ -668,15 +781,25 @@ dispatch:
     CASE(RV_PAGE_END)
         /* Sequential flow left the page: the instructions before it in
          * the block retired. */
-        retired += blk_n;
+        ACCOUNT_BLOCK();
+        SYNC_PC();      /* the fast loop's: the sentinel's pc is the next page */
         goto block_lookup;
     CASE(RV_CROSS) {
+#if LOOP_MODE == MODE_FAST
+        /* Its slot is not in a page, so its pc does not follow from d:
+         * the caller single-steps it (rare: once per page crossing). */
+        UNRETIRE();
+        SYNC_PC();
+        stop = HART_RUN_CROSS;
+        goto out;
+#else
         struct rv_dinsn *c = fetch_cross(h, page, pc);
         if (!c) {
             goto trap;
         }
         d = c;
         goto dispatch;
+#endif
     }
     CASE(RV_ILLEGAL)
         h->cause = CAUSE_ILLEGAL_INSN;
@@ -689,6 +812,23 @@ dispatch:
         h->tval = 0;
         goto trap;
     }
+
+#if LOOP_MODE == MODE_FAST
+block_slow:
+    SYNC_PC();
+    if (left == 0) {
+        stop = HART_STOP_BUDGET;
+        goto out;
+    }
+    if (d->blen == 0) {
+        if (d->op == RV_PAGE_END)
+            goto block_lookup;
+        hart_block_len(h, page, (unsigned)(d - page->slot));
+        goto block_at_d;
+    }
+    stop = -1;          /* finish the budget in single steps */
+    goto out;
+#endif
 
 #if LOOP_TIMED
     /* Issue of each op, with what is known of it at compile time (its
@@ -748,15 +888,20 @@ tm_yield:
 illegal_refetch:
     /* Illegal only at execution (bad dynamic rm, CSR access): the decoded
      * form does not keep the bits, read them again. */
+    SYNC_PC();
     h->cause = CAUSE_ILLEGAL_INSN;
     h->tval = hart_fetch_raw(h, pc);
     h->cause = CAUSE_ILLEGAL_INSN;
     goto trap;
 
 trap:
-    retired += DONE_IN_BLOCK;
+    SYNC_PC();
+    UNRETIRE();
     stop = HART_STOP_TRAP;
 out:
+#if LOOP_MODE == MODE_FAST
+    retired = max - left;
+#endif
 #if LOOP_TIMED
     pp->st.insns += n_iss;
 #endif
@@ -772,6 +917,14 @@ out:
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE
+#undef ILEN
+#undef DISPATCH
+#undef STEP_D
+#undef PC
+#undef ADVANCE_PC
+#undef MOVE_PC
+#undef SYNC_PC
+#undef SLOT_OF
 #undef TRACE_AFTER
 #undef TM_BRANCH
 #undef TM_CBRANCH
@@ -779,9 +932,13 @@ out:
 #undef TM_PRE
 #undef TM_DONE
 #undef RETIRE_BLOCK
+#undef ACCOUNT_BLOCK
+#undef RETIRED_NOW
+#undef UNRETIRE
 #undef NEXT
 #undef NEXT_BLOCK
 #undef JUMP
+#undef JUMP_REL
 #undef RD
 #undef RS1
 #undef RS2

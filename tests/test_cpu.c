@@ -687,6 +687,43 @@ START_TEST(insn_straddles_page)
 }
 END_TEST
 
+START_TEST(straddler_in_a_loop)
+{
+    /* 0xff8: addi a0,a0,1; 0xffc: c.nop; 0xffe: auipc a2,0 (straddles);
+     * 0x1002: j 0xff8.  Budgets that end just before and just after the
+     * straddler, and a straddling jal that links and jumps back. */
+    struct mock *m = mock_new();
+    put32(m, CODE + 0xff8, 0x00150513);
+    put16(m, CODE + 0xffc, 0x0001);
+    put16(m, CODE + 0xffe, 0x0617);
+    put16(m, CODE + 0x1000, 0x0000);
+    put32(m, CODE + 0x1002, 0xff7ff06f);
+    m->h.pc = CODE + 0xff8;
+    ck_assert_int_eq(hart_run(&m->h, 4 * 100 + 2), HART_STOP_BUDGET);
+    ck_assert_uint_eq(m->h.x[10], 101);
+    ck_assert_uint_eq(m->h.x[12], CODE + 0xffe);
+    ck_assert_uint_eq(m->h.pc, CODE + 0xffe);
+    ck_assert_uint_eq(m->h.instret, 402);
+    ck_assert_int_eq(hart_run(&m->h, 1), HART_STOP_BUDGET);
+    ck_assert_uint_eq(m->h.pc, CODE + 0x1002);
+    ck_assert_int_eq(hart_run(&m->h, 4 * 10), HART_STOP_BUDGET);
+    ck_assert_uint_eq(m->h.x[10], 111);
+    ck_assert_uint_eq(m->h.pc, CODE + 0x1002);
+    ck_assert_uint_eq(m->h.instret, 443);
+    /* jal ra,0xff8 straddling at 0xffe. */
+    put16(m, CODE + 0xffe, 0xf0ef);
+    put16(m, CODE + 0x1000, 0xffbf);
+    hart_icache_flush(&m->h);
+    m->h.pc = CODE + 0xff8;
+    m->h.x[10] = 0;
+    ck_assert_int_eq(hart_run(&m->h, 30), HART_STOP_BUDGET);
+    ck_assert_uint_eq(m->h.x[10], 10);
+    ck_assert_uint_eq(m->h.x[1], CODE + 0x1002);
+    ck_assert_uint_eq(m->h.pc, CODE + 0xff8);
+    mock_free(m);
+}
+END_TEST
+
 START_TEST(code_on_many_pages)
 {
     /* Page i (0..7): addi a0,a0,1 ; j <page i+1>  -- the last jumps back
@@ -988,6 +1025,7 @@ static Suite *cpu_suite(void)
     tcase_add_test(t, budget_is_exact);
     tcase_add_test(t, stop_request);
     tcase_add_test(t, insn_straddles_page);
+    tcase_add_test(t, straddler_in_a_loop);
     tcase_add_test(t, code_on_many_pages);
     tcase_add_test(t, flush_during_run);
     tcase_add_test(t, fence_i_self_modifying);
