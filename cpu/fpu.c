@@ -15,14 +15,6 @@
 #include "cpu/fpu.h"
 #include "cpu/hart_internal.h"
 
-/* GCC does not model the FP environment: it may move or merge FP
- * operations across the MXCSR writes (or fesetround() and the fe*except()
- * calls).  Values
- * pass through this empty asm, which the compiler must assume reads and
- * writes both the value and memory, to pin each operation between the
- * environment changes around it. */
-#define FENV_BARRIER(v) __asm__ volatile("" : "+x"(v) : : "memory")
-
 static float f32(uint32_t v) { float f; memcpy(&f, &v, 4); return f; }
 static uint32_t u32(float f) { uint32_t v; memcpy(&v, &f, 4); return v; }
 static double f64(uint64_t v) { double f; memcpy(&f, &v, 8); return f; }

@@ -25,6 +25,14 @@ static inline uint32_t unbox_s(uint64_t v)
     return (v >> 32) == 0xffffffffu ? (uint32_t)v : CANON_NAN_S;
 }
 
+/* GCC does not model the FP environment: it may move or merge FP
+ * operations across the MXCSR writes (or fesetround() and the fe*except()
+ * calls).  Values
+ * pass through this empty asm, which the compiler must assume reads and
+ * writes both the value and memory, to pin each operation between the
+ * environment changes around it. */
+#define FENV_BARRIER(v) __asm__ volatile("" : "+x"(v) : : "memory")
+
 enum fpu_arith { FPU_ADD, FPU_SUB, FPU_MUL, FPU_DIV, FPU_SQRT,
                  FPU_MADD, FPU_MSUB, FPU_NMSUB, FPU_NMADD };
 enum fpu_cmp { FPU_LE, FPU_LT, FPU_EQ };

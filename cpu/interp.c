@@ -15,6 +15,7 @@
  *                   checked before every instruction.
  *   hart_run_timing_step  its single-step tail, as hart_run_step.
  */
+#include <math.h>
 #include <string.h>
 
 #include "cpu/fpu.h"
@@ -54,6 +55,69 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
     }
     return hart_store_slow(h, a, size, v);
 }
+
+/* F/D arithmetic inline while the host is already in the rounding mode
+ * (RMM never is: it is done in software), the common case, where
+ * fpu_arith_* would only switch on an op known here at compile time.  A
+ * fused multiply-add with an infinite or NaN factor goes there too (inf *
+ * 0 must raise NV, which the host need not).  The host accumulates the
+ * exception flags as there. */
+#define FOP_INLINE(op, ua, ub, uc, T, bits, NAN_BITS)                          \
+    do {                                                                       \
+        T a_, b_, c_, r_;                                                      \
+        memcpy(&a_, &(ua), sizeof(T));                                         \
+        memcpy(&b_, &(ub), sizeof(T));                                         \
+        memcpy(&c_, &(uc), sizeof(T));                                         \
+        FENV_BARRIER(a_);                                                      \
+        FENV_BARRIER(b_);                                                      \
+        FENV_BARRIER(c_);                                                      \
+        switch (op) {                                                          \
+        case FPU_ADD: r_ = a_ + b_; break;                                     \
+        case FPU_SUB: r_ = a_ - b_; break;                                     \
+        case FPU_MUL: r_ = a_ * b_; break;                                     \
+        case FPU_DIV: r_ = a_ / b_; break;                                     \
+        case FPU_SQRT: r_ = sizeof(T) == 8 ? sqrt(a_) : sqrtf(a_); break;      \
+        case FPU_MADD: r_ = sizeof(T) == 8 ? fma(a_, b_, c_) : fmaf(a_, b_, c_); break; \
+        case FPU_MSUB: r_ = sizeof(T) == 8 ? fma(a_, b_, -c_) : fmaf(a_, b_, -c_); break; \
+        case FPU_NMSUB: r_ = sizeof(T) == 8 ? fma(-a_, b_, c_) : fmaf(-a_, b_, c_); break; \
+        default: r_ = sizeof(T) == 8 ? fma(-a_, b_, -c_) : fmaf(-a_, b_, -c_); break; \
+        }                                                                      \
+        FENV_BARRIER(r_);                                                      \
+        if (unlikely(r_ != r_))                                                \
+            bits = NAN_BITS;                                                   \
+        else                                                                   \
+            memcpy(&bits, &r_, sizeof(T));                                     \
+    } while (0)
+
+/* A factor whose exponent is all ones (inf or NaN), which the out-of-line
+ * path checks for inf * 0. */
+#define FMA_SPECIAL(op, a, b, shift, mask)                                     \
+    ((op) >= FPU_MADD && (((a) >> (shift) & (mask)) == (mask) || ((b) >> (shift) & (mask)) == (mask)))
+
+static ALWAYS_INLINE uint64_t fop_d(struct hart *h, int op, uint64_t ua, uint64_t ub,
+                                    uint64_t uc, int rm)
+{
+    if (likely(rm == h->dcache->host_round) && !FMA_SPECIAL(op, ua, ub, 52, 0x7ffu)) {
+        uint64_t r;
+        FOP_INLINE(op, ua, ub, uc, double, r, CANON_NAN_D);
+        return r;
+    }
+    return fpu_arith_d(h, op, ua, ub, uc, rm);
+}
+
+static ALWAYS_INLINE uint64_t fop_s(struct hart *h, int op, uint64_t ua, uint64_t ub,
+                                    uint64_t uc, int rm)
+{
+    uint32_t ba = unbox_s(ua), bb = unbox_s(ub), bc = unbox_s(uc);
+    if (likely(rm == h->dcache->host_round) && !FMA_SPECIAL(op, ba, bb, 23, 0xffu)) {
+        uint32_t r;
+        FOP_INLINE(op, ba, bb, bc, float, r, CANON_NAN_S);
+        return box_s(r);
+    }
+    return fpu_arith_s(h, op, ua, ub, uc, rm);
+}
+#undef FMA_SPECIAL
+#undef FOP_INLINE
 
 /* Host address for an LR/SC/AMO: must be naturally aligned (else the
  * misaligned cause), translated for acc. NULL after recording the trap. */

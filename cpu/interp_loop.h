@@ -349,13 +349,13 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define FOP_S(kind, c)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        h->f[d->rd] = fpu_arith_s(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);          \
+        h->f[d->rd] = fop_s(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);             \
         NEXT();                                                                \
     } while (0)
 #define FOP_D(kind, c)                                                         \
     do {                                                                       \
         GET_RM(rm);                                                            \
-        h->f[d->rd] = fpu_arith_d(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);          \
+        h->f[d->rd] = fop_d(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);             \
         NEXT();                                                                \
     } while (0)
 #define FTOI(fn, kind)                                                         \
