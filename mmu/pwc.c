@@ -62,8 +62,10 @@ void pwc_insert(struct pwc *p, unsigned level, uint64_t va, unsigned asid, bool 
     if (!p->entries)
         return;
     MMSIM_ASSERT(level >= 1 && level < SV_MAX_LEVELS);
-    /* One pass finds the entry or the victim: the first empty entry,
-     * else the first least recently used (keys 0 and stamp + 1). */
+    /* One pass finds the entry or the victim: the first smallest stamp,
+     * which is 0 for an empty entry (zeroed, or cleared by pwc_flush) and
+     * at least 1 for a valid one, so the first empty entry, else the first
+     * least recently used. */
     const uint64_t key = pwc_key(va, level);
     struct pwc_entry *row = p->e + (size_t)level * p->entries, *e = NULL, *v = row;
     uint64_t best = UINT64_MAX;
@@ -72,9 +74,8 @@ void pwc_insert(struct pwc *p, unsigned level, uint64_t va, unsigned asid, bool 
             e = &row[i];
             break;
         }
-        const uint64_t k = row[i].key ? row[i].stamp + 1 : 0;
-        if (k < best) {
-            best = k;
+        if (row[i].stamp < best) {
+            best = row[i].stamp;
             v = &row[i];
         }
     }
@@ -96,6 +97,7 @@ void pwc_flush(struct pwc *p, bool by_va, uint64_t va, bool by_asid, unsigned as
             if (by_asid && (e->global || e->asid != asid))
                 continue;
             e->key = 0;
+            e->stamp = 0;
         }
     }
 }
