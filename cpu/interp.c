@@ -59,18 +59,24 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
 /* F/D arithmetic inline while the host is already in the rounding mode
  * (RMM never is: it is done in software), the common case, where
  * fpu_arith_* would only switch on an op known here at compile time.  A
- * fused multiply-add with an infinite or NaN factor goes there too (inf *
- * 0 must raise NV, which the host need not).  The host accumulates the
- * exception flags as there. */
-#define FOP_INLINE(op, ua, ub, uc, T, bits, NAN_BITS)                          \
+ * NaN result goes there as well, to be made canonical and, for inf * 0 in
+ * a fused multiply-add, to raise NV (which the host need not): computing
+ * it again raises the same host flags, which only accumulate.
+ * FENV_VALUE hides each value from the optimiser (no folding, no merging
+ * of two equal operations) without FENV_BARRIER's memory clobber: no
+ * change of the FP environment happens in between, and the operands come
+ * from the register file in memory, after any call that changed it. */
+#define FENV_VALUE(v) __asm__ volatile("" : "+x"(v))
+#define FOP_INLINE(op, ua, ub, uc, T, bits)                                    \
     do {                                                                       \
         T a_, b_, c_, r_;                                                      \
         memcpy(&a_, &(ua), sizeof(T));                                         \
         memcpy(&b_, &(ub), sizeof(T));                                         \
         memcpy(&c_, &(uc), sizeof(T));                                         \
-        FENV_BARRIER(a_);                                                      \
-        FENV_BARRIER(b_);                                                      \
-        FENV_BARRIER(c_);                                                      \
+        FENV_VALUE(a_);                                                        \
+        FENV_VALUE(b_);                                                        \
+        if ((op) >= FPU_MADD)                                                  \
+            FENV_VALUE(c_);                                                    \
         switch (op) {                                                          \
         case FPU_ADD: r_ = a_ + b_; break;                                     \
         case FPU_SUB: r_ = a_ - b_; break;                                     \
@@ -82,42 +88,37 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
         case FPU_NMSUB: r_ = sizeof(T) == 8 ? fma(-a_, b_, c_) : fmaf(-a_, b_, c_); break; \
         default: r_ = sizeof(T) == 8 ? fma(-a_, b_, -c_) : fmaf(-a_, b_, -c_); break; \
         }                                                                      \
-        FENV_BARRIER(r_);                                                      \
+        FENV_VALUE(r_);                                                        \
         if (unlikely(r_ != r_))                                                \
-            bits = NAN_BITS;                                                   \
-        else                                                                   \
-            memcpy(&bits, &r_, sizeof(T));                                     \
+            goto fop_slow;                                                     \
+        memcpy(&bits, &r_, sizeof(T));                                         \
     } while (0)
-
-/* A factor whose exponent is all ones (inf or NaN), which the out-of-line
- * path checks for inf * 0. */
-#define FMA_SPECIAL(op, a, b, shift, mask)                                     \
-    ((op) >= FPU_MADD && (((a) >> (shift) & (mask)) == (mask) || ((b) >> (shift) & (mask)) == (mask)))
 
 static ALWAYS_INLINE uint64_t fop_d(struct hart *h, int op, uint64_t ua, uint64_t ub,
                                     uint64_t uc, int rm)
 {
-    if (likely(rm == h->dcache->host_round) && !FMA_SPECIAL(op, ua, ub, 52, 0x7ffu)) {
+    if (likely(rm == h->dcache->host_round)) {
         uint64_t r;
-        FOP_INLINE(op, ua, ub, uc, double, r, CANON_NAN_D);
+        FOP_INLINE(op, ua, ub, uc, double, r);
         return r;
     }
+fop_slow:
     return fpu_arith_d(h, op, ua, ub, uc, rm);
 }
 
 static ALWAYS_INLINE uint64_t fop_s(struct hart *h, int op, uint64_t ua, uint64_t ub,
                                     uint64_t uc, int rm)
 {
-    uint32_t ba = unbox_s(ua), bb = unbox_s(ub), bc = unbox_s(uc);
-    if (likely(rm == h->dcache->host_round) && !FMA_SPECIAL(op, ba, bb, 23, 0xffu)) {
-        uint32_t r;
-        FOP_INLINE(op, ba, bb, bc, float, r, CANON_NAN_S);
+    if (likely(rm == h->dcache->host_round)) {
+        uint32_t ba = unbox_s(ua), bb = unbox_s(ub), bc = unbox_s(uc), r;
+        FOP_INLINE(op, ba, bb, bc, float, r);
         return box_s(r);
     }
+fop_slow:
     return fpu_arith_s(h, op, ua, ub, uc, rm);
 }
-#undef FMA_SPECIAL
 #undef FOP_INLINE
+#undef FENV_VALUE
 
 /* Host address for an LR/SC/AMO: must be naturally aligned (else the
  * misaligned cause), translated for acc. NULL after recording the trap. */
