@@ -445,7 +445,9 @@ block_at_d:
     }
 #endif
 
-dispatch:
+    /* (Unused in the timing single-step loop: it reaches dispatch only
+     * through block_at_d.) */
+dispatch: __attribute__((unused));
 #if LOOP_MODE == MODE_TRACE
     h->pc = pc;
     hart_trace_before(h, &ts, d);
@@ -798,7 +800,13 @@ dispatch:
             goto trap;
         }
         d = c;
+#if LOOP_TIMED
+        /* The slow dispatch, as at entry: this may be the instruction a
+         * run resumes (tm_pend), which the marker's dispatch let pass. */
+        goto tm_dispatch_slow;
+#else
         goto dispatch;
+#endif
 #endif
     }
     CASE(RV_ILLEGAL)
