@@ -85,7 +85,9 @@ void fpu_set_flags(struct hart *h, uint32_t flags)
 
 void fpu_sync_flags(struct hart *h)
 {
-    h->fflags = fpu_get_flags(h);
+    unsigned ex = host_flags();
+    if (ex)     /* rarely: most runs do no FP that raises a flag */
+        h->fflags = (h->fflags | host_to_rv(ex)) & 31;
 }
 
 /* ---- RMM (round to nearest, ties to max magnitude) has no host mode.
