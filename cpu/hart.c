@@ -293,15 +293,14 @@ uint32_t hart_fetch_raw(struct hart *h, uint64_t pc)
 
 /* ---- hart_run ---- */
 
-enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
+/* The run itself, between the FP environment switches of its callers: the
+ * host FPU is in the guest's default environment on entry. */
+static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint64_t max_insns)
 {
-    struct hart_dcache *dc = h->dcache;
     uint64_t retired = 0;
     int r;
 
-    hostfp_save(&dc->host_env);
-    hostfp_set_default();       /* RNE, no flags, no flush-to-zero */
-    dc->host_round = RM_RNE;
+    h->dcache->host_round = RM_RNE;
     bool timed = h->pipe && !h->trace;
     if (timed)      /* time the kernel charged since (switches, idle, syscalls) */
         pipe_stall(h->pipe, h->cycle, PIPE_STALL_SYSCALL);
@@ -339,7 +338,77 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
         h->stats.traps++;
     else if (r == HART_STOP_ECALL)
         h->stats.ecalls++;
+    return r;
+}
+
+enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
+{
+    struct hart_dcache *dc = h->dcache;
+    hostfp_save(&dc->host_env);
+    hostfp_set_default();       /* RNE, no flags, no flush-to-zero */
+    int r = run_guest(h, max_insns);
     fpu_sync_flags(h);
     hostfp_restore(&dc->host_env);
     return (enum hart_stop)r;
+}
+
+/* A run loop's steps share one switch to the guest's environment.  Between
+ * them the host FPU stays in it, with no flags: what the loop's own code
+ * raises there is the host's (folded into s->host on the next step), and
+ * nothing there reads the flags or changes the rounding mode, so the loop
+ * computes as under the host's environment (whose control bits are the
+ * guest's: the session is used only then).  Each step leaves it as it
+ * found it, after taking the guest's flags: a read of MXCSR at each end,
+ * and a write only when something was raised or the rounding mode moved.
+ * Elsewhere than x86-64 every step is a hart_run. */
+void hart_fp_begin(struct hart_fp_session *s)
+{
+    s->host = 0;
+    s->guest = false;
+}
+
+void hart_fp_host(struct hart_fp_session *s)
+{
+#if HOSTFP_MXCSR
+    if (s->guest) {
+        /* with what the loop raised since the last step */
+        _mm_setcsr(s->host | (_mm_getcsr() & HOSTFP_MXCSR_FLAGS));
+        s->guest = false;
+    }
+#else
+    (void)s;
+#endif
+}
+
+enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_session *s)
+{
+#if HOSTFP_MXCSR
+    struct hart_dcache *dc = h->dcache;
+    uint32_t csr = _mm_getcsr();
+    if (likely(s->guest)) {
+        if (unlikely(csr != HOSTFP_MXCSR_DEFAULT)) {
+            MMSIM_ASSERT((csr & ~HOSTFP_MXCSR_FLAGS) == HOSTFP_MXCSR_DEFAULT);
+            s->host |= csr & HOSTFP_MXCSR_FLAGS;
+            _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
+        }
+    } else {
+        if ((csr & ~HOSTFP_MXCSR_FLAGS) != HOSTFP_MXCSR_DEFAULT)
+            return hart_run(h, max_insns);  /* the host's own rounding or masks */
+        s->host = csr;
+        s->guest = true;
+        _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
+    }
+    dc->host_env = s->host;
+    int r = run_guest(h, max_insns);
+    s->host = dc->host_env;     /* with what callouts raised */
+    csr = _mm_getcsr();
+    if (unlikely(csr != HOSTFP_MXCSR_DEFAULT)) {
+        fpu_sync_flags(h);
+        _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
+    }
+    return (enum hart_stop)r;
+#else
+    (void)s;
+    return hart_run(h, max_insns);
+#endif
 }

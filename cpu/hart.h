@@ -193,6 +193,21 @@ void hart_destroy(struct hart *h);
  * floating-point environment is restored before returning. */
 enum hart_stop hart_run(struct hart *h, uint64_t max_insns);
 
+/* A run loop's many short runs: one switch of the host FP environment for
+ * all of them rather than two per run (see cpu/hart.c).  Between
+ * hart_fp_begin and the last hart_fp_host, hart_run_in is hart_run, but the
+ * host FPU may be left in the guest's environment between runs: the code
+ * there may compute (under the host's rounding mode), but anything that
+ * reads or sets the FP flags or mode, calls out of the library or returns
+ * to its caller must come after a hart_fp_host (cheap when not needed). */
+struct hart_fp_session {
+    uint32_t host;              /* the caller's MXCSR, with the flags raised since */
+    bool guest;                 /* the host FPU holds the guest's environment */
+};
+void hart_fp_begin(struct hart_fp_session *s);
+void hart_fp_host(struct hart_fp_session *s);
+enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_session *s);
+
 /* Forget all cached translations (after munmap, mprotect, a page-table
  * change, or sfence.vma). Cheap. */
 void hart_tlb_flush(struct hart *h);

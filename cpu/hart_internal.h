@@ -56,6 +56,7 @@ typedef uint32_t hostfp_env;
 /* The guest's environment at the start of a run: every exception masked,
  * round to nearest, no flags, no flush-to-zero or denormals-are-zero. */
 #define HOSTFP_MXCSR_DEFAULT 0x1f80u
+#define HOSTFP_MXCSR_FLAGS 0x3fu        /* the sticky exception flags */
 static inline void hostfp_save(hostfp_env *e) { *e = _mm_getcsr(); }
 static inline void hostfp_restore(const hostfp_env *e) { _mm_setcsr(*e); }
 static inline void hostfp_set_default(void) { _mm_setcsr(HOSTFP_MXCSR_DEFAULT); }

@@ -386,16 +386,23 @@ static int time_bound(struct mmsim_machine *m, uint64_t when, uint64_t until,
 /* One step of t on its hart: its program, or a traffic generator's
  * engine in its place (libmmsim/traffic_api.c). */
 static int run_thread(struct mmsim_machine *m, struct task *t, uint64_t budget,
-                      enum hart_stop *stop)
+                      enum hart_stop *stop, struct hart_fp_session *fp)
 {
     struct traffic_gen *gen = m->traffic ? traffic_of(m, t) : NULL;
-    if (gen)
+    if (gen) {
+        hart_fp_host(fp);
         return traffic_run(gen, budget, stop);
-    *stop = hart_run(t->hart, budget);
+    }
+    *stop = hart_run_in(t->hart, budget, fp);
     return MMSIM_OK;
 }
 
-static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
+/* The loop's steps share one switch of the host FP environment (fp): it is
+ * given back (hart_fp_host) before the kernel handles a stop, before the
+ * callbacks and when the loop returns; the scheduling between plain steps
+ * runs in the guest's. */
+static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
+                    struct hart_fp_session *fp)
 {
     if (!m)
         return MMSIM_ERR_INVALID;
@@ -444,8 +451,10 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
     bool rescan = true;
     for (;;) {
         bool ended = k->nr_ended != ended_seen;
-        if (ended)
+        if (ended) {
+            hart_fp_host(fp);               /* exit callbacks */
             process_snapshot_ended(k);      /* before their address spaces go */
+        }
         /* An exit or ROI callback asked to stop (before anything else
          * happens, so the next run continues exactly here). */
         if (m->cb_stop) {
@@ -489,6 +498,7 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
             return limit_hit(m, "max-insns", what);
         }
         if (when >= check_at) {
+            hart_fp_host(fp);   /* the sample callback */
             int rc = time_bound(m, when, until, max_cycle, &check_at);
             if (rc != MMSIM_OK)
                 return rc == RUN_REACHED ? MMSIM_OK : rc;
@@ -540,12 +550,14 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
         enum hart_stop stop;
         if (unlikely(m->traffic))
             rescan = true;      /* an engine may end its process */
-        int trc = run_thread(m, t, budget, &stop);
+        int trc = run_thread(m, t, budget, &stop, fp);
         if (trc != MMSIM_OK)
             return trc;
         done += h->instret - before;
-        if (stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD)
+        if (stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD) {
+            hart_fp_host(fp);   /* the kernel's turn: syscalls, faults, signals */
             rescan = true;
+        }
         switch (stop) {
         case HART_STOP_ECALL:
             syscall_handle(t);
@@ -583,6 +595,15 @@ static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
             winner_changed(k, event_time(k, t));
         }
     }
+}
+
+static int run(mmsim_machine *m, uint64_t max_insns, uint64_t until)
+{
+    struct hart_fp_session fp;
+    hart_fp_begin(&fp);
+    int rc = run_loop(m, max_insns, until, &fp);
+    hart_fp_host(&fp);
+    return rc;
 }
 
 int mmsim_machine_run(mmsim_machine *m, uint64_t max_insns)
