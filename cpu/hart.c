@@ -300,7 +300,6 @@ static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint6
     uint64_t retired = 0;
     int r;
 
-    h->dcache->host_round = RM_RNE;
     bool timed = h->pipe && !h->trace;
     if (timed)      /* time the kernel charged since (switches, idle, syscalls) */
         pipe_stall(h->pipe, h->cycle, PIPE_STALL_SYSCALL);
@@ -343,12 +342,14 @@ static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint6
 
 enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
 {
-    struct hart_dcache *dc = h->dcache;
-    hostfp_save(&dc->host_env);
+    hostfp_env host;
+    hostfp_save(&host);
+    h->fp_host = &host;
     hostfp_set_default();       /* RNE, no flags, no flush-to-zero */
     int r = run_guest(h, max_insns);
     fpu_sync_flags(h);
-    hostfp_restore(&dc->host_env);
+    hostfp_restore(&host);
+    h->dcache->host_round = RM_RNE;
     return (enum hart_stop)r;
 }
 
@@ -383,7 +384,6 @@ void hart_fp_host(struct hart_fp_session *s)
 enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_session *s)
 {
 #if HOSTFP_MXCSR
-    struct hart_dcache *dc = h->dcache;
     uint32_t csr = _mm_getcsr();
     if (likely(s->guest)) {
         if (unlikely(csr != HOSTFP_MXCSR_DEFAULT)) {
@@ -398,12 +398,12 @@ enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_se
         s->guest = true;
         _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
     }
-    dc->host_env = s->host;
+    h->fp_host = &s->host;      /* callouts add what they raise */
     int r = run_guest(h, max_insns);
-    s->host = dc->host_env;     /* with what callouts raised */
     csr = _mm_getcsr();
     if (unlikely(csr != HOSTFP_MXCSR_DEFAULT)) {
         fpu_sync_flags(h);
+        h->dcache->host_round = RM_RNE;
         _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
     }
     return (enum hart_stop)r;

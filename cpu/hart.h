@@ -130,6 +130,9 @@ struct hart {
 
     const struct hart_mem_ops *ops;
     void *ctx;                  /* passed to ops */
+    /* While hart_run runs: where the caller's host FP environment is kept
+     * (a hostfp_env, cpu/hart_internal.h), which the calls out run in. */
+    void *fp_host;
 
     struct hart_stlb_entry stlb_r[HART_STLB_SIZE];
     struct hart_stlb_entry stlb_w[HART_STLB_SIZE];

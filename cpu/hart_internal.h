@@ -78,8 +78,9 @@ struct hart_dcache {
     /* A straddling instruction decoded for one execution, followed by a
      * page-end sentinel at the slot its length leads to. */
     struct rv_dinsn cross[3];
-    hostfp_env host_env;                /* the caller's FP environment */
-    int host_round;                     /* rm (RM_RNE..RM_RUP) the host is in */
+    /* rm (RM_RNE..RM_RUP) the host FPU is in while the hart runs; RM_RNE
+     * (0, as calloc leaves it) between runs, so a run need not set it. */
+    int host_round;
 };
 
 static inline unsigned dcache_set(uintptr_t host)
@@ -130,12 +131,12 @@ unsigned hart_block_len(struct hart *h, struct dpage *p, unsigned idx);
 static inline void hart_callout_enter(struct hart *h, hostfp_env *guest)
 {
     hostfp_save(guest);
-    hostfp_restore(&h->dcache->host_env);
+    hostfp_restore((const hostfp_env *)h->fp_host);
 }
 
 static inline void hart_callout_leave(struct hart *h, const hostfp_env *guest)
 {
-    hostfp_save(&h->dcache->host_env);
+    hostfp_save((hostfp_env *)h->fp_host);
     hostfp_restore(guest);
 }
 
