@@ -432,6 +432,48 @@ START_TEST(host_environment_in_callouts)
 }
 END_TEST
 
+/* A run loop's steps in one FP session (hart_run_in): the guest's flags
+ * and rounding are exact across steps, what the loop computes between
+ * steps and what callouts raise stay the host's, and the host gets its
+ * environment back, flags included, from hart_fp_host. */
+START_TEST(host_environment_session)
+{
+    /* as above; the first step ends after the rdtime */
+    static const uint32_t prog[] = { 0x5a05f553, 0x0005b503, 0xc0102673, 0x1ac596d3, ECALL };
+    struct mock *m = mock_new();
+    put_words(m, CODE, prog, ARRAY_SIZE(prog));
+    m->h.ops = &probe_ops;
+    m->h.f[11] = D(-1.0);
+    m->h.f[12] = D(3.0);
+    m->h.x[11] = DATA;
+    probe_translates = probe_times = 0;
+    probe_flags_translate = probe_flags_time = 0;
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_DIVBYZERO);
+    struct hart_fp_session s;
+    hart_fp_begin(&s);
+    ck_assert_int_eq(hart_run_in(&m->h, 3, &s), HART_STOP_BUDGET);
+    ck_assert_uint_eq(m->h.fflags, NV);
+    volatile double tiny = 0x1p-1000;
+    volatile double under = tiny * tiny;        /* the loop's own UF and NX */
+    (void)under;
+    ck_assert_int_eq(hart_run_in(&m->h, 100, &s), HART_STOP_ECALL);
+    hart_fp_host(&s);
+    int after = fetestexcept(FE_ALL_EXCEPT), round = fegetround();
+    feclearexcept(FE_ALL_EXCEPT);
+    ck_assert_uint_eq(probe_times, 1);
+    ck_assert_int_eq(probe_flags_translate, FE_DIVBYZERO);
+    ck_assert_int_eq(probe_flags_time, FE_DIVBYZERO);
+    ck_assert_uint_eq(probe_third, 0x3fd5555555555555ull);     /* 1/3 rounded to nearest */
+    /* the guest's NV and its division's NX, nothing of the host's */
+    ck_assert_uint_eq(m->h.fflags, NV | NX);
+    ck_assert_uint_eq(m->h.f[13], 0xbfd5555555555555ull);      /* -1/3, rtz */
+    ck_assert_int_eq(after, FE_DIVBYZERO | FE_UNDERFLOW | FE_INEXACT);
+    ck_assert_int_eq(round, FE_TONEAREST);
+    mock_free(m);
+}
+END_TEST
+
 START_TEST(host_environment_restored)
 {
     fesetround(FE_UPWARD);
@@ -461,6 +503,7 @@ int main(void)
     tcase_add_test(t, rmm_subnormal);
     tcase_add_test(t, host_environment_restored);
     tcase_add_test(t, host_environment_in_callouts);
+    tcase_add_test(t, host_environment_session);
     suite_add_tcase(s, t);
     return testutil_run(s);
 }
