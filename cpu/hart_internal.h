@@ -40,7 +40,11 @@ struct dpage {
  * The guest's arithmetic runs on the host FPU (fpu.c), which holds the
  * guest's rounding mode and accumulates its exception flags while hart_run
  * executes; the caller's environment is saved on entry, restored on return,
- * and swapped in around calls out of the simulator.
+ * and swapped in around calls out of the simulator (found through
+ * h->fp_host).  A run loop's steps (hart_run_in, hart.c) share one such
+ * switch: the host FPU stays in the guest's default environment between
+ * them, and a step reads MXCSR at either end but writes it only when the
+ * guest left flags or a rounding mode behind.
  *
  * On x86-64 all double/float arithmetic is SSE, whose whole state (rounding
  * mode, sticky flags, exception masks, FTZ/DAZ) is the 32-bit MXCSR; cpu/
