@@ -284,10 +284,11 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     do {                                                                       \
         int64_t o_ = (off);                                                    \
         RETIRE_BLOCK();                                                        \
-        struct rv_dinsn *t_ = (struct rv_dinsn *)(void *)((char *)d + o_ * 8); \
-        if (likely((uintptr_t)t_ - (uintptr_t)page->slot <                     \
+        /* In integers: a target off the page is no pointer into it. */   \
+        uintptr_t t_ = (uintptr_t)d + (uintptr_t)(o_ * 8);                     \
+        if (likely(t_ - (uintptr_t)page->slot <                                \
                    PAGE_SLOTS * sizeof(struct rv_dinsn))) {                    \
-            d = t_;                                                            \
+            d = (struct rv_dinsn *)t_;                                         \
             goto block_at_d;                                                   \
         }                                                                      \
         pc = PC + (uint64_t)o_;                                                \
