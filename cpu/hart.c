@@ -43,9 +43,9 @@ void hart_destroy(struct hart *h)
 void hart_tlb_flush(struct hart *h)
 {
     for (int i = 0; i < HART_STLB_SIZE; i++) {
-        h->stlb_r[i].vpn_tag = UINT64_MAX;
-        h->stlb_w[i].vpn_tag = UINT64_MAX;
-        h->stlb_x[i].vpn_tag = UINT64_MAX;
+        h->stlb_r[i].page = HART_STLB_EMPTY;
+        h->stlb_w[i].page = HART_STLB_EMPTY;
+        h->stlb_x[i].page = HART_STLB_EMPTY;
     }
 }
 
@@ -56,14 +56,14 @@ static void stlb_drop(struct hart_stlb_entry *tlb, uint64_t va, uint64_t len)
         /* Direct mapped: each page of the range has one possible slot. */
         for (uint64_t p = lo; p < lo + n; p++) {
             struct hart_stlb_entry *e = stlb_entry(tlb, p << PAGE_SHIFT);
-            if (e->vpn_tag == p)
-                e->vpn_tag = UINT64_MAX;
+            if (e->page == p << PAGE_SHIFT)
+                e->page = HART_STLB_EMPTY;
         }
         return;
     }
     for (int i = 0; i < HART_STLB_SIZE; i++)
-        if (tlb[i].vpn_tag - lo < n)
-            tlb[i].vpn_tag = UINT64_MAX;
+        if (tlb[i].page != HART_STLB_EMPTY && (tlb[i].page >> PAGE_SHIFT) - lo < n)
+            tlb[i].page = HART_STLB_EMPTY;
 }
 
 void hart_tlb_flush_range(struct hart *h, uint64_t va, uint64_t len, bool fetch, bool data)
@@ -110,7 +110,7 @@ uint8_t *hart_stlb_fill(struct hart *h, uint64_t vaddr, enum hart_access acc)
     struct hart_stlb_entry *tlb = acc == HART_WRITE ? h->stlb_w
                                   : acc == HART_EXEC ? h->stlb_x : h->stlb_r;
     struct hart_stlb_entry *e = stlb_entry(tlb, vaddr);
-    e->vpn_tag = vaddr >> PAGE_SHIFT;
+    e->page = vaddr & ~(uint64_t)(PAGE_SIZE - 1);
     e->addend = (uintptr_t)page - (uintptr_t)(vaddr & ~(uint64_t)(PAGE_SIZE - 1));
     return page + (vaddr & (PAGE_SIZE - 1));
 }
@@ -120,7 +120,7 @@ static uint8_t *host_addr(struct hart *h, uint64_t vaddr, enum hart_access acc)
     struct hart_stlb_entry *tlb = acc == HART_WRITE ? h->stlb_w
                                   : acc == HART_EXEC ? h->stlb_x : h->stlb_r;
     struct hart_stlb_entry *e = stlb_entry(tlb, vaddr);
-    if (likely(e->vpn_tag == vaddr >> PAGE_SHIFT))
+    if (likely(stlb_hit_page(e, vaddr)))
         return (uint8_t *)(uintptr_t)(vaddr + e->addend);
     return hart_stlb_fill(h, vaddr, acc);
 }

@@ -91,8 +91,14 @@ struct pipe;
 /* Bit 0 of a hit filter entry's stamp pointer (8-byte aligned). */
 #define HART_L1F_W ((uintptr_t)1)
 
+/* No access's masked address has bits 3..11 set (see stlb_hit). */
+#define HART_STLB_EMPTY UINT64_MAX
+
 struct hart_stlb_entry {
-    uint64_t vpn_tag;           /* vaddr >> 12, or UINT64_MAX when empty */
+    /* The page's virtual address (vaddr with the low 12 bits clear), or
+     * HART_STLB_EMPTY: a hit is one and with a constant and one compare
+     * (stlb_hit), alignment included. */
+    uint64_t page;
     uintptr_t addend;           /* host address = vaddr + addend */
 };
 

@@ -104,9 +104,26 @@ static inline struct dpage *dcache_find(struct hart_dcache *dc, uintptr_t host)
 }
 
 /* Software TLB. */
+_Static_assert(sizeof(struct hart_stlb_entry) == 16, "a TLB index is a byte offset / 16");
 static inline struct hart_stlb_entry *stlb_entry(struct hart_stlb_entry *tlb, uint64_t vaddr)
 {
-    return &tlb[(vaddr >> PAGE_SHIFT) & (HART_STLB_SIZE - 1)];
+    /* The page number's low bits, already scaled to the entry size. */
+    return (struct hart_stlb_entry *)(void *)((char *)tlb +
+        ((vaddr >> (PAGE_SHIFT - 4)) & ((HART_STLB_SIZE - 1) << 4)));
+}
+
+/* Does e map the page of an access of size bytes (1, 2, 4, 8) at vaddr,
+ * naturally aligned?  vaddr with the in-page bits cleared except those
+ * that must be zero for alignment is e->page exactly when both hold. */
+static inline bool stlb_hit(const struct hart_stlb_entry *e, uint64_t vaddr, unsigned size)
+{
+    return (vaddr & ~(uint64_t)(PAGE_SIZE - size)) == e->page;
+}
+
+/* Does e map the page of vaddr (any alignment)? */
+static inline bool stlb_hit_page(const struct hart_stlb_entry *e, uint64_t vaddr)
+{
+    return stlb_hit(e, vaddr, 1);
 }
 
 /* Out-of-line TLB refill: translate the page of vaddr for acc, cache it,

@@ -27,7 +27,7 @@
 static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, uint64_t *v)
 {
     struct hart_stlb_entry *e = stlb_entry(h->stlb_r, a);
-    if (likely((((a >> PAGE_SHIFT) ^ e->vpn_tag) | (a & (uint64_t)(size - 1))) == 0)) {
+    if (likely(stlb_hit(e, a, (unsigned)size))) {
         const void *p = (const void *)(uintptr_t)(a + e->addend);
         switch (size) {
         case 1: *v = *(const uint8_t *)p; break;
@@ -43,7 +43,7 @@ static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, uint64_t *v)
 static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
 {
     struct hart_stlb_entry *e = stlb_entry(h->stlb_w, a);
-    if (likely((((a >> PAGE_SHIFT) ^ e->vpn_tag) | (a & (uint64_t)(size - 1))) == 0)) {
+    if (likely(stlb_hit(e, a, (unsigned)size))) {
         void *p = (void *)(uintptr_t)(a + e->addend);
         switch (size) {
         case 1: *(uint8_t *)p = (uint8_t)v; break;
@@ -135,7 +135,7 @@ static NOINLINE uint8_t *amo_slow(struct hart *h, uint64_t a, int size, enum har
 static ALWAYS_INLINE uint8_t *amo_addr(struct hart *h, uint64_t a, int size, enum hart_access acc)
 {
     struct hart_stlb_entry *e = stlb_entry(acc == HART_WRITE ? h->stlb_w : h->stlb_r, a);
-    if (likely((((a >> PAGE_SHIFT) ^ e->vpn_tag) | (a & (uint64_t)(size - 1))) == 0))
+    if (likely(stlb_hit(e, a, (unsigned)size)))
         return (uint8_t *)(uintptr_t)(a + e->addend);
     return amo_slow(h, a, size, acc);
 }
@@ -309,7 +309,7 @@ static NOINLINE struct rv_dinsn *fetch_cross(struct hart *h, struct dpage *p, ui
     uint16_t lo, hi;
     memcpy(&lo, p->bytes + PAGE_SIZE - 2, 2);
     struct hart_stlb_entry *e = stlb_entry(h->stlb_x, pc + 2);
-    const uint8_t *q = e->vpn_tag == (pc + 2) >> PAGE_SHIFT
+    const uint8_t *q = stlb_hit_page(e, pc + 2)
                            ? (const uint8_t *)(uintptr_t)(pc + 2 + e->addend)
                            : hart_stlb_fill(h, pc + 2, HART_EXEC);
     if (!q)
@@ -397,7 +397,7 @@ static ALWAYS_INLINE struct tm_access tm_pre(struct hart *h, uint64_t t_iss,
                                              enum hart_access acc, enum hart_mem_kind kind)
 {
     struct hart_stlb_entry *e = stlb_entry(tlb, a);
-    if (likely(e->vpn_tag == a >> PAGE_SHIFT && !h->tm_granted)) {
+    if (likely(stlb_hit_page(e, a) && !h->tm_granted)) {
         uint64_t host = a + e->addend;
         uint64_t line = host >> h->tm_line_shift;
         if (likely(filter_hit(&h->tm_df, &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)], line, t_iss,

@@ -391,7 +391,7 @@ block_lookup: {
         /* Find the decoded page of pc: execute-TLB hit plus cache hit inline. */
         struct hart_stlb_entry *e = stlb_entry(h->stlb_x, pc);
         struct dpage *p = NULL;
-        if (likely(e->vpn_tag == pc >> PAGE_SHIFT)) {
+        if (likely(stlb_hit_page(e, pc))) {
             uintptr_t host = (uintptr_t)(pc + e->addend) & ~(uintptr_t)(PAGE_SIZE - 1);
             p = dcache_find(dc, host);
         }
