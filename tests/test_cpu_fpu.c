@@ -394,10 +394,11 @@ static uint64_t probe_time(void *ctx)
 static const struct hart_mem_ops probe_ops = {.translate = probe_translate,
                                               .read_time = probe_time};
 
-START_TEST(host_environment_in_callouts)
+/* fsqrt.d fa0,fa1 (NV) ; ld a0,0(a1) (TLB miss) ; rdtime a2 ;
+ * fdiv.d fa3,fa1,fa2,rtz ; ecall, on a hart whose hooks probe the host's
+ * environment. */
+static struct mock *probe_mock(void)
 {
-    /* fsqrt.d fa0,fa1 (NV) ; ld a0,0(a1) (TLB miss) ; rdtime a2 ;
-     * fdiv.d fa3,fa1,fa2,rtz ; ecall */
     static const uint32_t prog[] = { 0x5a05f553, 0x0005b503, 0xc0102673, 0x1ac596d3, ECALL };
     struct mock *m = mock_new();
     put_words(m, CODE, prog, ARRAY_SIZE(prog));
@@ -407,6 +408,12 @@ START_TEST(host_environment_in_callouts)
     m->h.x[11] = DATA;
     probe_translates = probe_times = 0;
     probe_flags_translate = probe_flags_time = 0;
+    return m;
+}
+
+START_TEST(host_environment_in_callouts)
+{
+    struct mock *m = probe_mock();
     fesetround(FE_UPWARD);
     feclearexcept(FE_ALL_EXCEPT);
     feraiseexcept(FE_DIVBYZERO);
@@ -438,16 +445,7 @@ END_TEST
  * environment back, flags included, from hart_fp_host. */
 START_TEST(host_environment_session)
 {
-    /* as above; the first step ends after the rdtime */
-    static const uint32_t prog[] = { 0x5a05f553, 0x0005b503, 0xc0102673, 0x1ac596d3, ECALL };
-    struct mock *m = mock_new();
-    put_words(m, CODE, prog, ARRAY_SIZE(prog));
-    m->h.ops = &probe_ops;
-    m->h.f[11] = D(-1.0);
-    m->h.f[12] = D(3.0);
-    m->h.x[11] = DATA;
-    probe_translates = probe_times = 0;
-    probe_flags_translate = probe_flags_time = 0;
+    struct mock *m = probe_mock();     /* the first step ends after the rdtime */
     feclearexcept(FE_ALL_EXCEPT);
     feraiseexcept(FE_DIVBYZERO);
     struct hart_fp_session s;
