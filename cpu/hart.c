@@ -350,6 +350,7 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
     fpu_sync_flags(h);
     hostfp_restore(&host);
     h->dcache->host_round = RM_RNE;
+    h->fp_host = NULL;          /* it pointed at this frame */
     return (enum hart_stop)r;
 }
 

@@ -67,6 +67,8 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
  * change of the FP environment happens in between, and the operands come
  * from the register file in memory, after any call that changed it. */
 #define FENV_VALUE(v) __asm__ volatile("" : "+x"(v))
+/* fmaf or fma, by the type (T a value of it). */
+#define FMA_(T) _Generic((T)0, float: fmaf, default: fma)
 #define FOP_INLINE(op, ua, ub, uc, T, bits)                                    \
     do {                                                                       \
         T a_, b_, c_, r_;                                                      \
@@ -82,16 +84,16 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
         case FPU_SUB: r_ = a_ - b_; break;                                     \
         case FPU_MUL: r_ = a_ * b_; break;                                     \
         case FPU_DIV: r_ = a_ / b_; break;                                     \
-        case FPU_SQRT: r_ = sizeof(T) == 8 ? sqrt(a_) : sqrtf(a_); break;      \
-        case FPU_MADD: r_ = sizeof(T) == 8 ? fma(a_, b_, c_) : fmaf(a_, b_, c_); break; \
-        case FPU_MSUB: r_ = sizeof(T) == 8 ? fma(a_, b_, -c_) : fmaf(a_, b_, -c_); break; \
-        case FPU_NMSUB: r_ = sizeof(T) == 8 ? fma(-a_, b_, c_) : fmaf(-a_, b_, c_); break; \
-        default: r_ = sizeof(T) == 8 ? fma(-a_, b_, -c_) : fmaf(-a_, b_, -c_); break; \
+        case FPU_SQRT: r_ = _Generic((T)0, float: sqrtf, default: sqrt)(a_); break; \
+        case FPU_MADD: r_ = FMA_(T)(a_, b_, c_); break;                       \
+        case FPU_MSUB: r_ = FMA_(T)(a_, b_, -c_); break;                      \
+        case FPU_NMSUB: r_ = FMA_(T)(-a_, b_, c_); break;                     \
+        default: r_ = FMA_(T)(-a_, b_, -c_); break;                           \
         }                                                                      \
         FENV_VALUE(r_);                                                        \
         if (unlikely(r_ != r_))                                                \
             goto fop_slow;                                                     \
-        memcpy(&bits, &r_, sizeof(T));                                         \
+        memcpy(&(bits), &r_, sizeof(T));                                       \
     } while (0)
 
 static ALWAYS_INLINE uint64_t fop_d(struct hart *h, int op, uint64_t ua, uint64_t ub,
@@ -118,6 +120,7 @@ fop_slow:
     return fpu_arith_s(h, op, ua, ub, uc, rm);
 }
 #undef FOP_INLINE
+#undef FMA_
 #undef FENV_VALUE
 
 /* Host address for an LR/SC/AMO: must be naturally aligned (else the

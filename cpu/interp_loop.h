@@ -100,7 +100,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
      * dependency chain through every instruction otherwise). */
     unsigned ilen = 4;
 #define ILEN ilen
-#define DISPATCH() goto *dispatch_table[d->xop]
+#define DISPATCH_INDEX (d->xop)
 /* d to the slot after an instruction of length l (2 or 4): one lea. */
 #define STEP_D(l) (d = (struct rv_dinsn *)(void *)((char *)d + (l) * (sizeof(*d) / 2)))
     /* Nor does it keep pc per instruction: the pc of d follows from where
@@ -121,11 +121,11 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         ilen = 2;                                                              \
     L_##op##_len:;                                                             \
     }
-#define LABEL(op) [op] = &&L_##op, [op + RV_NUM_OPS] = &&L_##op##_C,
+#define LABEL(op) [op] = &&L_##op, [(op) + RV_NUM_OPS] = &&L_##op##_C,
 #define DISPATCH_SIZE (2 * RV_NUM_OPS)
 #else
 #define ILEN ((unsigned)d->len)
-#define DISPATCH() goto *dispatch_table[d->op]
+#define DISPATCH_INDEX (d->op)
 #define STEP_D(l) (d += (l) >> 1)
 #define PC pc
 #define ADVANCE_PC(l) (pc += (l))
@@ -474,7 +474,7 @@ dispatch: __attribute__((unused));
 #endif
     /* Threaded dispatch: every handler ends with its own indirect jump to
      * the next handler (the decoded op indexes dispatch_table). */
-    DISPATCH();
+    goto *dispatch_table[DISPATCH_INDEX];
     {
     CASE(RV_NOP) NEXT();
     CASE(RV_LUI) OP(IMM);
@@ -927,7 +927,7 @@ out:
 #undef LOOP_TIMED
 #undef CASE
 #undef ILEN
-#undef DISPATCH
+#undef DISPATCH_INDEX
 #undef STEP_D
 #undef PC
 #undef ADVANCE_PC

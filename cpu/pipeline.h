@@ -362,7 +362,7 @@ static ALWAYS_INLINE uint64_t pipe_issue_op(struct pipe *p, const struct rv_dins
         uint64_t r = p->ready[d->rs3 + PIPE_R_FP];
         e = r > e ? r : e;
     }
-    uint64_t t = pipe_slot(p, e, pipe_class_need(pipe_op_class(op)), o->pairs, cycle, open);
+    uint64_t t = pipe_slot(p, e, pipe_class_need(pipe_op_class((int)op)), o->pairs, cycle, open);
     if (sd) {
         unsigned id = d->rd + (sd == 2 ? PIPE_R_FP : 0);
         uint64_t v = (t << PIPE_TAG) + o->lt;

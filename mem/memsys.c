@@ -704,6 +704,7 @@ uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
          * neither has changed since: count the two misses cache_access
          * would find. */
         c->miss_l1 = NULL;
+        r = (struct cache_result){0};   /* not read: o2 is a miss */
         l1->st.misses++;
         c->l2.st.misses++;
         o2 = CACHE_MISS;
