@@ -36,4 +36,14 @@ void mmsim_fmt(char *buf, size_t len, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* strdup that returns NULL on allocation failure (callers report NOMEM). */
 char *mmsim_strdup(const char *s);
 
+/* Zeroed arrays of n * size bytes (NULL on overflow or failure), for the
+ * simulator's big tables (a last-level cache's lines, a home directory):
+ * from MMSIM_BIG_ALLOC bytes on they are mapped on 2 MiB boundaries and
+ * offered to the host as transparent huge pages, so that random probes
+ * across them do not miss the host's TLB as well as its caches.  Free with
+ * mmsim_big_free and the same n and size. */
+#define MMSIM_BIG_ALLOC (2u << 20)
+void *mmsim_big_calloc(size_t n, size_t size);
+void mmsim_big_free(void *p, size_t n, size_t size);
+
 #endif

@@ -51,7 +51,7 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
         c->repl = TOPO_REPL_LRU;
     while ((1u << c->plru_depth) < c->ways)
         c->plru_depth++;
-    c->lines = calloc((size_t)sets * c->ways, sizeof(*c->lines));
+    c->lines = mmsim_big_calloc((size_t)sets * c->ways, sizeof(*c->lines));
     if (c->repl == TOPO_REPL_PLRU)
         c->plru = calloc((size_t)sets, sizeof(*c->plru));
     c->nmshr = tc->mshrs;
@@ -66,7 +66,10 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
 
 void cache_free(struct cache *c)
 {
-    free(c->lines);
+    if (c->ways)
+        mmsim_big_free(c->lines, (size_t)c->sets * c->ways, sizeof(*c->lines));
+    else
+        free(c->lines);
     free(c->plru);
     free(c->mshr);
     c->lines = NULL;

@@ -54,7 +54,7 @@ static struct dir_entry *dir_find(struct memsys_dir *d, uint64_t lnum)
 static int dir_grow(struct memsys_dir *d)
 {
     const uint64_t cap = d->cap ? 2 * d->cap : 1024;
-    struct memsys_dir_slot *s = calloc(cap, sizeof(*s));
+    struct memsys_dir_slot *s = mmsim_big_calloc(cap, sizeof(*s));
     if (!s)
         return MMSIM_ERR_NOMEM;
     for (uint64_t i = 0; i < d->cap; i++) {
@@ -65,7 +65,7 @@ static int dir_grow(struct memsys_dir *d)
             j = (j + 1) & (cap - 1);
         s[j] = d->s[i];
     }
-    free(d->s);
+    mmsim_big_free(d->s, d->cap, sizeof(*d->s));
     d->s = s;
     d->cap = cap;
     return MMSIM_OK;
@@ -986,7 +986,7 @@ void memsys_destroy(struct memsys *ms)
         cache_free(&nd->llc);
         bus_free(&nd->bus);
         dram_free(&nd->dram);
-        free(nd->dir.s);
+        mmsim_big_free(nd->dir.s, nd->dir.cap, sizeof(*nd->dir.s));
     }
     links_free(&ms->links);
     free(ms->cpu);
