@@ -291,8 +291,7 @@ static bool llc_hint_holds(const struct cache *llc, uint64_t v, uint32_t hint)
 {
     if (!hint)
         return false;
-    const struct cache_line *l = &llc->lines[hint - 1];
-    return l->tag == v >> llc->line_shift && l->state != MESI_I;
+    return llc->keys[hint - 1] == (v >> llc->line_shift) + 1;
 }
 
 /* Line v left c's private caches: dirty data moves into the LLC; a clean
