@@ -27,6 +27,14 @@ struct pwc {
     struct pwc_entry *e;    /* SV_MAX_LEVELS x entries; level L at e + L * entries */
     uint32_t entries;       /* per level; 0 = no page-walk cache */
     uint64_t clock;
+    /* Per level, valid entries counted by a hash of their key (nbuckets a
+     * power of two, at least 8 per entry): a key whose count is 0 is
+     * absent, so most misses (a random walk over gigabytes misses the
+     * lower levels) skip the scan of the level.  Only a shortcut: with or
+     * without it every lookup and victim is the same. */
+    uint16_t *count;        /* SV_MAX_LEVELS x nbuckets */
+    uint32_t nbuckets;
+    unsigned bucket_shift;  /* 64 - log2(nbuckets) */
 };
 
 /* Allocate `entries` entries per level.  Returns MMSIM_OK or

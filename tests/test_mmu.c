@@ -777,6 +777,121 @@ START_TEST(pwc_levels_and_flush)
 }
 END_TEST
 
+/* The reference a page-walk cache must agree with: the plain scans of
+ * pwc.h's description (first match; victim the first smallest stamp), with
+ * none of pwc.c's shortcuts. */
+struct ref_pwc_entry {
+    uint64_t key, table, stamp;
+    unsigned asid;
+    bool global;
+};
+
+#define REF_PWC_N 4
+
+struct ref_pwc {
+    struct ref_pwc_entry e[SV_MAX_LEVELS][REF_PWC_N];
+    uint64_t clock;
+};
+
+static uint64_t ref_pwc_key(uint64_t va, unsigned level)
+{
+    return (va >> sv_level_shift(level)) << 1 | 1;
+}
+
+static unsigned ref_pwc_lookup(struct ref_pwc *r, uint64_t va, unsigned asid, unsigned levels,
+                               uint64_t *table, bool *global)
+{
+    for (unsigned l = 1; l < levels; l++) {
+        for (unsigned i = 0; i < REF_PWC_N; i++) {
+            struct ref_pwc_entry *e = &r->e[l][i];
+            if (e->key == ref_pwc_key(va, l) && (e->global || e->asid == asid)) {
+                e->stamp = ++r->clock;
+                *table = e->table;
+                *global = e->global;
+                return l;
+            }
+        }
+    }
+    return 0;
+}
+
+static void ref_pwc_insert(struct ref_pwc *r, unsigned level, uint64_t va, unsigned asid,
+                           bool global, uint64_t table)
+{
+    struct ref_pwc_entry *row = r->e[level], *v = &row[0];
+    for (unsigned i = 0; i < REF_PWC_N; i++) {
+        if (row[i].key == ref_pwc_key(va, level) && (row[i].global || row[i].asid == asid)) {
+            v = &row[i];
+            break;
+        }
+        if (row[i].stamp < v->stamp)
+            v = &row[i];
+    }
+    *v = (struct ref_pwc_entry){ref_pwc_key(va, level), table, ++r->clock, asid, global};
+}
+
+static void ref_pwc_flush(struct ref_pwc *r, bool by_va, uint64_t va, bool by_asid,
+                          unsigned asid)
+{
+    for (unsigned l = 1; l < SV_MAX_LEVELS; l++) {
+        for (unsigned i = 0; i < REF_PWC_N; i++) {
+            struct ref_pwc_entry *e = &r->e[l][i];
+            if (e->key && (!by_va || e->key == ref_pwc_key(va, l)) &&
+                (!by_asid || (!e->global && e->asid == asid)))
+                *e = (struct ref_pwc_entry){0};
+        }
+    }
+}
+
+/* pwc.c skips the scan of a level when a count says the key is absent:
+ * random inserts, lookups and flushes over few regions and address spaces
+ * (hits, evictions, shared keys across ASIDs, global entries) must give
+ * the reference's answers, and the counts must add up to the entries. */
+START_TEST(pwc_matches_plain_scan)
+{
+    struct pwc p;
+    struct ref_pwc r = {0};
+    ck_assert_int_eq(pwc_init(&p, REF_PWC_N), MMSIM_OK);
+    uint64_t x = 0x243f6a8885a308d3ull;
+    for (int step = 0; step < 20000; step++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* Eight 2 MiB regions in each of three 1 GiB regions (Sv39). */
+        const uint64_t va = ((x >> 8) % 3) << 30 | ((x >> 12) % 8) << 21 | (x >> 20 & 0xfff);
+        const unsigned asid = (unsigned)(x >> 24) % 3, op = (unsigned)(x >> 28) % 16;
+        if (op < 6) {
+            const unsigned level = 1 + (unsigned)(x >> 32) % 2;
+            const bool global = (x >> 36) % 8 == 0;
+            const uint64_t table = (x >> 40) << 12;
+            pwc_insert(&p, level, va, asid, global, table);
+            ref_pwc_insert(&r, level, va, asid, global, table);
+        } else if (op < 15) {
+            uint64_t t1 = 0, t2 = 0;
+            bool g1 = false, g2 = false;
+            const unsigned l1 = pwc_lookup(&p, va, asid, 3, &t1, &g1);
+            const unsigned l2 = ref_pwc_lookup(&r, va, asid, 3, &t2, &g2);
+            ck_assert_uint_eq(l1, l2);
+            if (l1) {
+                ck_assert_uint_eq(t1, t2);
+                ck_assert_int_eq(g1, g2);
+            }
+        } else {
+            const bool by_va = x >> 44 & 1, by_asid = x >> 45 & 1;
+            pwc_flush(&p, by_va, va, by_asid, asid);
+            ref_pwc_flush(&r, by_va, va, by_asid, asid);
+        }
+    }
+    for (unsigned l = 0; l < SV_MAX_LEVELS; l++) {
+        unsigned valid = 0, counted = 0;
+        for (unsigned i = 0; i < REF_PWC_N; i++)
+            valid += p.e[l * REF_PWC_N + i].key != 0;
+        for (unsigned b = 0; b < p.nbuckets; b++)
+            counted += p.count[l * p.nbuckets + b];
+        ck_assert_uint_eq(valid, counted);
+    }
+    pwc_free(&p);
+}
+END_TEST
+
 /* ---- The assembled MMU ----------------------------------------------------- */
 
 struct rig {
@@ -1179,6 +1294,7 @@ static Suite *suite(void)
     tcase_add_test(tc, tlb_sizes_asids_globals);
     tcase_add_test(tc, tlb_sfence_flavours);
     tcase_add_test(tc, pwc_levels_and_flush);
+    tcase_add_test(tc, pwc_matches_plain_scan);
     suite_add_tcase(s, tc);
     tc = tcase_create("mmu");
     tcase_add_test(tc, mmu_create_errors);
