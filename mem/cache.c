@@ -311,15 +311,18 @@ uint64_t cache_mshr_acquire(struct cache *c, uint64_t addr, uint64_t now, int *s
         return now;
     const uint64_t ln = addr >> c->line_shift;
     unsigned best = 0;
+    uint64_t best_free = UINT64_MAX;
     for (unsigned i = 0; i < c->nmshr; i++) {
-        const struct cache_mshr *m = &c->mshr[i];
-        if (m->free_ps > now && m->line == ln) {
+        const uint64_t f = c->mshr[i].free_ps;
+        if (f > now && c->mshr[i].line == ln) {
             c->st.mshr_merges++;
-            return m->free_ps;
+            return f;
         }
         /* Earliest free; ties to the lowest index (deterministic). */
-        if (m->free_ps < c->mshr[best].free_ps)
+        if (f < best_free) {
+            best_free = f;
             best = i;
+        }
     }
     struct cache_mshr *m = &c->mshr[best];
     MMSIM_ASSERT(m->free_ps != UINT64_MAX);   /* an acquire left unreleased */
