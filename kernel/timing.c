@@ -71,10 +71,9 @@ static inline void l1f_hit(struct guest_kernel *k, const struct kcpu *c, const v
     struct hart *h = &k->m->harts[c->cpu];
     struct memsys_cpu *mc = &k->memsys->cpu[c->cpu];
     struct cache *l1 = fetch ? &mc->l1i : &mc->l1d;
-    if (!(fetch ? h->tm_if.on : h->tm_df.on))
+    struct cache_line *l = l1->memo;
+    if (!(fetch ? h->tm_if.on : h->tm_df.on) || !l)
         return;
-    MMSIM_ASSERT(l1->keys[l1->memo] != 0);     /* cache_hit just found it */
-    const struct cache_line *l = &l1->lines[l1->memo];
     uint64_t line = (uintptr_t)host >> h->tm_line_shift;
     struct hart_l1f_entry *e = fetch ? &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)]
                                      : &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)];
@@ -86,11 +85,10 @@ static inline void l1f_hit(struct guest_kernel *k, const struct kcpu *c, const v
     e->line = line;
     e->gen = l1->epoch;
     e->ready = ready;
-    e->stamp = (uintptr_t)&l1->stamps[l1->memo] |
-               (l->state == (fetch ? h->tm_if : h->tm_df).wstate ? HART_L1F_W : 0);
+    e->stamp = (uintptr_t)&l->stamp | (l->state == (fetch ? h->tm_if : h->tm_df).wstate ? HART_L1F_W : 0);
 }
 
-_Static_assert(_Alignof(uint64_t) % 2 == 0 && sizeof(struct hart_l1f_entry) == 32,
+_Static_assert(offsetof(struct cache_line, stamp) % 8 == 0 && sizeof(struct hart_l1f_entry) == 32,
                "a filter entry keeps a flag in bit 0 of the stamp pointer");
 
 static void l1f_setup(struct hart_l1f *f, struct cache *l1)

@@ -30,15 +30,10 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
         /* Absent: one invalid line and no ways, so cache_hit never matches;
          * no latency either, as there is nothing to look up. */
         c->lines = calloc(1, sizeof(*c->lines));
-        c->keys = calloc(1, sizeof(*c->keys));
-        c->stamps = calloc(1, sizeof(*c->stamps));
         c->sets = 1;
         c->line = 64;
         c->line_shift = 6;
-        if (c->lines && c->keys && c->stamps)
-            return MMSIM_OK;
-        cache_free(c);
-        return MMSIM_ERR_NOMEM;
+        return c->lines ? MMSIM_OK : MMSIM_ERR_NOMEM;
     }
     c->hit_ps = topo_lat_ps(t, tc->latency);
     c->hit_cycles = topo_lat_cycles(t, tc->latency);
@@ -56,17 +51,13 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
         c->repl = TOPO_REPL_LRU;
     while ((1u << c->plru_depth) < c->ways)
         c->plru_depth++;
-    const size_t n = (size_t)sets * c->ways;
-    c->lines = mmsim_big_calloc(n, sizeof(*c->lines));
-    c->keys = mmsim_big_calloc(n, sizeof(*c->keys));
-    c->stamps = mmsim_big_calloc(n, sizeof(*c->stamps));
+    c->lines = mmsim_big_calloc((size_t)sets * c->ways, sizeof(*c->lines));
     if (c->repl == TOPO_REPL_PLRU)
         c->plru = calloc((size_t)sets, sizeof(*c->plru));
     c->nmshr = tc->mshrs;
     if (c->nmshr)
         c->mshr = calloc(c->nmshr, sizeof(*c->mshr));
-    if (!c->lines || !c->keys || !c->stamps || (c->repl == TOPO_REPL_PLRU && !c->plru) ||
-        (c->nmshr && !c->mshr)) {
+    if (!c->lines || (c->repl == TOPO_REPL_PLRU && !c->plru) || (c->nmshr && !c->mshr)) {
         cache_free(c);
         return MMSIM_ERR_NOMEM;
     }
@@ -75,18 +66,16 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
 
 void cache_free(struct cache *c)
 {
-    /* An absent cache (no ways) has one line of each, from calloc. */
-    const size_t n = c->ways ? (size_t)c->sets * c->ways : 0;
-    mmsim_big_free(c->lines, n, sizeof(*c->lines));
-    mmsim_big_free(c->keys, n, sizeof(*c->keys));
-    mmsim_big_free(c->stamps, n, sizeof(*c->stamps));
+    if (c->ways)
+        mmsim_big_free(c->lines, (size_t)c->sets * c->ways, sizeof(*c->lines));
+    else
+        free(c->lines);
     free(c->plru);
     free(c->mshr);
     c->lines = NULL;
-    c->keys = c->stamps = NULL;
     c->plru = NULL;
     c->mshr = NULL;
-    c->memo = 0;
+    c->memo = NULL;
     c->ways = 0;
 }
 
@@ -104,9 +93,9 @@ static uint64_t next_random(struct cache *c)
 /* Way to replace in set: an invalid way, else per policy. */
 static unsigned victim(struct cache *c, size_t set)
 {
-    const uint64_t *keys = c->keys + set * c->ways, *stamps = c->stamps + set * c->ways;
+    const struct cache_line *row = c->lines + set * c->ways;
     for (unsigned w = 0; w < c->ways; w++)
-        if (!keys[w])
+        if (row[w].state == MESI_I)
             return w;
     switch (c->repl) {
     case TOPO_REPL_PLRU: {
@@ -127,7 +116,7 @@ static unsigned victim(struct cache *c, size_t set)
     default: {
         unsigned v = 0;
         for (unsigned w = 1; w < c->ways; w++)
-            if (stamps[w] < stamps[v])
+            if (row[w].stamp < row[v].stamp)
                 v = w;
         return v;
     }
@@ -140,11 +129,11 @@ struct cache_line *cache_find(const struct cache *c, uint64_t addr, size_t *set,
     *set = (size_t)(ln & c->set_mask);
     if (!c->nvalid)
         return NULL;
-    const uint64_t *row = c->keys + *set * c->ways;
+    struct cache_line *row = c->lines + *set * c->ways;
     for (unsigned w = 0; w < c->ways; w++) {
-        if (row[w] == ln + 1) {
+        if (row[w].tag == ln && row[w].state != MESI_I) {
             *way = w;
-            return &c->lines[*set * c->ways + w];
+            return &row[w];
         }
     }
     return NULL;
@@ -192,32 +181,31 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
      * else the least recently used (the first of equals), as victim()
      * would pick. */
     const uint64_t ln = addr >> c->line_shift;
-    const size_t set = (size_t)(ln & c->set_mask), base = set * c->ways;
-    const uint64_t *keys = c->keys + base, *stamps = c->stamps + base;
-    struct cache_line *l = NULL;
+    const size_t set = (size_t)(ln & c->set_mask);
+    struct cache_line *row = c->lines + set * c->ways, *l = NULL;
     unsigned way = 0, lru = 0;
     int inv = -1;
     if (c->repl == TOPO_REPL_LRU) {
         uint64_t best = UINT64_MAX;
         for (unsigned w = 0; w < c->ways; w++) {
-            if (keys[w] == ln + 1) {
-                l = &c->lines[base + w];
+            if (row[w].tag == ln && row[w].state != MESI_I) {
+                l = &row[w];
                 way = w;
                 break;
             }
-            if (stamps[w] < best) {
-                best = stamps[w];
+            if (row[w].stamp < best) {
+                best = row[w].stamp;
                 lru = w;
             }
         }
         inv = (int)lru;     /* the victim, invalid or not */
     } else {
         for (unsigned w = 0; w < c->ways; w++) {
-            if (!keys[w]) {
+            if (row[w].state == MESI_I) {
                 if (inv < 0)
                     inv = (int)w;
-            } else if (keys[w] == ln + 1) {
-                l = &c->lines[base + w];
+            } else if (row[w].tag == ln) {
+                l = &row[w];
                 way = w;
                 break;
             }
@@ -231,18 +219,18 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
             l->ready = ready_ps;
     } else {
         way = inv >= 0 ? (unsigned)inv : victim(c, set);
-        l = &c->lines[base + way];
-        if (c->keys[base + way]) {
+        l = &c->lines[set * c->ways + way];
+        if (l->state != MESI_I) {
             r->victim = true;
             r->victim_dirty = l->state == MESI_M;
-            r->victim_addr = cache_line_at(c, base + way);
+            r->victim_addr = l->tag << c->line_shift;
             r->victim_aux = l->aux;
             c->st.evictions++;
             c->st.writebacks += r->victim_dirty;
         } else {
             c->nvalid++;
         }
-        c->keys[base + way] = ln + 1;
+        l->tag = addr >> c->line_shift;
         l->ready = ready_ps;
         l->aux = 0;
     }
@@ -272,8 +260,7 @@ enum mesi cache_invalidate(struct cache *c, uint64_t addr)
         return MESI_I;
     enum mesi prev = (enum mesi)l->state;
     l->state = MESI_I;
-    c->keys[set * c->ways + way] = 0;
-    c->stamps[set * c->ways + way] = 0;     /* the LRU fill scan takes invalid ways first by it */
+    l->stamp = 0;       /* the LRU fill scan takes invalid ways first by it */
     c->nvalid--;
     c->epoch++;
     c->st.invalidations++;
@@ -357,10 +344,8 @@ uint32_t cache_mshr_busy(const struct cache *c, uint64_t now)
 uint32_t cache_count(const struct cache *c)
 {
     uint32_t n = 0;
-    for (size_t i = 0; i < (size_t)c->sets * c->ways; i++) {
-        MMSIM_ASSERT((c->keys[i] != 0) == (c->lines[i].state != MESI_I));
-        n += c->keys[i] != 0;
-    }
+    for (size_t i = 0; i < (size_t)c->sets * c->ways; i++)
+        n += c->lines[i].state != MESI_I;
     MMSIM_ASSERT(n == c->nvalid);
     return n;
 }

@@ -37,17 +37,15 @@ enum mesi { MESI_I = 0, MESI_S, MESI_E, MESI_M };
 
 const char *mesi_name(enum mesi s);
 
-/* A line's state and times.  Its tag and LRU stamp live in the cache's
- * dense keys[] and stamps[] arrays at the same index (structure of arrays:
- * a set scan reads 8 bytes a way, where whole 32-byte lines took four
- * times the host cache lines). */
 struct cache_line {
+    uint64_t tag;           /* line address (addr >> line_shift) */
+    uint64_t stamp;         /* LRU: last use */
     uint64_t ready;         /* ps: when a fill in flight completes */
-    /* The owner's word: 0 when a line is installed, reported for a victim,
-     * never read here (mem/memsys.c keeps where the LLC held the line, as
-     * a hint to verify). */
-    uint32_t aux;
     uint8_t state;          /* enum mesi; dirty is derived: state == MESI_M */
+    /* The owner's word (in what would be padding): 0 when a line is
+     * installed, reported for a victim, never read here (mem/memsys.c
+     * keeps where the LLC held the line, as a hint to verify). */
+    uint32_t aux;
 };
 
 struct cache_mshr {
@@ -69,10 +67,6 @@ struct cache_stats {
 
 struct cache {
     struct cache_line *lines;   /* sets x ways */
-    /* Per line, at the same index: its line address + 1 while valid, 0
-     * while invalid (so a matching key is a valid line), and its LRU stamp
-     * (0 while invalid: the LRU victim is then a plain minimum). */
-    uint64_t *keys, *stamps;
     uint64_t *plru;             /* tree bits per set (PLRU only) */
     struct cache_mshr *mshr;    /* mshrs entries (NULL: unlimited) */
     uint32_t sets, ways, line, nmshr;
@@ -93,11 +87,11 @@ struct cache {
     uint64_t epoch;
     uint64_t rng;               /* random replacement state */
     struct cache_stats st;
-    /* The index of the line the last inline hit found (any slot: its key
-     * is checked again before use, so a refilled or invalidated slot
-     * simply misses the memo).  Consecutive accesses to one line skip the
-     * scan. */
-    size_t memo;
+    /* The line the last inline hit found (any slot: its tag and state are
+     * checked again before use, so a refilled or invalidated slot simply
+     * misses the memo).  Consecutive accesses to one line skip the scan. */
+    struct cache_line *memo;
+    unsigned memo_way;
     /* The line cache_hit last found absent, and the epoch then: while the
      * epoch stands it is still absent (cache_absent), and the caller's
      * slow path need not scan the set again. */
@@ -141,9 +135,9 @@ static inline uint32_t cache_set_of(const struct cache *c, uint64_t addr)
 static ALWAYS_INLINE void cache_touch(struct cache *c, size_t set, unsigned way)
 {
     if (c->repl == TOPO_REPL_LRU) {
-        uint64_t *st = &c->stamps[set * c->ways + way];
-        if (*st != c->clock)
-            *st = ++c->clock;
+        struct cache_line *l = &c->lines[set * c->ways + way];
+        if (l->stamp != c->clock)
+            l->stamp = ++c->clock;
     } else if (c->repl == TOPO_REPL_PLRU) {
         /* Point every node on the way's path at the other half. */
         uint64_t bits = c->plru[set];
@@ -166,27 +160,27 @@ static ALWAYS_INLINE bool cache_hit(struct cache *c, uint64_t addr, bool write, 
 {
     const uint64_t ln = addr >> c->line_shift;
     const size_t set = (size_t)(ln & c->set_mask);
-    size_t i = c->memo;
-    if (c->keys[i] != ln + 1) {
-        const uint64_t *row = c->keys + set * c->ways;
-        unsigned w;
+    struct cache_line *l = c->memo;
+    unsigned w = c->memo_way;
+    if (!l || l->tag != ln || l->state == MESI_I) {
+        struct cache_line *row = c->lines + set * c->ways;
         for (w = 0; w < c->ways; w++)
-            if (row[w] == ln + 1)
+            if (row[w].tag == ln && row[w].state != MESI_I)
                 break;
         if (w == c->ways) {
             c->absent_ln = ln;
             c->absent_epoch = c->epoch;
             return false;
         }
-        i = set * c->ways + w;
-        c->memo = i;
+        l = &row[w];
+        c->memo = l;
+        c->memo_way = w;
     }
-    struct cache_line *l = &c->lines[i];
     if (unlikely(l->ready > now || (write && l->state == MESI_S)))
         return false;
     if (write)
         l->state = MESI_M;
-    cache_touch(c, set, (unsigned)(i - set * c->ways));
+    cache_touch(c, set, w);
     c->st.hits++;
     *ready_ps = now + c->hit_ps;
     return true;
@@ -228,13 +222,6 @@ enum mesi cache_invalidate(struct cache *c, uint64_t addr);
 /* Snooped read: M or E becomes S.  Returns the previous state (MESI_M:
  * the dirty data is supplied and written back; counted as a writeback). */
 enum mesi cache_downgrade(struct cache *c, uint64_t addr);
-
-/* The line address of c's line at index i (lines, keys, stamps); i must
- * hold a valid line. */
-static inline uint64_t cache_line_at(const struct cache *c, size_t i)
-{
-    return (c->keys[i] - 1) << c->line_shift;
-}
 
 /* addr's valid line, with its set and way (for cache_touch), or NULL;
  * no side effects.  For a caller that probes and then acts on one line

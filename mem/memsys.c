@@ -291,7 +291,8 @@ static bool llc_hint_holds(const struct cache *llc, uint64_t v, uint32_t hint)
 {
     if (!hint)
         return false;
-    return llc->keys[hint - 1] == (v >> llc->line_shift) + 1;
+    const struct cache_line *l = &llc->lines[hint - 1];
+    return l->tag == v >> llc->line_shift && l->state != MESI_I;
 }
 
 /* Line v left c's private caches: dirty data moves into the LLC; a clean
