@@ -251,8 +251,9 @@ static void llc_victim(struct memsys *ms, unsigned n, uint64_t v, bool dirty, ui
     }
     if (dirty)
         writeback(ms, n, v, t);
-    /* The fill that displaced v left no copy of it in the LLC. */
-    if (ms->nnodes > 1 && !node_holds(ms, n, v, false, -1))
+    /* The fill that displaced v left no copy of it in the LLC, and an
+     * inclusive LLC has just taken every private copy: no probe needed. */
+    if (ms->nnodes > 1 && (nd->inclusive || !node_holds(ms, n, v, false, -1)))
         node_released(ms, n, v, dirty);
 }
 
