@@ -130,6 +130,7 @@ struct cache_line *cache_find(const struct cache *c, uint64_t addr, size_t *set,
     if (!c->nvalid)
         return NULL;
     struct cache_line *row = c->lines + *set * c->ways;
+#pragma GCC unroll 4
     for (unsigned w = 0; w < c->ways; w++) {
         if (row[w].tag == ln && row[w].state != MESI_I) {
             *way = w;
@@ -187,6 +188,7 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
     int inv = -1;
     if (c->repl == TOPO_REPL_LRU) {
         uint64_t best = UINT64_MAX;
+#pragma GCC unroll 4
         for (unsigned w = 0; w < c->ways; w++) {
             if (row[w].tag == ln && row[w].state != MESI_I) {
                 l = &row[w];
