@@ -56,6 +56,7 @@ static struct pwc_entry *find(struct pwc *p, unsigned level, uint64_t key, unsig
     if (!*bucket(p, level, key))
         return NULL;
     struct pwc_entry *row = p->e + (size_t)level * p->entries;
+#pragma GCC unroll 4
     for (uint32_t i = 0; i < p->entries; i++)
         if (row[i].key == key && (row[i].global || row[i].asid == asid))
             return &row[i];
@@ -94,6 +95,7 @@ void pwc_insert(struct pwc *p, unsigned level, uint64_t va, unsigned asid, bool 
     uint64_t best = UINT64_MAX;
     uint16_t *cnt = bucket(p, level, key);
     if (*cnt) {
+#pragma GCC unroll 4
         for (uint32_t i = 0; i < p->entries; i++) {
             if (row[i].key == key && (row[i].global || row[i].asid == asid)) {
                 e = &row[i];
@@ -106,6 +108,7 @@ void pwc_insert(struct pwc *p, unsigned level, uint64_t va, unsigned asid, bool 
         }
     } else {
         /* key is absent: only the victim is wanted. */
+#pragma GCC unroll 4
         for (uint32_t i = 0; i < p->entries; i++) {
             if (row[i].stamp < best) {
                 best = row[i].stamp;

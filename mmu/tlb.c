@@ -133,6 +133,7 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t
      * least recently used.  Insertion follows every walk. */
     unsigned w, lru = 0;
     uint64_t best = UINT64_MAX;
+#pragma GCC unroll 4
     for (w = 0; w < t->ways; w++) {
         if (row[w].key == key && (row[w].asid == asid || row[w].global || global))
             break;
