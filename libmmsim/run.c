@@ -144,34 +144,35 @@ static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
     return a->tid < b->tid;
 }
 
-/* Does a go before b in the tournament?  The smaller event time, ties to
- * the lower CPU. */
-static inline bool goes_first(const struct sched_node *a, const struct sched_node *b)
+/* A CPU's key in the tournament (k->tree): its event time above its
+ * number, so that one compare orders two CPUs, ties to the lower CPU.
+ * Times from SCHED_EV_SAT on (only far deadlines get there: 2^54 cycles
+ * are months of simulated time) are all SCHED_EV_SAT, which pick() does
+ * not trust; SCHED_EV_NONE: nothing on the CPU can move. */
+#define SCHED_CPU_MASK ((1u << SCHED_CPU_BITS) - 1)
+#define SCHED_EV_NONE (UINT64_MAX >> SCHED_CPU_BITS)
+#define SCHED_EV_SAT (SCHED_EV_NONE - 1)
+
+static inline uint64_t sched_key(uint64_t ev, uint32_t cpu)
 {
-    return (a->ev < b->ev) | ((a->ev == b->ev) & (a->cpu < b->cpu));
+    uint64_t e = ev < SCHED_EV_SAT ? ev : ev == UINT64_MAX ? SCHED_EV_NONE : SCHED_EV_SAT;
+    return e << SCHED_CPU_BITS | cpu;
 }
 
 /* The winner's event time is now ev: replay its matches up to the root,
- * where the new winner comes out.  Without branches: who wins a match is
- * unpredictable. */
+ * where the new winner comes out (a min and a max per match, without
+ * branches: who wins a match is unpredictable). */
 static inline void winner_changed(struct guest_kernel *k, uint64_t ev)
 {
-    struct sched_node *n = k->tree;
-    uint64_t wev = ev;
-    uint32_t wcpu = n[0].cpu;
-    for (uint32_t i = (k->nleaves + wcpu) / 2; i; i /= 2) {
-        uint64_t lev = n[i].ev;
-        uint32_t lcpu = n[i].cpu;
-        bool lf = (lev < wev) | ((lev == wev) & (lcpu < wcpu));
-        uint64_t me = -(uint64_t)lf, dev = (lev ^ wev) & me;
-        uint32_t dcpu = (lcpu ^ wcpu) & (uint32_t)me;
-        n[i].ev = lev ^ dev;        /* lf: the winner stays, the loser goes on */
-        n[i].cpu = lcpu ^ dcpu;
-        wev ^= dev;
-        wcpu ^= dcpu;
+    uint64_t *n = k->tree;
+    uint32_t cpu = (uint32_t)(n[0] & SCHED_CPU_MASK);
+    uint64_t w = sched_key(ev, cpu);
+    for (uint32_t i = (k->nleaves + cpu) / 2; i; i /= 2) {
+        uint64_t l = n[i];
+        n[i] = l > w ? l : w;       /* the loser stays */
+        w = l < w ? l : w;          /* the winner goes on */
     }
-    n[0].ev = wev;
-    n[0].cpu = wcpu;
+    n[0] = w;
 }
 
 /* Fill k->slots from every thread, each CPU's first thread (the smallest
@@ -180,11 +181,12 @@ static inline void winner_changed(struct guest_kernel *k, uint64_t ev)
 static void scan(struct guest_kernel *k)
 {
     uint32_t n = k->m->topo->ncpus, nl = k->nleaves;
-    struct sched_node *p = k->play, *leaf = p + nl;
+    uint64_t *p = k->play, *leaf = p + nl;
+    /* The leaves hold event times until every thread is seen, then keys. */
     for (uint32_t c = 0; c < nl; c++) {
         if (c < n)
             k->slots[c] = (struct sched_slot){.t = NULL, .solo = false};
-        leaf[c] = (struct sched_node){.ev = UINT64_MAX, .cpu = c};
+        leaf[c] = UINT64_MAX;
     }
     for (struct task *t = k->tasks; t; t = t->next) {
         if (!alive(t) || !t->hart)
@@ -194,21 +196,23 @@ static void scan(struct guest_kernel *k)
             continue;
         struct sched_slot *s = &k->slots[t->cpu];
         s->solo = !s->t;
-        if (!s->t || e < leaf[t->cpu].ev ||
-            (e == leaf[t->cpu].ev && before_on_cpu(k, t, s->t))) {
+        if (!s->t || e < leaf[t->cpu] || (e == leaf[t->cpu] && before_on_cpu(k, t, s->t))) {
             s->t = t;
-            leaf[t->cpu].ev = e;
+            leaf[t->cpu] = e;
         }
     }
+    for (uint32_t c = 0; c < nl; c++)
+        leaf[c] = sched_key(leaf[c], c);
     /* Bottom up: the winner of each match goes on, the loser stays. */
     for (uint32_t i = nl - 1; i; i--) {
-        const struct sched_node *a = &p[2 * i], *b = &p[2 * i + 1];
-        bool bf = goes_first(b, a);
-        p[i] = bf ? *b : *a;
-        k->tree[i] = bf ? *a : *b;
+        uint64_t a = p[2 * i], b = p[2 * i + 1];
+        p[i] = a < b ? a : b;
+        k->tree[i] = a < b ? b : a;
     }
     k->tree[0] = p[1];
 }
+
+static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *horizon);
 
 /* The thread to run next and its event time (NULL: nothing can move): the
  * first thread of the CPU with the smallest event time (ties: the lower
@@ -218,23 +222,33 @@ static void scan(struct guest_kernel *k)
  * hierarchy without waiting (kernel/timing.c).  (Running the thread
  * changes no other CPU's event time first: switching, resuming its
  * pending accesses and delivering its signals concern its own CPU, or end
- * it.) */
-static inline struct task *pick(const struct guest_kernel *k, uint64_t *when,
-                                uint64_t *horizon)
+ * it.)  *exact is cleared when a time was too far for the keys and the
+ * choice came from every thread: the tree is then rebuilt after the step. */
+static inline struct task *pick(struct guest_kernel *k, uint64_t *when, uint64_t *horizon,
+                                bool *exact)
 {
-    const struct sched_node *n = k->tree;
-    uint64_t m2 = UINT64_MAX;
-    for (uint32_t i = (k->nleaves + n[0].cpu) / 2; i; i /= 2)
-        m2 = n[i].ev < m2 ? n[i].ev : m2;
-    *when = n[0].ev;
-    *horizon = m2;
-    return n[0].ev == UINT64_MAX ? NULL : k->slots[n[0].cpu].t;
+    const uint64_t *n = k->tree;
+    uint64_t w = n[0], m2 = UINT64_MAX;
+    uint32_t cpu = (uint32_t)(w & SCHED_CPU_MASK);
+    for (uint32_t i = (k->nleaves + cpu) / 2; i; i /= 2)
+        m2 = n[i] < m2 ? n[i] : m2;
+    uint64_t we = w >> SCHED_CPU_BITS, he = m2 >> SCHED_CPU_BITS;
+    if (likely(we < SCHED_EV_SAT && he != SCHED_EV_SAT)) {
+        *when = we;
+        *horizon = he == SCHED_EV_NONE ? UINT64_MAX : he;
+        return k->slots[cpu].t;
+    }
+    if (we == SCHED_EV_NONE) {
+        *when = *horizon = UINT64_MAX;
+        return NULL;
+    }
+    *exact = false;
+    return pick_full(k, when, horizon);
 }
 
-#if defined(MMSIM_CHECKS)
-/* pick() by definition, over every thread, for the checks: the first
- * thread by (event time, CPU, before_on_cpu), and the smallest event time
- * of the other CPUs. */
+/* pick() by definition, over every thread (for a time too far for the
+ * keys, and the checks): the first thread by (event time, CPU,
+ * before_on_cpu), and the smallest event time of the other CPUs. */
 static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *horizon)
 {
     struct task *best = NULL;
@@ -266,8 +280,6 @@ static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *
     *horizon = best && best->cpu == m1cpu ? m2 : m1;
     return best;
 }
-
-#endif
 
 static int deadlock(struct mmsim_machine *m)
 {
@@ -471,7 +483,9 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
             rescan = false;
         }
         uint64_t when, hz;
-        struct task *t = pick(k, &when, &hz);
+        bool exact = true;
+        struct task *t = pick(k, &when, &hz, &exact);
+        rescan = !exact;
 #if defined(MMSIM_CHECKS)
         {
             uint64_t w2, h2;
@@ -591,7 +605,7 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
             rescan = true;
         }
         if (!rescan) {
-            MMSIM_ASSERT(k->tree[0].cpu == t->cpu);
+            MMSIM_ASSERT((k->tree[0] & SCHED_CPU_MASK) == t->cpu);
             winner_changed(k, event_time(k, t));
         }
     }
