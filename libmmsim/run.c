@@ -17,13 +17,12 @@
  * timeout pending but threads blocked: a deadlock, reported with the list
  * of blocked threads.
  *
- * The choice is made in a tournament over the CPUs (a loser tree,
- * k->tree), each CPU entered with its first thread (k->slots).  It is
- * built from every thread after anything but a plain step (only the hart
- * of a CPU with one thread that can move ran): a plain step changes that
- * CPU's event time alone, and only its matches are replayed, log2(CPUs)
- * of them, where a scan of every thread at every step cost more than the
- * step itself with 16 CPUs. */
+ * The choice is made from a queue of the CPUs in event-time order (k->q),
+ * each CPU entered with its first thread (k->slots).  It is built from
+ * every thread after anything but a plain step (only the hart of a CPU
+ * with one thread that can move ran): a plain step changes that CPU's
+ * event time alone, and it only moves in the queue, where a scan of every
+ * thread at every step cost more than the step itself with 16 CPUs. */
 #include <inttypes.h>
 #include <time.h>
 
@@ -128,6 +127,12 @@ static inline uint64_t event_time(const struct guest_kernel *k, const struct tas
     return UINT64_MAX;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* Does a go before b (same event time, same CPU)? */
 static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
                           const struct task *b)
@@ -144,49 +149,57 @@ static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
     return a->tid < b->tid;
 }
 
-/* A CPU's key in the tournament (k->tree): its event time above its
- * number, so that one compare orders two CPUs, ties to the lower CPU.
- * Times from SCHED_EV_SAT on (only far deadlines get there: 2^54 cycles
- * are months of simulated time) are all SCHED_EV_SAT, which pick() does
- * not trust; SCHED_EV_NONE: nothing on the CPU can move. */
+/* A CPU's key in the run queue (k->q): its event time above its number,
+ * so that one compare orders two CPUs, ties to the lower CPU, and no two
+ * CPUs have the same key.  Times from SCHED_EV_SAT on (only far deadlines
+ * get there: 2^54 cycles are months of simulated time) are all
+ * SCHED_EV_SAT, which pick() does not trust. */
 #define SCHED_CPU_MASK ((1u << SCHED_CPU_BITS) - 1)
-#define SCHED_EV_NONE (UINT64_MAX >> SCHED_CPU_BITS)
-#define SCHED_EV_SAT (SCHED_EV_NONE - 1)
+#define SCHED_EV_SAT ((UINT64_MAX >> SCHED_CPU_BITS) - 1)
 
 static inline uint64_t sched_key(uint64_t ev, uint32_t cpu)
 {
-    uint64_t e = ev < SCHED_EV_SAT ? ev : ev == UINT64_MAX ? SCHED_EV_NONE : SCHED_EV_SAT;
-    return e << SCHED_CPU_BITS | cpu;
+    return (ev < SCHED_EV_SAT ? ev : SCHED_EV_SAT) << SCHED_CPU_BITS | cpu;
 }
 
-/* The winner's event time is now ev: replay its matches up to the root,
- * where the new winner comes out (a min and a max per match, without
- * branches: who wins a match is unpredictable). */
+/* The first CPU's event time is now ev (finite): it leaves the head of the
+ * queue and goes in again where its key belongs.  The CPUs take turns, so
+ * that is nearly always near the tail (and a CPU that waits for its turn
+ * at the shared hierarchy stays near the head): it is looked for from the
+ * end on the key's side of the middle, and the keys between move by one.
+ * The middle key bounds each loop (keys are distinct). */
 static inline void winner_changed(struct guest_kernel *k, uint64_t ev)
 {
-    uint64_t *n = k->tree;
-    uint32_t cpu = (uint32_t)(n[0] & SCHED_CPU_MASK);
-    uint64_t w = sched_key(ev, cpu);
-    for (uint32_t i = (k->nleaves + cpu) / 2; i; i /= 2) {
-        uint64_t l = n[i];
-        n[i] = l > w ? l : w;       /* the loser stays */
-        w = l < w ? l : w;          /* the winner goes on */
+    uint64_t *q = k->q;
+    uint32_t m = k->qmask, hd = k->qhd, n = k->qn - 1;      /* n: the others */
+    uint64_t x = sched_key(ev, (uint32_t)(q[hd] & SCHED_CPU_MASK));
+    if (n && x > q[(hd + 1 + n / 2) & m]) {
+        /* From the tail: the queue starts one further on. */
+        uint32_t i = hd + 1 + n;
+        for (uint64_t y; (y = q[(i - 1) & m]) > x; i--)
+            q[i & m] = y;
+        q[i & m] = x;
+        k->qhd = (hd + 1) & m;
+    } else {
+        /* From the head, into the slot it leaves. */
+        uint32_t i = hd;
+        for (uint64_t y; n && (y = q[(i + 1) & m]) < x; i++)
+            q[i & m] = y;
+        q[i & m] = x;
     }
-    n[0] = w;
 }
 
 /* Fill k->slots from every thread, each CPU's first thread (the smallest
  * event time, then before_on_cpu) and whether it is the only one there
- * that can move, and play the whole tournament. */
+ * that can move, and the run queue from the CPUs where something can move,
+ * in key order. */
 static void scan(struct guest_kernel *k)
 {
-    uint32_t n = k->m->topo->ncpus, nl = k->nleaves;
-    uint64_t *p = k->play, *leaf = p + nl;
-    /* The leaves hold event times until every thread is seen, then keys. */
-    for (uint32_t c = 0; c < nl; c++) {
-        if (c < n)
-            k->slots[c] = (struct sched_slot){.t = NULL, .solo = false};
-        leaf[c] = UINT64_MAX;
+    uint32_t n = k->m->topo->ncpus;
+    uint64_t *ev = k->q;        /* the event times while the threads are seen */
+    for (uint32_t c = 0; c < n; c++) {
+        k->slots[c] = (struct sched_slot){.t = NULL, .solo = false};
+        ev[c] = UINT64_MAX;
     }
     for (struct task *t = k->tasks; t; t = t->next) {
         if (!alive(t) || !t->hart)
@@ -196,51 +209,59 @@ static void scan(struct guest_kernel *k)
             continue;
         struct sched_slot *s = &k->slots[t->cpu];
         s->solo = !s->t;
-        if (!s->t || e < leaf[t->cpu] || (e == leaf[t->cpu] && before_on_cpu(k, t, s->t))) {
+        if (!s->t || e < ev[t->cpu] || (e == ev[t->cpu] && before_on_cpu(k, t, s->t))) {
             s->t = t;
-            leaf[t->cpu] = e;
+            ev[t->cpu] = e;
         }
     }
-    for (uint32_t c = 0; c < nl; c++)
-        leaf[c] = sched_key(leaf[c], c);
-    /* Bottom up: the winner of each match goes on, the loser stays. */
-    for (uint32_t i = nl - 1; i; i--) {
-        uint64_t a = p[2 * i], b = p[2 * i + 1];
-        p[i] = a < b ? a : b;
-        k->tree[i] = a < b ? b : a;
+    /* Compacted in CPU order, then sorted (keys of one CPU apart: an
+     * insertion sort, for a few CPUs, or the library's). */
+    uint32_t len = 0;
+    for (uint32_t c = 0; c < n; c++)
+        if (k->slots[c].t)
+            k->q[len++] = sched_key(ev[c], c);
+    if (len > 32) {
+        qsort(k->q, len, sizeof(*k->q), key_cmp);
+    } else {
+        for (uint32_t i = 1; i < len; i++) {
+            uint64_t x = k->q[i];
+            uint32_t j = i;
+            for (; j && k->q[j - 1] > x; j--)
+                k->q[j] = k->q[j - 1];
+            k->q[j] = x;
+        }
     }
-    k->tree[0] = p[1];
+    k->qhd = 0;
+    k->qn = len;
 }
 
 static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *horizon);
 
 /* The thread to run next and its event time (NULL: nothing can move): the
  * first thread of the CPU with the smallest event time (ties: the lower
- * CPU), the tournament's winner.  Also its horizon: the smallest event
- * time of the other CPUs, the best of those it beat on its way up.
- * Until its own clock reaches that, a CPU may use the shared memory
- * hierarchy without waiting (kernel/timing.c).  (Running the thread
- * changes no other CPU's event time first: switching, resuming its
- * pending accesses and delivering its signals concern its own CPU, or end
- * it.)  *exact is cleared when a time was too far for the keys and the
- * choice came from every thread: the tree is then rebuilt after the step. */
+ * CPU), at the head of the run queue.  Also its horizon: the smallest
+ * event time of the other CPUs, the next in the queue.  Until its own
+ * clock reaches that, a CPU may use the shared memory hierarchy without
+ * waiting (kernel/timing.c).  (Running the thread changes no other CPU's
+ * event time first: switching, resuming its pending accesses and
+ * delivering its signals concern its own CPU, or end it.)  *exact is
+ * cleared when a time was too far for the keys and the choice came from
+ * every thread: the queue is then rebuilt after the step. */
 static inline struct task *pick(struct guest_kernel *k, uint64_t *when, uint64_t *horizon,
                                 bool *exact)
 {
-    const uint64_t *n = k->tree;
-    uint64_t w = n[0], m2 = UINT64_MAX;
-    uint32_t cpu = (uint32_t)(w & SCHED_CPU_MASK);
-    for (uint32_t i = (k->nleaves + cpu) / 2; i; i /= 2)
-        m2 = n[i] < m2 ? n[i] : m2;
-    uint64_t we = w >> SCHED_CPU_BITS, he = m2 >> SCHED_CPU_BITS;
-    if (likely(we < SCHED_EV_SAT && he != SCHED_EV_SAT)) {
-        *when = we;
-        *horizon = he == SCHED_EV_NONE ? UINT64_MAX : he;
-        return k->slots[cpu].t;
-    }
-    if (we == SCHED_EV_NONE) {
+    if (unlikely(!k->qn)) {
         *when = *horizon = UINT64_MAX;
         return NULL;
+    }
+    uint64_t w = k->q[k->qhd];
+    uint64_t we = w >> SCHED_CPU_BITS, he = UINT64_MAX;
+    if (k->qn > 1)
+        he = k->q[(k->qhd + 1) & k->qmask] >> SCHED_CPU_BITS;
+    if (likely(we < SCHED_EV_SAT && he != SCHED_EV_SAT)) {
+        *when = we;
+        *horizon = he;
+        return k->slots[w & SCHED_CPU_MASK].t;
     }
     *exact = false;
     return pick_full(k, when, horizon);
@@ -605,7 +626,7 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
             rescan = true;
         }
         if (!rescan) {
-            MMSIM_ASSERT((k->tree[0] & SCHED_CPU_MASK) == t->cpu);
+            MMSIM_ASSERT((k->q[k->qhd] & SCHED_CPU_MASK) == t->cpu);
             winner_changed(k, event_time(k, t));
         }
     }
