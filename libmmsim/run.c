@@ -482,27 +482,30 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
      * timing (which change nothing of another CPU's threads or clock).
      * After a plain step only that CPU's slot changes. */
     bool rescan = true;
+    /* The run's limits that need a look at every step. */
+    const bool limits = max_insns || deadline > 0;
     for (;;) {
-        bool ended = k->nr_ended != ended_seen;
-        if (ended) {
-            hart_fp_host(fp);               /* exit callbacks */
-            process_snapshot_ended(k);      /* before their address spaces go */
-        }
-        /* An exit or ROI callback asked to stop (before anything else
-         * happens, so the next run continues exactly here). */
-        if (m->cb_stop) {
-            m->cb_stop = 0;
-            return machine_err(m, MMSIM_ERR_STOPPED, "stopped by a callback");
-        }
-        if (ended) {
-            ended_seen = k->nr_ended;
-            kernel_reap(k);
-            rescan = true;
-        }
-        if (rescan) {
+        /* After a plain step (rescan clear) no thread has ended and no
+         * callback has run: the queue stands. */
+        if (unlikely(rescan)) {
+            bool ended = k->nr_ended != ended_seen;
+            if (ended) {
+                hart_fp_host(fp);               /* exit callbacks */
+                process_snapshot_ended(k);      /* before their address spaces go */
+            }
+            /* An exit or ROI callback asked to stop (before anything else
+             * happens, so the next run continues exactly here). */
+            if (m->cb_stop) {
+                m->cb_stop = 0;
+                return machine_err(m, MMSIM_ERR_STOPPED, "stopped by a callback");
+            }
+            if (ended) {
+                ended_seen = k->nr_ended;
+                kernel_reap(k);
+            }
             scan(k);
-            rescan = false;
         }
+        MMSIM_ASSERT(k->nr_ended == ended_seen && !m->cb_stop);
         uint64_t when, hz;
         bool exact = true;
         struct task *t = pick(k, &when, &hz, &exact);
@@ -514,36 +517,39 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
             MMSIM_ASSERT(t2 == t && (!t || (w2 == when && h2 == hz)));
         }
 #endif
-        if (!t) {
-            for (struct task *x = k->tasks; x; x = x->next)
-                if (x->state == TASK_BLOCKED)
-                    return deadlock(m);
-            return MMSIM_OK;
-        }
-        if (t->state == TASK_BLOCKED) {
-            /* Its timeout: it becomes runnable at the deadline (its CPU's
-             * clock moves there when the thread gets it). */
-            task_wake(t, t->timeout_ret, when);
-            rescan = true;
-            continue;
-        }
-        if (max_insns && done >= max_insns) {
-            char what[64];
-            snprintf(what, sizeof(what), "%" PRIu64 " instructions", max_insns);
-            return limit_hit(m, "max-insns", what);
-        }
-        if (when >= check_at) {
-            hart_fp_host(fp);   /* the sample callback */
-            int rc = time_bound(m, when, until, max_cycle, &check_at);
-            if (rc != MMSIM_OK)
-                return rc == RUN_REACHED ? MMSIM_OK : rc;
-            rescan = true;      /* the sample callback ran */
-        }
-        /* Host time, every 16 scheduling steps (never per instruction). */
-        if (deadline > 0 && (steps++ & 15) == 0 && host_seconds() >= deadline) {
-            char what[64];
-            snprintf(what, sizeof(what), "wall-clock timeout %g s", k->timeout_s);
-            return limit_hit(m, "timeout", what);
+        /* The rare cases, in one test on the way of a plain step. */
+        if (unlikely(!t || t->state != TASK_RUNNABLE || when >= check_at || limits)) {
+            if (!t) {
+                for (struct task *x = k->tasks; x; x = x->next)
+                    if (x->state == TASK_BLOCKED)
+                        return deadlock(m);
+                return MMSIM_OK;
+            }
+            if (t->state == TASK_BLOCKED) {
+                /* Its timeout: it becomes runnable at the deadline (its
+                 * CPU's clock moves there when the thread gets it). */
+                task_wake(t, t->timeout_ret, when);
+                rescan = true;
+                continue;
+            }
+            if (max_insns && done >= max_insns) {
+                char what[64];
+                snprintf(what, sizeof(what), "%" PRIu64 " instructions", max_insns);
+                return limit_hit(m, "max-insns", what);
+            }
+            if (when >= check_at) {
+                hart_fp_host(fp);   /* the sample callback */
+                int rc = time_bound(m, when, until, max_cycle, &check_at);
+                if (rc != MMSIM_OK)
+                    return rc == RUN_REACHED ? MMSIM_OK : rc;
+                rescan = true;      /* the sample callback ran */
+            }
+            /* Host time, every 16 scheduling steps (never per instruction). */
+            if (deadline > 0 && (steps++ & 15) == 0 && host_seconds() >= deadline) {
+                char what[64];
+                snprintf(what, sizeof(what), "wall-clock timeout %g s", k->timeout_s);
+                return limit_hit(m, "timeout", what);
+            }
         }
         uint64_t budget = k->quantum;
         if (max_insns && max_insns - done < budget)
@@ -551,11 +557,10 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
         /* Its clock is the smallest: what waited for the shared memory
          * hierarchy goes first (it belongs to the instruction that retired
          * last on this CPU, whichever thread runs next). */
-        if (k->cpus[t->cpu].npend)
-            kernel_timing_resume(k, t->cpu);
         struct kcpu *c = &k->cpus[t->cpu];
-        struct sched_slot *slot = &k->slots[t->cpu];
-        rescan |= c->cur != t || !slot->solo;
+        if (c->npend)
+            kernel_timing_resume(k, t->cpu);
+        rescan |= c->cur != t || !k->slots[t->cpu].solo;
         switch_to(k, t, when);
         struct hart *h = t->hart;
         t->started = true;
@@ -579,36 +584,38 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
              * what another CPU does to a line it holds (an invalidation, a
              * write it spins on) reaches it at most that late. */
             k->horizon = hz;
-            h->tm_limit = k->horizon > UINT64_MAX - k->lookahead ? UINT64_MAX
-                                                                  : k->horizon + k->lookahead;
+            h->tm_limit = hz > UINT64_MAX - k->lookahead ? UINT64_MAX : hz + k->lookahead;
         }
         enum hart_stop stop;
-        if (unlikely(m->traffic))
+        if (unlikely(m->traffic)) {
             rescan = true;      /* an engine may end its process */
-        int trc = run_thread(m, t, budget, &stop, fp);
-        if (trc != MMSIM_OK)
-            return trc;
+            int trc = run_thread(m, t, budget, &stop, fp);
+            if (trc != MMSIM_OK)
+                return trc;
+        } else {
+            stop = hart_run_in(h, budget, fp);
+        }
         done += h->instret - before;
-        if (stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD) {
+        if (unlikely(stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD)) {
             hart_fp_host(fp);   /* the kernel's turn: syscalls, faults, signals */
             rescan = true;
-        }
-        switch (stop) {
-        case HART_STOP_ECALL:
-            syscall_handle(t);
-            break;
-        case HART_STOP_EBREAK:
-            signal_fault(t, SIGTRAP_, 1, h->pc);
-            break;
-        case HART_STOP_TRAP:
-            trap(t);
-            break;
-        case HART_STOP_REQUEST:
-            h->stop_request = 0;
-            break;
-        case HART_STOP_BUDGET:
-        default:
-            break;
+            switch (stop) {
+            case HART_STOP_ECALL:
+                syscall_handle(t);
+                break;
+            case HART_STOP_EBREAK:
+                signal_fault(t, SIGTRAP_, 1, h->pc);
+                break;
+            case HART_STOP_TRAP:
+                trap(t);
+                break;
+            case HART_STOP_REQUEST:
+                h->stop_request = 0;
+                break;
+            case HART_STOP_BUDGET:
+            default:
+                break;
+            }
         }
         if (k->mmc.limit_hit) {
             char what[64];
@@ -616,19 +623,19 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
                      k->mmc.mem_limit << MM_PAGE_SHIFT);
             return limit_hit(m, "max-mem", what);
         }
-        if (t->state == TASK_RUNNABLE && c->cur == t && signals_ready(t)) {
-            signal_deliver(t);
-            rescan = true;
-        }
-        /* Moved by sched_setaffinity: it leaves this hart now. */
-        if (c->cur == t && t->cpu != c->cpu) {
-            sched_unload(c);
-            rescan = true;
-        }
-        if (!rescan) {
+        if (likely(!rescan)) {
+            /* A plain step ran user code alone: no signal was sent, no
+             * affinity changed. */
+            MMSIM_ASSERT(!signals_ready(t) && t->cpu == c->cpu);
             MMSIM_ASSERT((k->q[k->qhd] & SCHED_CPU_MASK) == t->cpu);
             winner_changed(k, event_time(k, t));
+            continue;
         }
+        if (t->state == TASK_RUNNABLE && c->cur == t && signals_ready(t))
+            signal_deliver(t);
+        /* Moved by sched_setaffinity: it leaves this hart now. */
+        if (c->cur == t && t->cpu != c->cpu)
+            sched_unload(c);
     }
 }
 
