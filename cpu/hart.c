@@ -300,42 +300,39 @@ static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint6
     uint64_t retired = 0;
     int r;
 
-    bool timed = h->pipe && !h->trace;
-    if (timed)      /* time the kernel charged since (switches, idle, syscalls) */
+    if (likely(h->pipe && !h->trace)) {
+        /* time the kernel charged since (switches, idle, syscalls) */
         pipe_stall(h->pipe, h->cycle, PIPE_STALL_SYSCALL);
-    for (;;) {
-        if (h->trace)
-            r = hart_run_trace(h, max_insns, &retired);
-        else if (timed) {
-            r = hart_run_timing(h, max_insns, &retired);
-            if (r < 0)
-                r = hart_run_timing_step(h, max_insns, &retired);
-        }
-        else {
-            r = hart_run_fast(h, max_insns, &retired);
-            if (r == HART_RUN_CROSS) {
-                r = hart_run_step(h, retired + 1, &retired);
-                if (r == HART_STOP_BUDGET && retired < max_insns)
-                    continue;
-            } else if (r < 0) { /* the next block is longer than the budget left */
-                r = hart_run_step(h, max_insns, &retired);
-            }
-        }
-        if (r >= 0)
-            break;
-    }
-    h->instret += retired;
-    if (timed) {
+        r = hart_run_timing(h, max_insns, &retired);
+        if (unlikely(r < 0))
+            r = hart_run_timing_step(h, max_insns, &retired);
         h->cycle = h->pipe->cycle;
     } else {
+        for (;;) {
+            if (h->trace) {
+                r = hart_run_trace(h, max_insns, &retired);
+            } else {
+                r = hart_run_fast(h, max_insns, &retired);
+                if (r == HART_RUN_CROSS) {
+                    r = hart_run_step(h, retired + 1, &retired);
+                    if (r == HART_STOP_BUDGET && retired < max_insns)
+                        continue;
+                } else if (r < 0) { /* the next block is longer than the budget left */
+                    r = hart_run_step(h, max_insns, &retired);
+                }
+            }
+            if (r >= 0)
+                break;
+        }
         h->cycle += retired;
         if (h->pipe)        /* traced: one cycle each */
             h->pipe->cycle = h->cycle;
     }
+    h->instret += retired;
     h->stats.insns += retired;
-    if (r == HART_STOP_TRAP)
+    if (unlikely(r == HART_STOP_TRAP))
         h->stats.traps++;
-    else if (r == HART_STOP_ECALL)
+    else if (unlikely(r == HART_STOP_ECALL))
         h->stats.ecalls++;
     return r;
 }
@@ -386,12 +383,12 @@ enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_se
 {
 #if HOSTFP_MXCSR
     uint32_t csr = _mm_getcsr();
-    if (likely(s->guest)) {
-        if (unlikely(csr != HOSTFP_MXCSR_DEFAULT)) {
-            MMSIM_ASSERT((csr & ~HOSTFP_MXCSR_FLAGS) == HOSTFP_MXCSR_DEFAULT);
-            s->host |= csr & HOSTFP_MXCSR_FLAGS;
-            _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
-        }
+    if (likely(s->guest && csr == HOSTFP_MXCSR_DEFAULT)) {
+        /* the usual case: nothing raised since the last step */
+    } else if (s->guest) {
+        MMSIM_ASSERT((csr & ~HOSTFP_MXCSR_FLAGS) == HOSTFP_MXCSR_DEFAULT);
+        s->host |= csr & HOSTFP_MXCSR_FLAGS;
+        _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
     } else {
         if ((csr & ~HOSTFP_MXCSR_FLAGS) != HOSTFP_MXCSR_DEFAULT)
             return hart_run(h, max_insns);  /* the host's own rounding or masks */
