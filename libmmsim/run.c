@@ -339,7 +339,7 @@ static int deadlock(struct mmsim_machine *m)
 static void switch_to(struct guest_kernel *k, struct task *t, uint64_t when)
 {
     struct kcpu *c = &k->cpus[t->cpu];
-    struct hart *h = &k->m->harts[t->cpu];
+    struct hart *h = &k->harts[t->cpu];
     if (when > h->cycle) {
         k->idle_cycles += when - h->cycle;
         h->cycle = when;
@@ -552,7 +552,7 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
             }
         }
         uint64_t budget = k->quantum;
-        if (max_insns && max_insns - done < budget)
+        if (unlikely(limits) && max_insns && max_insns - done < budget)
             budget = max_insns - done;
         /* Its clock is the smallest: what waited for the shared memory
          * hierarchy goes first (it belongs to the instruction that retired
@@ -628,7 +628,10 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
              * affinity changed. */
             MMSIM_ASSERT(!signals_ready(t) && t->cpu == c->cpu);
             MMSIM_ASSERT((k->q[k->qhd] & SCHED_CPU_MASK) == t->cpu);
-            winner_changed(k, event_time(k, t));
+            /* event_time(k, t) of a runnable thread on its hart */
+            MMSIM_ASSERT(t->state == TASK_RUNNABLE && h == &k->harts[t->cpu]);
+            uint64_t ev = c->npend && c->pend_t0 < h->cycle ? c->pend_t0 : h->cycle;
+            winner_changed(k, ev > t->ready_at ? ev : t->ready_at);
             continue;
         }
         if (t->state == TASK_RUNNABLE && c->cur == t && signals_ready(t))
