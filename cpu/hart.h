@@ -184,8 +184,10 @@ struct hart {
      * the memory system then answers).  A hit does what the cache's own
      * hit does to replacement state (an LRU stamp from *clock), so the
      * model is unchanged; the hits are counted here until the owner adds
-     * them to its statistics.  32 bytes: a shift indexes the table. */
-    struct hart_l1f_entry {
+     * them to its statistics.  32 bytes: a shift indexes the table, and
+     * no entry straddles two host cache lines (the tables, hence struct
+     * hart, are 64-byte aligned: allocate harts with that alignment). */
+    _Alignas(64) struct hart_l1f_entry {
         uint64_t line;          /* host address >> tm_line_shift */
         uint64_t gen;
         uint64_t ready;         /* first cycle the line is there (an access

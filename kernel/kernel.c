@@ -220,7 +220,12 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     k->qmask = ring - 1;
     k->slots = calloc(m->topo->ncpus, sizeof(*k->slots));
     k->q = calloc(ring, sizeof(*k->q));
-    m->harts = calloc(m->topo->ncpus, sizeof(*m->harts));
+    /* Aligned as struct hart asks (its hit filters' entries do not
+     * straddle host cache lines); a multiple of it in size. */
+    size_t hsize = m->topo->ncpus * sizeof(*m->harts);
+    m->harts = aligned_alloc(_Alignof(struct hart), hsize);
+    if (m->harts)
+        memset(m->harts, 0, hsize);
     k->harts = m->harts;
     if (!k->cpus || !k->slots || !k->q || !m->harts) {
         free(k->cpus);
