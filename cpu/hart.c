@@ -24,6 +24,7 @@ int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void 
     h->id = id;
     h->ops = ops;
     h->ctx = ctx;
+    h->tm_resume_gen = UINT64_MAX;      /* code_gen never gets there */
     /* calloc: untouched frames cost no host memory until used. */
     h->dcache = calloc(1, sizeof(*h->dcache));
     if (!h->dcache)
@@ -42,6 +43,7 @@ void hart_destroy(struct hart *h)
 
 void hart_tlb_flush(struct hart *h)
 {
+    h->code_gen++;
     for (int i = 0; i < HART_STLB_SIZE; i++) {
         h->stlb_r[i].page = HART_STLB_EMPTY;
         h->stlb_w[i].page = HART_STLB_EMPTY;
@@ -68,8 +70,10 @@ static void stlb_drop(struct hart_stlb_entry *tlb, uint64_t va, uint64_t len)
 
 void hart_tlb_flush_range(struct hart *h, uint64_t va, uint64_t len, bool fetch, bool data)
 {
-    if (fetch)
+    if (fetch) {
         stlb_drop(h->stlb_x, va, len);
+        h->code_gen++;
+    }
     if (data) {
         stlb_drop(h->stlb_r, va, len);
         stlb_drop(h->stlb_w, va, len);
@@ -79,6 +83,7 @@ void hart_tlb_flush_range(struct hart *h, uint64_t va, uint64_t len, bool fetch,
 void hart_icache_flush(struct hart *h)
 {
     h->stats.icache_flushes++;
+    h->code_gen++;
     for (int i = 0; i < DCACHE_SETS; i++)
         for (int w = 0; w < DCACHE_WAYS; w++)
             h->dcache->page[i][w].host = 0;
@@ -110,6 +115,8 @@ uint8_t *hart_stlb_fill(struct hart *h, uint64_t vaddr, enum hart_access acc)
     struct hart_stlb_entry *tlb = acc == HART_WRITE ? h->stlb_w
                                   : acc == HART_EXEC ? h->stlb_x : h->stlb_r;
     struct hart_stlb_entry *e = stlb_entry(tlb, vaddr);
+    if (acc == HART_EXEC)
+        h->code_gen++;
     e->page = vaddr & ~(uint64_t)(PAGE_SIZE - 1);
     e->addend = (uintptr_t)page - (uintptr_t)(vaddr & ~(uint64_t)(PAGE_SIZE - 1));
     return page + (vaddr & (PAGE_SIZE - 1));
@@ -219,6 +226,7 @@ static struct dpage *dpage_for_host(struct hart *h, uintptr_t host)
     dc->last_fill[set] = (uint8_t)way;
     p = &dc->page[set][way];
     h->stats.decode_misses++;
+    h->code_gen++;
     memset(p->slot, 0, sizeof(p->slot));    /* all RV_UNDECODED */
     p->slot[PAGE_SLOTS].op = p->slot[PAGE_SLOTS].xop = RV_PAGE_END;
     p->host = host;
@@ -300,42 +308,41 @@ static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint6
     uint64_t retired = 0;
     int r;
 
-    bool timed = h->pipe && !h->trace;
-    if (timed)      /* time the kernel charged since (switches, idle, syscalls) */
+    if (likely(h->pipe && !h->trace)) {
+        /* time the kernel charged since (switches, idle, syscalls) */
         pipe_stall(h->pipe, h->cycle, PIPE_STALL_SYSCALL);
-    for (;;) {
-        if (h->trace)
-            r = hart_run_trace(h, max_insns, &retired);
-        else if (timed) {
-            r = hart_run_timing(h, max_insns, &retired);
-            if (r < 0)
-                r = hart_run_timing_step(h, max_insns, &retired);
-        }
-        else {
-            r = hart_run_fast(h, max_insns, &retired);
-            if (r == HART_RUN_CROSS) {
-                r = hart_run_step(h, retired + 1, &retired);
-                if (r == HART_STOP_BUDGET && retired < max_insns)
-                    continue;
-            } else if (r < 0) { /* the next block is longer than the budget left */
-                r = hart_run_step(h, max_insns, &retired);
-            }
-        }
-        if (r >= 0)
-            break;
-    }
-    h->instret += retired;
-    if (timed) {
+        h->tm_start = h->pc == h->tm_resume_pc && h->tm_resume_gen == h->code_gen
+                          ? h->tm_resume_d : NULL;
+        r = hart_run_timing(h, max_insns, &retired);
+        if (unlikely(r < 0))
+            r = hart_run_timing_step(h, max_insns, &retired);
         h->cycle = h->pipe->cycle;
     } else {
+        for (;;) {
+            if (h->trace) {
+                r = hart_run_trace(h, max_insns, &retired);
+            } else {
+                r = hart_run_fast(h, max_insns, &retired);
+                if (r == HART_RUN_CROSS) {
+                    r = hart_run_step(h, retired + 1, &retired);
+                    if (r == HART_STOP_BUDGET && retired < max_insns)
+                        continue;
+                } else if (r < 0) { /* the next block is longer than the budget left */
+                    r = hart_run_step(h, max_insns, &retired);
+                }
+            }
+            if (r >= 0)
+                break;
+        }
         h->cycle += retired;
         if (h->pipe)        /* traced: one cycle each */
             h->pipe->cycle = h->cycle;
     }
+    h->instret += retired;
     h->stats.insns += retired;
-    if (r == HART_STOP_TRAP)
+    if (unlikely(r == HART_STOP_TRAP))
         h->stats.traps++;
-    else if (r == HART_STOP_ECALL)
+    else if (unlikely(r == HART_STOP_ECALL))
         h->stats.ecalls++;
     return r;
 }
@@ -386,12 +393,12 @@ enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_se
 {
 #if HOSTFP_MXCSR
     uint32_t csr = _mm_getcsr();
-    if (likely(s->guest)) {
-        if (unlikely(csr != HOSTFP_MXCSR_DEFAULT)) {
-            MMSIM_ASSERT((csr & ~HOSTFP_MXCSR_FLAGS) == HOSTFP_MXCSR_DEFAULT);
-            s->host |= csr & HOSTFP_MXCSR_FLAGS;
-            _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
-        }
+    if (likely(s->guest && csr == HOSTFP_MXCSR_DEFAULT)) {
+        /* the usual case: nothing raised since the last step */
+    } else if (s->guest) {
+        MMSIM_ASSERT((csr & ~HOSTFP_MXCSR_FLAGS) == HOSTFP_MXCSR_DEFAULT);
+        s->host |= csr & HOSTFP_MXCSR_FLAGS;
+        _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
     } else {
         if ((csr & ~HOSTFP_MXCSR_FLAGS) != HOSTFP_MXCSR_DEFAULT)
             return hart_run(h, max_insns);  /* the host's own rounding or masks */

@@ -155,6 +155,16 @@ struct hart {
     uint64_t tm_walk_end;       /* the caller's page walks for it end here (0: none) */
     uint64_t tm_fetch_pc;       /* fetched I-cache line (pc >> tm_line_shift) + 1 */
     uint64_t tm_limit;          /* stop (HART_STOP_BUDGET) once the clock reaches it */
+    /* Where the last timed run stopped at tm_limit: the decoded slot
+     * (tm_resume_d, in tm_resume_page) of tm_resume_pc, as the lookup of
+     * the next run would find it while code_gen stays tm_resume_gen.
+     * code_gen moves on whenever the execute TLB or the decode cache
+     * changes (cpu/hart.c), so the next run of a CPU that only ran out of
+     * its turn starts there without the lookups. */
+    uint64_t code_gen, tm_resume_gen, tm_resume_pc;
+    struct dpage *tm_resume_page;
+    struct rv_dinsn *tm_resume_d;
+    struct rv_dinsn *tm_start;  /* tm_resume_d for this run, or NULL */
     unsigned tm_line_shift;     /* log2 of the L1I line */
     /* An access that waits for the CPU's turn (HART_STOP_YIELD): the
      * instruction at tm_pend_pc runs again when it is granted, with the
@@ -174,8 +184,10 @@ struct hart {
      * the memory system then answers).  A hit does what the cache's own
      * hit does to replacement state (an LRU stamp from *clock), so the
      * model is unchanged; the hits are counted here until the owner adds
-     * them to its statistics.  32 bytes: a shift indexes the table. */
-    struct hart_l1f_entry {
+     * them to its statistics.  32 bytes: a shift indexes the table, and
+     * no entry straddles two host cache lines (the tables, hence struct
+     * hart, are 64-byte aligned: allocate harts with that alignment). */
+    _Alignas(64) struct hart_l1f_entry {
         uint64_t line;          /* host address >> tm_line_shift */
         uint64_t gen;
         uint64_t ready;         /* first cycle the line is there (an access

@@ -71,9 +71,25 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
             !h->resv_valid) {                                                  \
             retired += DONE_IN_BLOCK;                                          \
             stop = HART_STOP_BUDGET;                                           \
+            TM_RESUME_HERE();                                                  \
             goto out;                                                          \
         }                                                                      \
     } while (0)
+/* The next run starts at d (hart.h, tm_resume) when it is an instruction
+ * of a decoded page (not a straddler's copy or the page's end marker). */
+#if LOOP_MODE == MODE_TIMING
+#define TM_RESUME_HERE()                                                       \
+    do {                                                                       \
+        if ((uintptr_t)d - (uintptr_t)page->slot < PAGE_SLOTS * sizeof(*d)) {  \
+            h->tm_resume_pc = pc;                                              \
+            h->tm_resume_gen = h->code_gen;                                    \
+            h->tm_resume_page = page;                                          \
+            h->tm_resume_d = d;                                                \
+        }                                                                      \
+    } while (0)
+#else
+#define TM_RESUME_HERE() ((void)0)
+#endif
 /* Fetch the line of pc (tm_fetch), which may stall the clock; an L1I
  * filter hit inline (p_cycle is the clock here: moved was clear, or the
  * slow dispatch reloaded it). */
@@ -378,6 +394,22 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         x[0] = 0;                                                              \
         NEXT();                                                                \
     } while (0)
+
+#if LOOP_MODE == MODE_TIMING
+    /* Where the last run stopped at the run-ahead limit, when run_guest
+     * found it still valid (hart.h, tm_resume). */
+    if (h->tm_start) {
+        d = h->tm_start;
+        page = h->tm_resume_page;
+#if defined(MMSIM_CHECKS)
+        const struct hart_stlb_entry *e_ = stlb_entry(h->stlb_x, pc);
+        MMSIM_ASSERT(stlb_hit_page(e_, pc) && SLOT_OF(page, pc) == d &&
+                     dcache_find(dc, (uintptr_t)(pc + e_->addend) &
+                                         ~(uintptr_t)(PAGE_SIZE - 1)) == page);
+#endif
+        goto block_at_d;
+    }
+#endif
 
 block_lookup: {
 #if LOOP_MODE == MODE_FAST
@@ -922,6 +954,7 @@ out:
 #undef PIPE_RELOAD
 #undef T_ISS
 #undef TM_LIMIT
+#undef TM_RESUME_HERE
 #undef TM_FETCH
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED

@@ -214,18 +214,23 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     k->timeslice = KERNEL_TIMESLICE;
     k->switch_cost = KERNEL_SWITCH_COST;
     k->cpus = calloc(m->topo->ncpus, sizeof(*k->cpus));
-    for (k->nleaves = 1; k->nleaves < m->topo->ncpus; k->nleaves *= 2)
-        ;
-    k->slots = calloc(k->nleaves, sizeof(*k->slots));
-    k->tree = calloc(k->nleaves, sizeof(*k->tree));
-    k->play = calloc(2 * (size_t)k->nleaves, sizeof(*k->play));
-    m->harts = calloc(m->topo->ncpus, sizeof(*m->harts));
+    uint32_t ring = 1;
+    while (ring < m->topo->ncpus)
+        ring *= 2;
+    k->qmask = ring - 1;
+    k->slots = calloc(m->topo->ncpus, sizeof(*k->slots));
+    k->q = calloc(ring, sizeof(*k->q));
+    /* Aligned as struct hart asks (its hit filters' entries do not
+     * straddle host cache lines); a multiple of it in size. */
+    size_t hsize = m->topo->ncpus * sizeof(*m->harts);
+    m->harts = aligned_alloc(_Alignof(struct hart), hsize);
+    if (m->harts)
+        memset(m->harts, 0, hsize);
     k->harts = m->harts;
-    if (!k->cpus || !k->slots || !k->tree || !k->play || !m->harts) {
+    if (!k->cpus || !k->slots || !k->q || !m->harts) {
         free(k->cpus);
         free(k->slots);
-        free(k->tree);
-        free(k->play);
+        free(k->q);
         free(m->harts);
         m->harts = NULL;
         free(k);
@@ -243,8 +248,7 @@ int kernel_create(struct mmsim_machine *m, struct guest_kernel **out)
     if (!k->mmc.pt_pages_node) {
         free(k->cpus);
         free(k->slots);
-        free(k->tree);
-        free(k->play);
+        free(k->q);
         free(m->harts);
         m->harts = NULL;
         free(k);
@@ -316,8 +320,7 @@ void kernel_destroy(struct guest_kernel *k)
         mmu_destroy(k->cpus[i].mmu);
     free(k->cpus);
     free(k->slots);
-    free(k->tree);
-    free(k->play);
+    free(k->q);
     free(k->mmc.pt_pages_node);
     free(k->root);
     free(k);

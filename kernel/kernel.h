@@ -189,12 +189,10 @@ struct sched_slot {
     bool solo;                  /* t is its only thread that can move */
 };
 
-/* A CPU in the run loop's tournament: its event time (UINT64_MAX:
- * nothing on it can move) and number. */
-struct sched_node {
-    uint64_t ev;
-    uint32_t cpu;
-};
+/* A CPU in the run loop's queue is one key, its event time above its
+ * number (libmmsim/run.c, sched_key). */
+#define SCHED_CPU_BITS 10
+_Static_assert(TOPO_MAX_CPUS_K <= 1u << SCHED_CPU_BITS, "a CPU number fits a key's low bits");
 
 struct guest_kernel {
     struct mmsim_machine *m;
@@ -220,15 +218,12 @@ struct guest_kernel {
     uint64_t idle_cycles;
     uint64_t nr_ended;          /* threads and groups that ended so far: the
                                  * run loop reaps only when it moved */
-    /* The run loop's tournament over the CPUs (libmmsim/run.c), a loser
-     * tree over nleaves (ncpus rounded up to a power of two) leaves:
-     * tree[0] the winner, tree[i] the loser of the match at node i (the
-     * leaves are not stored); play[] the whole tournament while a scan
-     * rebuilds it (leaves at nleaves + c, winners below). */
+    /* The run loop's queue of the CPUs where something can move
+     * (libmmsim/run.c), by key: q[qhd], q[(qhd + 1) & qmask], ... qn of
+     * them, in a ring of qmask + 1 (ncpus rounded up to a power of two). */
     struct sched_slot *slots;
-    struct sched_node *tree;
-    struct sched_node *play;
-    uint32_t nleaves;
+    uint64_t *q;
+    uint32_t qhd, qn, qmask;
 
     uint64_t nr_syscalls;
     uint64_t nr_unknown;        /* calls of unknown syscalls */

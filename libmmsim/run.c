@@ -17,13 +17,12 @@
  * timeout pending but threads blocked: a deadlock, reported with the list
  * of blocked threads.
  *
- * The choice is made in a tournament over the CPUs (a loser tree,
- * k->tree), each CPU entered with its first thread (k->slots).  It is
- * built from every thread after anything but a plain step (only the hart
- * of a CPU with one thread that can move ran): a plain step changes that
- * CPU's event time alone, and only its matches are replayed, log2(CPUs)
- * of them, where a scan of every thread at every step cost more than the
- * step itself with 16 CPUs. */
+ * The choice is made from a queue of the CPUs in event-time order (k->q),
+ * each CPU entered with its first thread (k->slots).  It is built from
+ * every thread after anything but a plain step (only the hart of a CPU
+ * with one thread that can move ran): a plain step changes that CPU's
+ * event time alone, and it only moves in the queue, where a scan of every
+ * thread at every step cost more than the step itself with 16 CPUs. */
 #include <inttypes.h>
 #include <time.h>
 
@@ -128,6 +127,12 @@ static inline uint64_t event_time(const struct guest_kernel *k, const struct tas
     return UINT64_MAX;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* Does a go before b (same event time, same CPU)? */
 static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
                           const struct task *b)
@@ -144,47 +149,57 @@ static bool before_on_cpu(const struct guest_kernel *k, const struct task *a,
     return a->tid < b->tid;
 }
 
-/* Does a go before b in the tournament?  The smaller event time, ties to
- * the lower CPU. */
-static inline bool goes_first(const struct sched_node *a, const struct sched_node *b)
+/* A CPU's key in the run queue (k->q): its event time above its number,
+ * so that one compare orders two CPUs, ties to the lower CPU, and no two
+ * CPUs have the same key.  Times from SCHED_EV_SAT on (only far deadlines
+ * get there: 2^54 cycles are months of simulated time) are all
+ * SCHED_EV_SAT, which pick() does not trust. */
+#define SCHED_CPU_MASK ((1u << SCHED_CPU_BITS) - 1)
+#define SCHED_EV_SAT ((UINT64_MAX >> SCHED_CPU_BITS) - 1)
+
+static inline uint64_t sched_key(uint64_t ev, uint32_t cpu)
 {
-    return (a->ev < b->ev) | ((a->ev == b->ev) & (a->cpu < b->cpu));
+    return (ev < SCHED_EV_SAT ? ev : SCHED_EV_SAT) << SCHED_CPU_BITS | cpu;
 }
 
-/* The winner's event time is now ev: replay its matches up to the root,
- * where the new winner comes out.  Without branches: who wins a match is
- * unpredictable. */
+/* The first CPU's event time is now ev (finite): it leaves the head of the
+ * queue and goes in again where its key belongs.  The CPUs take turns, so
+ * that is nearly always near the tail (and a CPU that waits for its turn
+ * at the shared hierarchy stays near the head): it is looked for from the
+ * end on the key's side of the middle, and the keys between move by one.
+ * The middle key bounds each loop (keys are distinct). */
 static inline void winner_changed(struct guest_kernel *k, uint64_t ev)
 {
-    struct sched_node *n = k->tree;
-    uint64_t wev = ev;
-    uint32_t wcpu = n[0].cpu;
-    for (uint32_t i = (k->nleaves + wcpu) / 2; i; i /= 2) {
-        uint64_t lev = n[i].ev;
-        uint32_t lcpu = n[i].cpu;
-        bool lf = (lev < wev) | ((lev == wev) & (lcpu < wcpu));
-        uint64_t me = -(uint64_t)lf, dev = (lev ^ wev) & me;
-        uint32_t dcpu = (lcpu ^ wcpu) & (uint32_t)me;
-        n[i].ev = lev ^ dev;        /* lf: the winner stays, the loser goes on */
-        n[i].cpu = lcpu ^ dcpu;
-        wev ^= dev;
-        wcpu ^= dcpu;
+    uint64_t *q = k->q;
+    uint32_t m = k->qmask, hd = k->qhd, n = k->qn - 1;      /* n: the others */
+    uint64_t x = sched_key(ev, (uint32_t)(q[hd] & SCHED_CPU_MASK));
+    if (n && x > q[(hd + 1 + n / 2) & m]) {
+        /* From the tail: the queue starts one further on. */
+        uint32_t i = hd + 1 + n;
+        for (uint64_t y; (y = q[(i - 1) & m]) > x; i--)
+            q[i & m] = y;
+        q[i & m] = x;
+        k->qhd = (hd + 1) & m;
+    } else {
+        /* From the head, into the slot it leaves. */
+        uint32_t i = hd;
+        for (uint64_t y; n && (y = q[(i + 1) & m]) < x; i++)
+            q[i & m] = y;
+        q[i & m] = x;
     }
-    n[0].ev = wev;
-    n[0].cpu = wcpu;
 }
 
 /* Fill k->slots from every thread, each CPU's first thread (the smallest
  * event time, then before_on_cpu) and whether it is the only one there
- * that can move, and play the whole tournament. */
+ * that can move, and the run queue from the CPUs where something can move,
+ * in key order. */
 static void scan(struct guest_kernel *k)
 {
-    uint32_t n = k->m->topo->ncpus, nl = k->nleaves;
-    struct sched_node *p = k->play, *leaf = p + nl;
-    for (uint32_t c = 0; c < nl; c++) {
-        if (c < n)
-            k->slots[c] = (struct sched_slot){.t = NULL, .solo = false};
-        leaf[c] = (struct sched_node){.ev = UINT64_MAX, .cpu = c};
+    uint32_t n = k->m->topo->ncpus;
+    uint64_t *ev = k->q;        /* the event times while the threads are seen */
+    for (uint32_t c = 0; c < n; c++) {
+        k->slots[c] = (struct sched_slot){.t = NULL, .solo = false};
+        ev[c] = UINT64_MAX;
     }
     for (struct task *t = k->tasks; t; t = t->next) {
         if (!alive(t) || !t->hart)
@@ -194,47 +209,67 @@ static void scan(struct guest_kernel *k)
             continue;
         struct sched_slot *s = &k->slots[t->cpu];
         s->solo = !s->t;
-        if (!s->t || e < leaf[t->cpu].ev ||
-            (e == leaf[t->cpu].ev && before_on_cpu(k, t, s->t))) {
+        if (!s->t || e < ev[t->cpu] || (e == ev[t->cpu] && before_on_cpu(k, t, s->t))) {
             s->t = t;
-            leaf[t->cpu].ev = e;
+            ev[t->cpu] = e;
         }
     }
-    /* Bottom up: the winner of each match goes on, the loser stays. */
-    for (uint32_t i = nl - 1; i; i--) {
-        const struct sched_node *a = &p[2 * i], *b = &p[2 * i + 1];
-        bool bf = goes_first(b, a);
-        p[i] = bf ? *b : *a;
-        k->tree[i] = bf ? *a : *b;
+    /* Compacted in CPU order, then sorted (keys of one CPU apart: an
+     * insertion sort, for a few CPUs, or the library's). */
+    uint32_t len = 0;
+    for (uint32_t c = 0; c < n; c++)
+        if (k->slots[c].t)
+            k->q[len++] = sched_key(ev[c], c);
+    if (len > 32) {
+        qsort(k->q, len, sizeof(*k->q), key_cmp);
+    } else {
+        for (uint32_t i = 1; i < len; i++) {
+            uint64_t x = k->q[i];
+            uint32_t j = i;
+            for (; j && k->q[j - 1] > x; j--)
+                k->q[j] = k->q[j - 1];
+            k->q[j] = x;
+        }
     }
-    k->tree[0] = p[1];
+    k->qhd = 0;
+    k->qn = len;
 }
+
+static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *horizon);
 
 /* The thread to run next and its event time (NULL: nothing can move): the
  * first thread of the CPU with the smallest event time (ties: the lower
- * CPU), the tournament's winner.  Also its horizon: the smallest event
- * time of the other CPUs, the best of those it beat on its way up.
- * Until its own clock reaches that, a CPU may use the shared memory
- * hierarchy without waiting (kernel/timing.c).  (Running the thread
- * changes no other CPU's event time first: switching, resuming its
- * pending accesses and delivering its signals concern its own CPU, or end
- * it.) */
-static inline struct task *pick(const struct guest_kernel *k, uint64_t *when,
-                                uint64_t *horizon)
+ * CPU), at the head of the run queue.  Also its horizon: the smallest
+ * event time of the other CPUs, the next in the queue.  Until its own
+ * clock reaches that, a CPU may use the shared memory hierarchy without
+ * waiting (kernel/timing.c).  (Running the thread changes no other CPU's
+ * event time first: switching, resuming its pending accesses and
+ * delivering its signals concern its own CPU, or end it.)  *exact is
+ * cleared when a time was too far for the keys and the choice came from
+ * every thread: the queue is then rebuilt after the step. */
+static inline struct task *pick(struct guest_kernel *k, uint64_t *when, uint64_t *horizon,
+                                bool *exact)
 {
-    const struct sched_node *n = k->tree;
-    uint64_t m2 = UINT64_MAX;
-    for (uint32_t i = (k->nleaves + n[0].cpu) / 2; i; i /= 2)
-        m2 = n[i].ev < m2 ? n[i].ev : m2;
-    *when = n[0].ev;
-    *horizon = m2;
-    return n[0].ev == UINT64_MAX ? NULL : k->slots[n[0].cpu].t;
+    if (unlikely(!k->qn)) {
+        *when = *horizon = UINT64_MAX;
+        return NULL;
+    }
+    uint64_t w = k->q[k->qhd];
+    uint64_t we = w >> SCHED_CPU_BITS, he = UINT64_MAX;
+    if (k->qn > 1)
+        he = k->q[(k->qhd + 1) & k->qmask] >> SCHED_CPU_BITS;
+    if (likely(we < SCHED_EV_SAT && he != SCHED_EV_SAT)) {
+        *when = we;
+        *horizon = he;
+        return k->slots[w & SCHED_CPU_MASK].t;
+    }
+    *exact = false;
+    return pick_full(k, when, horizon);
 }
 
-#if defined(MMSIM_CHECKS)
-/* pick() by definition, over every thread, for the checks: the first
- * thread by (event time, CPU, before_on_cpu), and the smallest event time
- * of the other CPUs. */
+/* pick() by definition, over every thread (for a time too far for the
+ * keys, and the checks): the first thread by (event time, CPU,
+ * before_on_cpu), and the smallest event time of the other CPUs. */
 static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *horizon)
 {
     struct task *best = NULL;
@@ -266,8 +301,6 @@ static struct task *pick_full(struct guest_kernel *k, uint64_t *when, uint64_t *
     *horizon = best && best->cpu == m1cpu ? m2 : m1;
     return best;
 }
-
-#endif
 
 static int deadlock(struct mmsim_machine *m)
 {
@@ -306,7 +339,7 @@ static int deadlock(struct mmsim_machine *m)
 static void switch_to(struct guest_kernel *k, struct task *t, uint64_t when)
 {
     struct kcpu *c = &k->cpus[t->cpu];
-    struct hart *h = &k->m->harts[t->cpu];
+    struct hart *h = &k->harts[t->cpu];
     if (when > h->cycle) {
         k->idle_cycles += when - h->cycle;
         h->cycle = when;
@@ -449,29 +482,34 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
      * timing (which change nothing of another CPU's threads or clock).
      * After a plain step only that CPU's slot changes. */
     bool rescan = true;
+    /* The run's limits that need a look at every step. */
+    const bool limits = max_insns || deadline > 0;
     for (;;) {
-        bool ended = k->nr_ended != ended_seen;
-        if (ended) {
-            hart_fp_host(fp);               /* exit callbacks */
-            process_snapshot_ended(k);      /* before their address spaces go */
-        }
-        /* An exit or ROI callback asked to stop (before anything else
-         * happens, so the next run continues exactly here). */
-        if (m->cb_stop) {
-            m->cb_stop = 0;
-            return machine_err(m, MMSIM_ERR_STOPPED, "stopped by a callback");
-        }
-        if (ended) {
-            ended_seen = k->nr_ended;
-            kernel_reap(k);
-            rescan = true;
-        }
-        if (rescan) {
+        /* After a plain step (rescan clear) no thread has ended and no
+         * callback has run: the queue stands. */
+        if (unlikely(rescan)) {
+            bool ended = k->nr_ended != ended_seen;
+            if (ended) {
+                hart_fp_host(fp);               /* exit callbacks */
+                process_snapshot_ended(k);      /* before their address spaces go */
+            }
+            /* An exit or ROI callback asked to stop (before anything else
+             * happens, so the next run continues exactly here). */
+            if (m->cb_stop) {
+                m->cb_stop = 0;
+                return machine_err(m, MMSIM_ERR_STOPPED, "stopped by a callback");
+            }
+            if (ended) {
+                ended_seen = k->nr_ended;
+                kernel_reap(k);
+            }
             scan(k);
-            rescan = false;
         }
+        MMSIM_ASSERT(k->nr_ended == ended_seen && !m->cb_stop);
         uint64_t when, hz;
-        struct task *t = pick(k, &when, &hz);
+        bool exact = true;
+        struct task *t = pick(k, &when, &hz, &exact);
+        rescan = !exact;
 #if defined(MMSIM_CHECKS)
         {
             uint64_t w2, h2;
@@ -479,48 +517,50 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
             MMSIM_ASSERT(t2 == t && (!t || (w2 == when && h2 == hz)));
         }
 #endif
-        if (!t) {
-            for (struct task *x = k->tasks; x; x = x->next)
-                if (x->state == TASK_BLOCKED)
-                    return deadlock(m);
-            return MMSIM_OK;
-        }
-        if (t->state == TASK_BLOCKED) {
-            /* Its timeout: it becomes runnable at the deadline (its CPU's
-             * clock moves there when the thread gets it). */
-            task_wake(t, t->timeout_ret, when);
-            rescan = true;
-            continue;
-        }
-        if (max_insns && done >= max_insns) {
-            char what[64];
-            snprintf(what, sizeof(what), "%" PRIu64 " instructions", max_insns);
-            return limit_hit(m, "max-insns", what);
-        }
-        if (when >= check_at) {
-            hart_fp_host(fp);   /* the sample callback */
-            int rc = time_bound(m, when, until, max_cycle, &check_at);
-            if (rc != MMSIM_OK)
-                return rc == RUN_REACHED ? MMSIM_OK : rc;
-            rescan = true;      /* the sample callback ran */
-        }
-        /* Host time, every 16 scheduling steps (never per instruction). */
-        if (deadline > 0 && (steps++ & 15) == 0 && host_seconds() >= deadline) {
-            char what[64];
-            snprintf(what, sizeof(what), "wall-clock timeout %g s", k->timeout_s);
-            return limit_hit(m, "timeout", what);
+        /* The rare cases, in one test on the way of a plain step. */
+        if (unlikely(!t || t->state != TASK_RUNNABLE || when >= check_at || limits)) {
+            if (!t) {
+                for (struct task *x = k->tasks; x; x = x->next)
+                    if (x->state == TASK_BLOCKED)
+                        return deadlock(m);
+                return MMSIM_OK;
+            }
+            if (t->state == TASK_BLOCKED) {
+                /* Its timeout: it becomes runnable at the deadline (its
+                 * CPU's clock moves there when the thread gets it). */
+                task_wake(t, t->timeout_ret, when);
+                rescan = true;
+                continue;
+            }
+            if (max_insns && done >= max_insns) {
+                char what[64];
+                snprintf(what, sizeof(what), "%" PRIu64 " instructions", max_insns);
+                return limit_hit(m, "max-insns", what);
+            }
+            if (when >= check_at) {
+                hart_fp_host(fp);   /* the sample callback */
+                int rc = time_bound(m, when, until, max_cycle, &check_at);
+                if (rc != MMSIM_OK)
+                    return rc == RUN_REACHED ? MMSIM_OK : rc;
+                rescan = true;      /* the sample callback ran */
+            }
+            /* Host time, every 16 scheduling steps (never per instruction). */
+            if (deadline > 0 && (steps++ & 15) == 0 && host_seconds() >= deadline) {
+                char what[64];
+                snprintf(what, sizeof(what), "wall-clock timeout %g s", k->timeout_s);
+                return limit_hit(m, "timeout", what);
+            }
         }
         uint64_t budget = k->quantum;
-        if (max_insns && max_insns - done < budget)
+        if (unlikely(limits) && max_insns && max_insns - done < budget)
             budget = max_insns - done;
         /* Its clock is the smallest: what waited for the shared memory
          * hierarchy goes first (it belongs to the instruction that retired
          * last on this CPU, whichever thread runs next). */
-        if (k->cpus[t->cpu].npend)
-            kernel_timing_resume(k, t->cpu);
         struct kcpu *c = &k->cpus[t->cpu];
-        struct sched_slot *slot = &k->slots[t->cpu];
-        rescan |= c->cur != t || !slot->solo;
+        if (c->npend)
+            kernel_timing_resume(k, t->cpu);
+        rescan |= c->cur != t || !k->slots[t->cpu].solo;
         switch_to(k, t, when);
         struct hart *h = t->hart;
         t->started = true;
@@ -544,36 +584,38 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
              * what another CPU does to a line it holds (an invalidation, a
              * write it spins on) reaches it at most that late. */
             k->horizon = hz;
-            h->tm_limit = k->horizon > UINT64_MAX - k->lookahead ? UINT64_MAX
-                                                                  : k->horizon + k->lookahead;
+            h->tm_limit = hz > UINT64_MAX - k->lookahead ? UINT64_MAX : hz + k->lookahead;
         }
         enum hart_stop stop;
-        if (unlikely(m->traffic))
+        if (unlikely(m->traffic)) {
             rescan = true;      /* an engine may end its process */
-        int trc = run_thread(m, t, budget, &stop, fp);
-        if (trc != MMSIM_OK)
-            return trc;
+            int trc = run_thread(m, t, budget, &stop, fp);
+            if (trc != MMSIM_OK)
+                return trc;
+        } else {
+            stop = hart_run_in(h, budget, fp);
+        }
         done += h->instret - before;
-        if (stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD) {
+        if (unlikely(stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD)) {
             hart_fp_host(fp);   /* the kernel's turn: syscalls, faults, signals */
             rescan = true;
-        }
-        switch (stop) {
-        case HART_STOP_ECALL:
-            syscall_handle(t);
-            break;
-        case HART_STOP_EBREAK:
-            signal_fault(t, SIGTRAP_, 1, h->pc);
-            break;
-        case HART_STOP_TRAP:
-            trap(t);
-            break;
-        case HART_STOP_REQUEST:
-            h->stop_request = 0;
-            break;
-        case HART_STOP_BUDGET:
-        default:
-            break;
+            switch (stop) {
+            case HART_STOP_ECALL:
+                syscall_handle(t);
+                break;
+            case HART_STOP_EBREAK:
+                signal_fault(t, SIGTRAP_, 1, h->pc);
+                break;
+            case HART_STOP_TRAP:
+                trap(t);
+                break;
+            case HART_STOP_REQUEST:
+                h->stop_request = 0;
+                break;
+            case HART_STOP_BUDGET:
+            default:
+                break;
+            }
         }
         if (k->mmc.limit_hit) {
             char what[64];
@@ -581,19 +623,22 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
                      k->mmc.mem_limit << MM_PAGE_SHIFT);
             return limit_hit(m, "max-mem", what);
         }
-        if (t->state == TASK_RUNNABLE && c->cur == t && signals_ready(t)) {
+        if (likely(!rescan)) {
+            /* A plain step ran user code alone: no signal was sent, no
+             * affinity changed. */
+            MMSIM_ASSERT(!signals_ready(t) && t->cpu == c->cpu);
+            MMSIM_ASSERT((k->q[k->qhd] & SCHED_CPU_MASK) == t->cpu);
+            /* event_time(k, t) of a runnable thread on its hart */
+            MMSIM_ASSERT(t->state == TASK_RUNNABLE && h == &k->harts[t->cpu]);
+            uint64_t ev = c->npend && c->pend_t0 < h->cycle ? c->pend_t0 : h->cycle;
+            winner_changed(k, ev > t->ready_at ? ev : t->ready_at);
+            continue;
+        }
+        if (t->state == TASK_RUNNABLE && c->cur == t && signals_ready(t))
             signal_deliver(t);
-            rescan = true;
-        }
         /* Moved by sched_setaffinity: it leaves this hart now. */
-        if (c->cur == t && t->cpu != c->cpu) {
+        if (c->cur == t && t->cpu != c->cpu)
             sched_unload(c);
-            rescan = true;
-        }
-        if (!rescan) {
-            MMSIM_ASSERT(k->tree[0].cpu == t->cpu);
-            winner_changed(k, event_time(k, t));
-        }
     }
 }
 
