@@ -347,16 +347,16 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     int rm = d->rm == RM_DYN ? (int)h->frm : d->rm;                            \
     if (unlikely(rm > RM_RMM))                                                 \
         goto illegal_refetch
-#define FOP_S(kind, c)                                                         \
+#define FOP_S(kind)                                                            \
     do {                                                                       \
-        GET_RM(rm);                                                            \
-        h->f[d->rd] = fop_s(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);             \
+        if (unlikely(!fop_s(h, d, kind)))                                      \
+            goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
-#define FOP_D(kind, c)                                                         \
+#define FOP_D(kind)                                                            \
     do {                                                                       \
-        GET_RM(rm);                                                            \
-        h->f[d->rd] = fop_d(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);             \
+        if (unlikely(!fop_d(h, d, kind)))                                      \
+            goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
 #define FTOI(fn, kind)                                                         \
@@ -643,15 +643,15 @@ dispatch: __attribute__((unused));
     }
     CASE(RV_FSW) STORE(4, h->f[d->rs2]);
     CASE(RV_FSD) STORE(8, h->f[d->rs2]);
-    CASE(RV_FMADD_S) FOP_S(FPU_MADD, h->f[d->rs3]);
-    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB, h->f[d->rs3]);
-    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB, h->f[d->rs3]);
-    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD, h->f[d->rs3]);
-    CASE(RV_FADD_S) FOP_S(FPU_ADD, 0);
-    CASE(RV_FSUB_S) FOP_S(FPU_SUB, 0);
-    CASE(RV_FMUL_S) FOP_S(FPU_MUL, 0);
-    CASE(RV_FDIV_S) FOP_S(FPU_DIV, 0);
-    CASE(RV_FSQRT_S) FOP_S(FPU_SQRT, 0);
+    CASE(RV_FMADD_S) FOP_S(FPU_MADD);
+    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB);
+    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB);
+    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD);
+    CASE(RV_FADD_S) FOP_S(FPU_ADD);
+    CASE(RV_FSUB_S) FOP_S(FPU_SUB);
+    CASE(RV_FMUL_S) FOP_S(FPU_MUL);
+    CASE(RV_FDIV_S) FOP_S(FPU_DIV);
+    CASE(RV_FSQRT_S) FOP_S(FPU_SQRT);
     CASE(RV_FSGNJ_S) CASE(RV_FSGNJN_S) CASE(RV_FSGNJX_S) {
         uint32_t a = unbox_s(h->f[d->rs1]), b = unbox_s(h->f[d->rs2]);
         uint32_t s = d->op == RV_FSGNJ_S ? b : d->op == RV_FSGNJN_S ? ~b : a ^ b;
@@ -674,15 +674,15 @@ dispatch: __attribute__((unused));
     CASE(RV_FCVT_S_L) ITOF(fpu_from_int_s, FPU_L);
     CASE(RV_FCVT_S_LU) ITOF(fpu_from_int_s, FPU_LU);
     CASE(RV_FMV_W_X) h->f[d->rd] = box_s((uint32_t)RS1); NEXT();
-    CASE(RV_FMADD_D) FOP_D(FPU_MADD, h->f[d->rs3]);
-    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB, h->f[d->rs3]);
-    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB, h->f[d->rs3]);
-    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD, h->f[d->rs3]);
-    CASE(RV_FADD_D) FOP_D(FPU_ADD, 0);
-    CASE(RV_FSUB_D) FOP_D(FPU_SUB, 0);
-    CASE(RV_FMUL_D) FOP_D(FPU_MUL, 0);
-    CASE(RV_FDIV_D) FOP_D(FPU_DIV, 0);
-    CASE(RV_FSQRT_D) FOP_D(FPU_SQRT, 0);
+    CASE(RV_FMADD_D) FOP_D(FPU_MADD);
+    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB);
+    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB);
+    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD);
+    CASE(RV_FADD_D) FOP_D(FPU_ADD);
+    CASE(RV_FSUB_D) FOP_D(FPU_SUB);
+    CASE(RV_FMUL_D) FOP_D(FPU_MUL);
+    CASE(RV_FDIV_D) FOP_D(FPU_DIV);
+    CASE(RV_FSQRT_D) FOP_D(FPU_SQRT);
     CASE(RV_FSGNJ_D) CASE(RV_FSGNJN_D) CASE(RV_FSGNJX_D) {
         uint64_t a = h->f[d->rs1], b = h->f[d->rs2];
         uint64_t s = d->op == RV_FSGNJ_D ? b : d->op == RV_FSGNJN_D ? ~b : a ^ b;
