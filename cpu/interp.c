@@ -198,6 +198,79 @@ fop_slow:
     h->f[d->rd] = fpu_arith_s(h, op, ua, ub, op >= FPU_MADD ? uc : 0, rm);
     return true;
 }
+
+/* F/D comparisons (enum fpu_cmp) of the instruction d.  On x86-64 they
+ * are one host compare each, chosen for RISC-V's flags: comisd raises IE
+ * (NV) for any NaN operand, as flt and fle must, ucomisd only for a
+ * signalling one, as feq must, into the guest's sticky flags in MXCSR;
+ * the flag outputs read false for an unordered pair.  A single operand
+ * that is not NaN-boxed (a canonical NaN) goes to fpu_cmp_s. */
+#if HOSTFP_MXCSR
+#define FCMP_HOST(sfx, kind, a, b, r)                                          \
+    do {                                                                       \
+        if ((kind) == FPU_EQ) {                                                \
+            bool e_, ord_;                                                     \
+            __asm__ volatile("ucomi" sfx " %2, %3"                             \
+                             : "=@cce"(e_), "=@ccnp"(ord_) : "x"(b), "x"(a));  \
+            r = e_ && ord_;                                                    \
+        } else if ((kind) == FPU_LT) { /* b above a */                         \
+            __asm__ volatile("comi" sfx " %1, %2" : "=@cca"(r) : "x"(a), "x"(b)); \
+        } else {                                                               \
+            __asm__ volatile("comi" sfx " %1, %2" : "=@ccae"(r) : "x"(a), "x"(b)); \
+        }                                                                      \
+    } while (0)
+
+static ALWAYS_INLINE uint64_t fcmp_d(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    double a, b;
+    bool r;
+    memcpy(&a, &h->f[d->rs1], 8);
+    memcpy(&b, &h->f[d->rs2], 8);
+    FCMP_HOST("sd", kind, a, b, r);
+    return r;
+}
+
+static ALWAYS_INLINE uint64_t fcmp_s(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    uint64_t ua = h->f[d->rs1], ub = h->f[d->rs2];
+    if (unlikely(((ua & ub) >> 32) != 0xffffffffu))
+        return fpu_cmp_s(h, ua, ub, kind);
+    uint32_t ba = (uint32_t)ua, bb = (uint32_t)ub;
+    float a, b;
+    bool r;
+    memcpy(&a, &ba, 4);
+    memcpy(&b, &bb, 4);
+    FCMP_HOST("ss", kind, a, b, r);
+    return r;
+}
+#undef FCMP_HOST
+
+/* fflags, with what the host FPU accumulated; and setting them. */
+static ALWAYS_INLINE uint32_t fflags_get(const struct hart *h)
+{
+    return (h->fflags | fpu_mxcsr_fflags[_mm_getcsr() & HOSTFP_MXCSR_FLAGS]) & 31;
+}
+
+static ALWAYS_INLINE void fflags_set(struct hart *h, uint32_t flags)
+{
+    _mm_setcsr(_mm_getcsr() & ~HOSTFP_MXCSR_FLAGS);
+    h->fflags = flags & 31;
+}
+#else
+static ALWAYS_INLINE uint64_t fcmp_d(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    return fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], kind);
+}
+
+static ALWAYS_INLINE uint64_t fcmp_s(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    return fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], kind);
+}
+
+static ALWAYS_INLINE uint32_t fflags_get(struct hart *h) { return fpu_get_flags(h); }
+static ALWAYS_INLINE void fflags_set(struct hart *h, uint32_t flags) { fpu_set_flags(h, flags); }
+#endif
+
 #undef FOP_INLINE
 #undef FMA_HOST
 #undef FMA_ASM
@@ -375,9 +448,9 @@ static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uin
     if (((unsigned)d->imm & 0xfff) == 0x001 &&
         (d->op == RV_CSRRW || (d->op == RV_CSRRS && d->rs1 == 0))) {
         uint64_t src = h->x[d->rs1];
-        uint64_t old = fpu_get_flags(h);
+        uint64_t old = fflags_get(h);
         if (d->op == RV_CSRRW)
-            fpu_set_flags(h, (uint32_t)src & 31);
+            fflags_set(h, (uint32_t)src & 31);
         h->x[d->rd] = old;
         h->x[0] = 0;
         return true;
