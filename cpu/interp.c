@@ -151,6 +151,21 @@ static ALWAYS_INLINE int insn_rm(const struct hart *h, const struct rv_dinsn *d)
     return d->rm == RM_DYN ? (int)h->frm : d->rm;
 }
 
+/* fop_d and fop_s for everything but the inline case: another rounding
+ * mode, or a NaN result (computed again here).  Out of line, so that the
+ * inline case keeps nothing live for it. */
+static NOINLINE void fop_d_slow(struct hart *h, const struct rv_dinsn *d, int op, int rm)
+{
+    h->f[d->rd] = fpu_arith_d(h, op, h->f[d->rs1], h->f[d->rs2],
+                              op >= FPU_MADD ? h->f[d->rs3] : 0, rm);
+}
+
+static NOINLINE void fop_s_slow(struct hart *h, const struct rv_dinsn *d, int op, int rm)
+{
+    h->f[d->rd] = fpu_arith_s(h, op, h->f[d->rs1], h->f[d->rs2],
+                              op >= FPU_MADD ? h->f[d->rs3] : 0, rm);
+}
+
 /* Execute the F/D arithmetic op (enum fpu_arith) of the instruction d in
  * double or single precision.  Returns false, having changed nothing,
  * when its rounding mode is invalid (illegal instruction). */
@@ -170,8 +185,7 @@ static ALWAYS_INLINE bool fop_d(struct hart *h, const struct rv_dinsn *d, int op
     if (unlikely(rm > RM_RMM))
         return false;
 fop_slow:
-    h->f[d->rd] = fpu_arith_d(h, op, h->f[d->rs1], h->f[d->rs2],
-                              op >= FPU_MADD ? h->f[d->rs3] : 0, rm);
+    fop_d_slow(h, d, op, rm);
     return true;
 }
 
@@ -195,7 +209,7 @@ static ALWAYS_INLINE bool fop_s(struct hart *h, const struct rv_dinsn *d, int op
     if (unlikely(rm > RM_RMM))
         return false;
 fop_slow:
-    h->f[d->rd] = fpu_arith_s(h, op, ua, ub, op >= FPU_MADD ? uc : 0, rm);
+    fop_s_slow(h, d, op, rm);
     return true;
 }
 
