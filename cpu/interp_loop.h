@@ -112,13 +112,27 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define ADVANCE_PC(l) ((void)0)
 #define MOVE_PC(t) ((void)0)
 #define SYNC_PC() (pc = PC)
+/* The ops rv_expand_compressed yields (RV_NOP for the hints among them,
+ * RV_ILLEGAL for the reserved encodings).  Any other op's 16-bit entry leaves for the single-step loop
+ * (xop_no_rvc), which cannot happen: so the handler of an op that has no
+ * 16-bit form has ilen = 4, a constant, and no second entry. */
+#define RVC_OP(op)                                                             \
+    ((op) == RV_NOP || (op) == RV_ADDI || (op) == RV_ADDIW || (op) == RV_LUI ||    \
+     (op) == RV_SLLI || (op) == RV_SRLI || (op) == RV_SRAI || (op) == RV_ANDI ||   \
+     (op) == RV_ADD || (op) == RV_SUB || (op) == RV_XOR || (op) == RV_OR ||        \
+     (op) == RV_AND || (op) == RV_ADDW || (op) == RV_SUBW || (op) == RV_LW ||      \
+     (op) == RV_LD || (op) == RV_SW || (op) == RV_SD || (op) == RV_FLD ||          \
+     (op) == RV_FSD || (op) == RV_JAL || (op) == RV_JALR || (op) == RV_BEQ ||      \
+     (op) == RV_BNE || (op) == RV_EBREAK || (op) == RV_ILLEGAL)
 #define CASE(op)                                                               \
     if (0) {                                                                   \
+    L_##op##_C:                                                                \
+        if (!RVC_OP(op))                                                       \
+            goto xop_no_rvc;                                                   \
+        ilen = 2;                                                              \
+        goto L_##op##_len;                                                     \
     L_##op:                                                                    \
         ilen = 4;                                                              \
-        goto L_##op##_len;                                                     \
-    L_##op##_C:                                                                \
-        ilen = 2;                                                              \
     L_##op##_len:;                                                             \
     }
 #define LABEL(op) [op] = &&L_##op, [(op) + RV_NUM_OPS] = &&L_##op##_C,
@@ -823,6 +837,14 @@ dispatch: __attribute__((unused));
     }
 
 #if LOOP_MODE == MODE_FAST
+xop_no_rvc:
+    /* A 16-bit instruction of an op missing from RVC_OP: correct, if slow. */
+    MMSIM_ASSERT(0);
+    UNRETIRE();
+    SYNC_PC();
+    stop = HART_RUN_CROSS;
+    goto out;
+
 block_slow:
     SYNC_PC();
     if (left == 0) {
@@ -926,6 +948,7 @@ out:
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE
+#undef RVC_OP
 #undef ILEN
 #undef DISPATCH_INDEX
 #undef STEP_D
