@@ -37,7 +37,12 @@ static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, uint64_t *v)
         }
         return 0;
     }
-    return hart_load_slow(h, a, size, v);
+    /* Through a temporary of its own: *v (a handler's local) stays out of
+     * memory on the fast path. */
+    uint64_t t = 0;
+    int rc = hart_load_slow(h, a, size, &t);
+    *v = t;
+    return rc;
 }
 
 static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
