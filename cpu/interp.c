@@ -218,6 +218,20 @@ fop_slow:
     return true;
 }
 
+/* fcvt.d.w and fcvt.d.wu inline: every 32-bit integer is a double, so
+ * the host's conversion is exact (no flag, no rounding); the others may
+ * round (fpu.c rounds them in integer arithmetic, RMM included). */
+static ALWAYS_INLINE uint64_t itof_d(struct hart *h, uint64_t x, int rm, int kind)
+{
+    if (kind == FPU_W || kind == FPU_WU) {
+        double r = kind == FPU_W ? (double)(int32_t)x : (double)(uint32_t)x;
+        uint64_t u;
+        memcpy(&u, &r, 8);
+        return u;
+    }
+    return fpu_from_int_d(h, x, rm, kind);
+}
+
 /* F/D comparisons (enum fpu_cmp) of the instruction d.  On x86-64 they
  * are one host compare each, chosen for RISC-V's flags: comisd raises IE
  * (NV) for any NaN operand, as flt and fle must, ucomisd only for a

@@ -724,10 +724,10 @@ dispatch: __attribute__((unused));
     CASE(RV_FCVT_WU_D) FTOI(fpu_to_int_d, FPU_WU);
     CASE(RV_FCVT_L_D) FTOI(fpu_to_int_d, FPU_L);
     CASE(RV_FCVT_LU_D) FTOI(fpu_to_int_d, FPU_LU);
-    CASE(RV_FCVT_D_W) ITOF(fpu_from_int_d, FPU_W);
-    CASE(RV_FCVT_D_WU) ITOF(fpu_from_int_d, FPU_WU);
-    CASE(RV_FCVT_D_L) ITOF(fpu_from_int_d, FPU_L);
-    CASE(RV_FCVT_D_LU) ITOF(fpu_from_int_d, FPU_LU);
+    CASE(RV_FCVT_D_W) ITOF(itof_d, FPU_W);
+    CASE(RV_FCVT_D_WU) ITOF(itof_d, FPU_WU);
+    CASE(RV_FCVT_D_L) ITOF(itof_d, FPU_L);
+    CASE(RV_FCVT_D_LU) ITOF(itof_d, FPU_LU);
     CASE(RV_FMV_X_D) XWRITE(h->f[d->rs1]);
     CASE(RV_FMV_D_X) h->f[d->rd] = RS1; NEXT();
 
