@@ -23,16 +23,31 @@
 #include "cpu/pipeline.h"
 
 /* Memory access fast paths: one compare of the page tag (and alignment)
- * and one add; everything else goes to the out-of-line slow path. */
-static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, uint64_t *v)
+ * and one add; everything else goes to the out-of-line slow path.  A load
+ * of fewer than 8 bytes is sign-extended when sext is set, on either
+ * path: so the hit path loads with the extension (movsx), and nothing is
+ * left to do after the two paths join. */
+static ALWAYS_INLINE uint64_t load_ext(uint64_t t, int size, bool sext)
+{
+    if (!sext)
+        return t;
+    switch (size) {
+    case 1: return (uint64_t)(int64_t)(int8_t)t;
+    case 2: return (uint64_t)(int64_t)(int16_t)t;
+    case 4: return (uint64_t)(int64_t)(int32_t)t;
+    default: return t;
+    }
+}
+
+static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, bool sext, uint64_t *v)
 {
     struct hart_stlb_entry *e = stlb_entry(h->stlb_r, a);
     if (likely(stlb_hit(e, a, (unsigned)size))) {
         const void *p = (const void *)(uintptr_t)(a + e->addend);
         switch (size) {
-        case 1: *v = *(const uint8_t *)p; break;
-        case 2: { uint16_t t; memcpy(&t, p, 2); *v = t; break; }
-        case 4: { uint32_t t; memcpy(&t, p, 4); *v = t; break; }
+        case 1: *v = load_ext(*(const uint8_t *)p, 1, sext); break;
+        case 2: { uint16_t t; memcpy(&t, p, 2); *v = load_ext(t, 2, sext); break; }
+        case 4: { uint32_t t; memcpy(&t, p, 4); *v = load_ext(t, 4, sext); break; }
         default: memcpy(v, p, 8); break;
         }
         return 0;
@@ -41,7 +56,7 @@ static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, uint64_t *v)
      * memory on the fast path. */
     uint64_t t = 0;
     int rc = hart_load_slow(h, a, size, &t);
-    *v = t;
+    *v = load_ext(t, size, sext);
     return rc;
 }
 

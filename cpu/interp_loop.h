@@ -318,14 +318,14 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define IMM ((uint64_t)(int64_t)d->imm)
 #define SEXT32(v) ((uint64_t)(int64_t)(int32_t)(v))
 
-#define LOAD(size, conv)                                                       \
+#define LOAD(size, sext)                                                       \
     do {                                                                       \
         uint64_t v_, a_ = RS1 + IMM;                                           \
         TM_PRE(h->stlb_r, a_, HART_READ, HART_MEM_LOAD);                       \
         h->stats.loads++;                                                      \
-        if (unlikely(load(h, a_, size, &v_)))                                  \
+        if (unlikely(load(h, a_, size, sext, &v_)))                            \
             goto trap;                                                         \
-        RD = conv(v_);                                                         \
+        RD = v_;                                                               \
         x[0] = 0;                                                              \
         TM_DONE(HART_MEM_LOAD);                                                \
         NEXT();                                                                \
@@ -512,13 +512,13 @@ dispatch: __attribute__((unused));
     CASE(RV_BGE) BRANCH((int64_t)RS1 >= (int64_t)RS2);
     CASE(RV_BLTU) BRANCH(RS1 < RS2);
     CASE(RV_BGEU) BRANCH(RS1 >= RS2);
-    CASE(RV_LB) LOAD(1, (uint64_t)(int64_t)(int8_t));
-    CASE(RV_LH) LOAD(2, (uint64_t)(int64_t)(int16_t));
-    CASE(RV_LW) LOAD(4, (uint64_t)(int64_t)(int32_t));
-    CASE(RV_LD) LOAD(8, );
-    CASE(RV_LBU) LOAD(1, );
-    CASE(RV_LHU) LOAD(2, );
-    CASE(RV_LWU) LOAD(4, );
+    CASE(RV_LB) LOAD(1, true);
+    CASE(RV_LH) LOAD(2, true);
+    CASE(RV_LW) LOAD(4, true);
+    CASE(RV_LD) LOAD(8, false);
+    CASE(RV_LBU) LOAD(1, false);
+    CASE(RV_LHU) LOAD(2, false);
+    CASE(RV_LWU) LOAD(4, false);
     CASE(RV_SB) STORE(1, RS2);
     CASE(RV_SH) STORE(2, RS2);
     CASE(RV_SW) STORE(4, RS2);
@@ -639,7 +639,7 @@ dispatch: __attribute__((unused));
         uint64_t v, a = RS1 + IMM;
         TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
-        if (unlikely(load(h, a, 4, &v)))
+        if (unlikely(load(h, a, 4, false, &v)))
             goto trap;
         h->f[d->rd] = box_s((uint32_t)v);
         TM_DONE(HART_MEM_LOAD);
@@ -649,7 +649,7 @@ dispatch: __attribute__((unused));
         uint64_t v, a = RS1 + IMM;
         TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
-        if (unlikely(load(h, a, 8, &v)))
+        if (unlikely(load(h, a, 8, false, &v)))
             goto trap;
         h->f[d->rd] = v;
         TM_DONE(HART_MEM_LOAD);
