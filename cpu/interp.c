@@ -168,7 +168,9 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
 /* The rounding mode of d: its rm field, or frm for the dynamic one. */
 static ALWAYS_INLINE int insn_rm(const struct hart *h, const struct rv_dinsn *d)
 {
-    return d->rm == RM_DYN ? (int)h->frm : d->rm;
+    int rm = d->rm, frm = (int)h->frm;
+    /* Both loaded, so that the choice can be a cmov. */
+    return rm == RM_DYN ? frm : rm;
 }
 
 /* fop_d and fop_s for everything but the inline case: another rounding
