@@ -105,7 +105,7 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
 #define FMA_HOST(T, op, a, b, c, r)                                            \
     do {                                                                       \
         if (likely(__builtin_cpu_supports("fma"))) {                           \
-            r = c;                                                             \
+            (r) = (c);                                                         \
             if (sizeof(T) == 8)                                                \
                 FMA_ASM(op, "sd", a, b, r);                                    \
             else                                                               \
@@ -139,10 +139,10 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
 #define FMA_CALL(T, op, a, b, c, r)                                            \
     do {                                                                       \
         switch (op) {                                                          \
-        case FPU_MADD: r = FMA_(T)(a, b, c); break;                            \
-        case FPU_MSUB: r = FMA_(T)(a, b, -c); break;                           \
-        case FPU_NMSUB: r = FMA_(T)(-a, b, c); break;                          \
-        default: r = FMA_(T)(-a, b, -c); break;                                \
+        case FPU_MADD: (r) = FMA_(T)((a), (b), (c)); break;                    \
+        case FPU_MSUB: (r) = FMA_(T)((a), (b), -(c)); break;                   \
+        case FPU_NMSUB: (r) = FMA_(T)(-(a), (b), (c)); break;                  \
+        default: (r) = FMA_(T)(-(a), (b), -(c)); break;                        \
         }                                                                      \
     } while (0)
 /* r = op(a, b, c) in type T, or goto fop_slow for a NaN result. */
@@ -153,15 +153,15 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
         if ((op) >= FPU_MADD)                                                  \
             FENV_VALUE(c);                                                     \
         switch (op) {                                                          \
-        case FPU_ADD: r = a + b; break;                                        \
-        case FPU_SUB: r = a - b; break;                                        \
-        case FPU_MUL: r = a * b; break;                                        \
-        case FPU_DIV: r = a / b; break;                                        \
-        case FPU_SQRT: r = _Generic((T)0, float: sqrtf, default: sqrt)(a); break; \
+        case FPU_ADD: (r) = (a) + (b); break;                                  \
+        case FPU_SUB: (r) = (a) - (b); break;                                  \
+        case FPU_MUL: (r) = (a) * (b); break;                                  \
+        case FPU_DIV: (r) = (a) / (b); break;                                  \
+        case FPU_SQRT: (r) = _Generic((T)0, float: sqrtf, default: sqrt)(a); break; \
         default: FMA_HOST(T, op, a, b, c, r); break;                           \
         }                                                                      \
         FENV_VALUE(r);                                                         \
-        if (unlikely(r != r))                                                  \
+        if (unlikely((r) != (r)))                                              \
             goto fop_slow;                                                     \
     } while (0)
 
@@ -262,7 +262,7 @@ static ALWAYS_INLINE uint64_t itof_d(struct hart *h, uint64_t x, int rm, int kin
             bool e_, ord_;                                                     \
             __asm__ volatile("ucomi" sfx " %2, %3"                             \
                              : "=@cce"(e_), "=@ccnp"(ord_) : "x"(b), "x"(a));  \
-            r = e_ && ord_;                                                    \
+            (r) = e_ && ord_;                                                  \
         } else if ((kind) == FPU_LT) { /* b above a */                         \
             __asm__ volatile("comi" sfx " %1, %2" : "=@cca"(r) : "x"(a), "x"(b)); \
         } else {                                                               \
