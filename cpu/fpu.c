@@ -65,12 +65,28 @@ static void set_round(struct hart *h, int rm)
     }
 }
 
+#if HOSTFP_MXCSR
+/* MXCSR's flags as fflags: IE -> NV, ZE -> DZ, OE -> OF, UE -> UF, PE ->
+ * NX; DE (a denormal operand) has no RISC-V flag. */
+#define MX(i) (((i) & HF_NV ? FFLAG_NV : 0) | ((i) & HF_DZ ? FFLAG_DZ : 0) |                \
+               ((i) & HF_OF ? FFLAG_OF : 0) | ((i) & HF_UF ? FFLAG_UF : 0) |                \
+               ((i) & HF_NX ? FFLAG_NX : 0))
+#define MX4(i) MX(i), MX((i) + 1), MX((i) + 2), MX((i) + 3)
+#define MX16(i) MX4(i), MX4((i) + 4), MX4((i) + 8), MX4((i) + 12)
+const uint8_t fpu_mxcsr_fflags[64] = { MX16(0), MX16(16), MX16(32), MX16(48) };
+#undef MX16
+#undef MX4
+#undef MX
+
+static uint32_t host_to_rv(unsigned ex) { return fpu_mxcsr_fflags[ex & HF_ALL]; }
+#else
 static uint32_t host_to_rv(unsigned ex)
 {
     return ((ex & HF_NX) ? FFLAG_NX : 0) | ((ex & HF_UF) ? FFLAG_UF : 0) |
            ((ex & HF_OF) ? FFLAG_OF : 0) | ((ex & HF_DZ) ? FFLAG_DZ : 0) |
            ((ex & HF_NV) ? FFLAG_NV : 0);
 }
+#endif
 
 uint32_t fpu_get_flags(struct hart *h)
 {

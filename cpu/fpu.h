@@ -54,6 +54,10 @@ uint64_t fpu_from_int_d(struct hart *h, uint64_t x, int rm, int kind);
 uint64_t fpu_cvt_s_d(struct hart *h, uint64_t a, int rm);
 uint64_t fpu_cvt_d_s(struct hart *h, uint64_t a);
 
+/* The fflags of each value of MXCSR's six exception flags (bits 0-5),
+ * on hosts whose FP environment is MXCSR (HOSTFP_MXCSR): the interpreter
+ * reads fflags inline with it. */
+extern const uint8_t fpu_mxcsr_fflags[64];
 /* fflags including the exceptions accumulated in the host FPU. */
 uint32_t fpu_get_flags(struct hart *h);
 void fpu_set_flags(struct hart *h, uint32_t flags);

@@ -23,21 +23,41 @@
 #include "cpu/pipeline.h"
 
 /* Memory access fast paths: one compare of the page tag (and alignment)
- * and one add; everything else goes to the out-of-line slow path. */
-static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, uint64_t *v)
+ * and one add; everything else goes to the out-of-line slow path.  A load
+ * of fewer than 8 bytes is sign-extended when sext is set, on either
+ * path: so the hit path loads with the extension (movsx), and nothing is
+ * left to do after the two paths join. */
+static ALWAYS_INLINE uint64_t load_ext(uint64_t t, int size, bool sext)
+{
+    if (!sext)
+        return t;
+    switch (size) {
+    case 1: return (uint64_t)(int64_t)(int8_t)t;
+    case 2: return (uint64_t)(int64_t)(int16_t)t;
+    case 4: return (uint64_t)(int64_t)(int32_t)t;
+    default: return t;
+    }
+}
+
+static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, bool sext, uint64_t *v)
 {
     struct hart_stlb_entry *e = stlb_entry(h->stlb_r, a);
     if (likely(stlb_hit(e, a, (unsigned)size))) {
         const void *p = (const void *)(uintptr_t)(a + e->addend);
         switch (size) {
-        case 1: *v = *(const uint8_t *)p; break;
-        case 2: { uint16_t t; memcpy(&t, p, 2); *v = t; break; }
-        case 4: { uint32_t t; memcpy(&t, p, 4); *v = t; break; }
+        case 1: *v = load_ext(*(const uint8_t *)p, 1, sext); break;
+        case 2: { uint16_t t; memcpy(&t, p, 2); *v = load_ext(t, 2, sext); break; }
+        case 4: { uint32_t t; memcpy(&t, p, 4); *v = load_ext(t, 4, sext); break; }
         default: memcpy(v, p, 8); break;
         }
         return 0;
     }
-    return hart_load_slow(h, a, size, v);
+    /* Through a temporary of its own: *v (a handler's local) stays out of
+     * memory on the fast path. */
+    uint64_t t = 0;
+    int rc = hart_load_slow(h, a, size, &t);
+    *v = load_ext(t, size, sext);
+    return rc;
 }
 
 static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
@@ -58,10 +78,14 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
 
 /* F/D arithmetic inline while the host is already in the rounding mode
  * (RMM never is: it is done in software), the common case, where
- * fpu_arith_* would only switch on an op known here at compile time.  A
- * NaN result goes there as well, to be made canonical and, for inf * 0 in
- * a fused multiply-add, to raise NV (which the host need not): computing
- * it again raises the same host flags, which only accumulate.
+ * fpu_arith_* would only switch on an op known here at compile time.  The
+ * operands are read from the register file as host values, and the result
+ * written back so, without a trip through the integer registers.  A NaN
+ * result goes to fpu_arith_* as well, to be made canonical and, for
+ * inf * 0 in a fused multiply-add, to raise NV (which the host need not):
+ * computing it again raises the same host flags, which only accumulate.
+ * So does a single operand that is not NaN-boxed (a canonical NaN), before
+ * the host computes anything with it.
  * FENV_VALUE hides each value from the optimiser (no folding, no merging
  * of two equal operations) without FENV_BARRIER's memory clobber: no
  * change of the FP environment happens in between, and the operands come
@@ -69,57 +93,238 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
 #define FENV_VALUE(v) __asm__ volatile("" : "+x"(v))
 /* fmaf or fma, by the type (T a value of it). */
 #define FMA_(T) _Generic((T)0, float: fmaf, default: fma)
-#define FOP_INLINE(op, ua, ub, uc, T, bits)                                    \
+/* A fused multiply-add r = [-](a * b) [+-] c (RISC-V's four, the form
+ * names of fpu_arith).  On an x86-64 host with FMA3 it is one instruction
+ * inline: libm's fma is that same instruction behind a call through the
+ * PLT (its ifunc picks it on such a host), so results and MXCSR flags are
+ * the same, while the call cost a dozen host instructions and the spills
+ * of every value live across it.  Elsewhere, and on an x86-64 host
+ * without FMA3 (libgcc tests CPUID and the OS's AVX state once), libm's
+ * fma, correctly rounded as well. */
+#if HOSTFP_MXCSR
+#define FMA_HOST(T, op, a, b, c, r)                                            \
     do {                                                                       \
-        T a_, b_, c_, r_;                                                      \
-        memcpy(&a_, &(ua), sizeof(T));                                         \
-        memcpy(&b_, &(ub), sizeof(T));                                         \
-        memcpy(&c_, &(uc), sizeof(T));                                         \
-        FENV_VALUE(a_);                                                        \
-        FENV_VALUE(b_);                                                        \
-        if ((op) >= FPU_MADD)                                                  \
-            FENV_VALUE(c_);                                                    \
-        switch (op) {                                                          \
-        case FPU_ADD: r_ = a_ + b_; break;                                     \
-        case FPU_SUB: r_ = a_ - b_; break;                                     \
-        case FPU_MUL: r_ = a_ * b_; break;                                     \
-        case FPU_DIV: r_ = a_ / b_; break;                                     \
-        case FPU_SQRT: r_ = _Generic((T)0, float: sqrtf, default: sqrt)(a_); break; \
-        case FPU_MADD: r_ = FMA_(T)(a_, b_, c_); break;                       \
-        case FPU_MSUB: r_ = FMA_(T)(a_, b_, -c_); break;                      \
-        case FPU_NMSUB: r_ = FMA_(T)(-a_, b_, c_); break;                     \
-        default: r_ = FMA_(T)(-a_, b_, -c_); break;                           \
+        if (likely(__builtin_cpu_supports("fma"))) {                           \
+            (r) = (c);                                                         \
+            if (sizeof(T) == 8)                                                \
+                FMA_ASM(op, "sd", a, b, r);                                    \
+            else                                                               \
+                FMA_ASM(op, "ss", a, b, r);                                    \
+        } else {                                                               \
+            FMA_CALL(T, op, a, b, c, r);                                       \
         }                                                                      \
-        FENV_VALUE(r_);                                                        \
-        if (unlikely(r_ != r_))                                                \
+    } while (0)
+/* r = a * b + r and the like, by the op (vfnmadd is -(a * b) + r).  AT&T
+ * order: vfmadd231sd b, a, r. */
+#define FMA_ASM(op, sfx, a, b, r)                                              \
+    do {                                                                       \
+        switch (op) {                                                          \
+        case FPU_MADD:                                                         \
+            __asm__("vfmadd231" sfx " %2, %1, %0" : "+x"(r) : "x"(a), "x"(b)); \
+            break;                                                             \
+        case FPU_MSUB:                                                         \
+            __asm__("vfmsub231" sfx " %2, %1, %0" : "+x"(r) : "x"(a), "x"(b)); \
+            break;                                                             \
+        case FPU_NMSUB:                                                        \
+            __asm__("vfnmadd231" sfx " %2, %1, %0" : "+x"(r) : "x"(a), "x"(b)); \
+            break;                                                             \
+        default:                                                               \
+            __asm__("vfnmsub231" sfx " %2, %1, %0" : "+x"(r) : "x"(a), "x"(b)); \
+            break;                                                             \
+        }                                                                      \
+    } while (0)
+#else
+#define FMA_HOST(T, op, a, b, c, r) FMA_CALL(T, op, a, b, c, r)
+#endif
+#define FMA_CALL(T, op, a, b, c, r)                                            \
+    do {                                                                       \
+        switch (op) {                                                          \
+        case FPU_MADD: (r) = FMA_(T)((a), (b), (c)); break;                    \
+        case FPU_MSUB: (r) = FMA_(T)((a), (b), -(c)); break;                   \
+        case FPU_NMSUB: (r) = FMA_(T)(-(a), (b), (c)); break;                  \
+        default: (r) = FMA_(T)(-(a), (b), -(c)); break;                        \
+        }                                                                      \
+    } while (0)
+/* r = op(a, b, c) in type T, or goto fop_slow for a NaN result. */
+#define FOP_INLINE(op, a, b, c, T, r)                                          \
+    do {                                                                       \
+        FENV_VALUE(a);                                                         \
+        FENV_VALUE(b);                                                         \
+        if ((op) >= FPU_MADD)                                                  \
+            FENV_VALUE(c);                                                     \
+        switch (op) {                                                          \
+        case FPU_ADD: (r) = (a) + (b); break;                                  \
+        case FPU_SUB: (r) = (a) - (b); break;                                  \
+        case FPU_MUL: (r) = (a) * (b); break;                                  \
+        case FPU_DIV: (r) = (a) / (b); break;                                  \
+        case FPU_SQRT: (r) = _Generic((T)0, float: sqrtf, default: sqrt)(a); break; \
+        default: FMA_HOST(T, op, a, b, c, r); break;                           \
+        }                                                                      \
+        FENV_VALUE(r);                                                         \
+        if (unlikely((r) != (r)))                                              \
             goto fop_slow;                                                     \
-        memcpy(&(bits), &r_, sizeof(T));                                       \
     } while (0)
 
-static ALWAYS_INLINE uint64_t fop_d(struct hart *h, int op, uint64_t ua, uint64_t ub,
-                                    uint64_t uc, int rm)
+/* The rounding mode of d: its rm field, or frm for the dynamic one. */
+static ALWAYS_INLINE int insn_rm(const struct hart *h, const struct rv_dinsn *d)
 {
-    if (likely(rm == h->dcache->host_round)) {
-        uint64_t r;
-        FOP_INLINE(op, ua, ub, uc, double, r);
-        return r;
-    }
-fop_slow:
-    return fpu_arith_d(h, op, ua, ub, uc, rm);
+    int rm = d->rm, frm = (int)h->frm;
+    /* Both loaded, so that the choice can be a cmov. */
+    return rm == RM_DYN ? frm : rm;
 }
 
-static ALWAYS_INLINE uint64_t fop_s(struct hart *h, int op, uint64_t ua, uint64_t ub,
-                                    uint64_t uc, int rm)
+/* fop_d and fop_s for everything but the inline case: another rounding
+ * mode, or a NaN result (computed again here).  Out of line, so that the
+ * inline case keeps nothing live for it. */
+static NOINLINE void fop_d_slow(struct hart *h, const struct rv_dinsn *d, int op, int rm)
 {
-    if (likely(rm == h->dcache->host_round)) {
-        uint32_t ba = unbox_s(ua), bb = unbox_s(ub), bc = unbox_s(uc), r;
-        FOP_INLINE(op, ba, bb, bc, float, r);
-        return box_s(r);
-    }
-fop_slow:
-    return fpu_arith_s(h, op, ua, ub, uc, rm);
+    h->f[d->rd] = fpu_arith_d(h, op, h->f[d->rs1], h->f[d->rs2],
+                              op >= FPU_MADD ? h->f[d->rs3] : 0, rm);
 }
+
+static NOINLINE void fop_s_slow(struct hart *h, const struct rv_dinsn *d, int op, int rm)
+{
+    h->f[d->rd] = fpu_arith_s(h, op, h->f[d->rs1], h->f[d->rs2],
+                              op >= FPU_MADD ? h->f[d->rs3] : 0, rm);
+}
+
+/* Execute the F/D arithmetic op (enum fpu_arith) of the instruction d in
+ * double or single precision.  Returns false, having changed nothing,
+ * when its rounding mode is invalid (illegal instruction). */
+static ALWAYS_INLINE bool fop_d(struct hart *h, const struct rv_dinsn *d, int op)
+{
+    int rm = insn_rm(h, d);
+    if (likely(rm == h->dcache->host_round)) {
+        double a, b, c = 0, r;
+        memcpy(&a, &h->f[d->rs1], 8);
+        memcpy(&b, &h->f[d->rs2], 8);
+        if (op >= FPU_MADD)
+            memcpy(&c, &h->f[d->rs3], 8);
+        FOP_INLINE(op, a, b, c, double, r);
+        memcpy(&h->f[d->rd], &r, 8);
+        return true;
+    }
+    if (unlikely(rm > RM_RMM))
+        return false;
+fop_slow:
+    fop_d_slow(h, d, op, rm);
+    return true;
+}
+
+static ALWAYS_INLINE bool fop_s(struct hart *h, const struct rv_dinsn *d, int op)
+{
+    int rm = insn_rm(h, d);
+    /* Only the operands op has must be NaN-boxed (fsqrt's rs2 is 0). */
+    uint64_t ua = h->f[d->rs1], ub = op == FPU_SQRT ? ~0ull : h->f[d->rs2];
+    uint64_t uc = op >= FPU_MADD ? h->f[d->rs3] : ~0ull;
+    if (likely(rm == h->dcache->host_round && ((ua & ub & uc) >> 32) == 0xffffffffu)) {
+        uint32_t ba = (uint32_t)ua, bb = (uint32_t)ub, bc = (uint32_t)uc, br;
+        float a, b, c, r;
+        memcpy(&a, &ba, 4);
+        memcpy(&b, &bb, 4);
+        memcpy(&c, &bc, 4);
+        FOP_INLINE(op, a, b, c, float, r);
+        memcpy(&br, &r, 4);
+        h->f[d->rd] = box_s(br);
+        return true;
+    }
+    if (unlikely(rm > RM_RMM))
+        return false;
+fop_slow:
+    fop_s_slow(h, d, op, rm);
+    return true;
+}
+
+/* fcvt.d.w and fcvt.d.wu inline: every 32-bit integer is a double, so
+ * the host's conversion is exact (no flag, no rounding); the others may
+ * round (fpu.c rounds them in integer arithmetic, RMM included). */
+static ALWAYS_INLINE uint64_t itof_d(struct hart *h, uint64_t x, int rm, int kind)
+{
+    if (kind == FPU_W || kind == FPU_WU) {
+        double r = kind == FPU_W ? (double)(int32_t)x : (double)(uint32_t)x;
+        uint64_t u;
+        memcpy(&u, &r, 8);
+        return u;
+    }
+    return fpu_from_int_d(h, x, rm, kind);
+}
+
+/* F/D comparisons (enum fpu_cmp) of the instruction d.  On x86-64 they
+ * are one host compare each, chosen for RISC-V's flags: comisd raises IE
+ * (NV) for any NaN operand, as flt and fle must, ucomisd only for a
+ * signalling one, as feq must, into the guest's sticky flags in MXCSR;
+ * the flag outputs read false for an unordered pair.  A single operand
+ * that is not NaN-boxed (a canonical NaN) goes to fpu_cmp_s. */
+#if HOSTFP_MXCSR
+#define FCMP_HOST(sfx, kind, a, b, r)                                          \
+    do {                                                                       \
+        if ((kind) == FPU_EQ) {                                                \
+            bool e_, ord_;                                                     \
+            __asm__ volatile("ucomi" sfx " %2, %3"                             \
+                             : "=@cce"(e_), "=@ccnp"(ord_) : "x"(b), "x"(a));  \
+            (r) = e_ && ord_;                                                  \
+        } else if ((kind) == FPU_LT) { /* b above a */                         \
+            __asm__ volatile("comi" sfx " %1, %2" : "=@cca"(r) : "x"(a), "x"(b)); \
+        } else {                                                               \
+            __asm__ volatile("comi" sfx " %1, %2" : "=@ccae"(r) : "x"(a), "x"(b)); \
+        }                                                                      \
+    } while (0)
+
+static ALWAYS_INLINE uint64_t fcmp_d(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    double a, b;
+    bool r;
+    memcpy(&a, &h->f[d->rs1], 8);
+    memcpy(&b, &h->f[d->rs2], 8);
+    FCMP_HOST("sd", kind, a, b, r);
+    return r;
+}
+
+static ALWAYS_INLINE uint64_t fcmp_s(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    uint64_t ua = h->f[d->rs1], ub = h->f[d->rs2];
+    if (unlikely(((ua & ub) >> 32) != 0xffffffffu))
+        return fpu_cmp_s(h, ua, ub, kind);
+    uint32_t ba = (uint32_t)ua, bb = (uint32_t)ub;
+    float a, b;
+    bool r;
+    memcpy(&a, &ba, 4);
+    memcpy(&b, &bb, 4);
+    FCMP_HOST("ss", kind, a, b, r);
+    return r;
+}
+#undef FCMP_HOST
+
+/* fflags, with what the host FPU accumulated; and setting them. */
+static ALWAYS_INLINE uint32_t fflags_get(const struct hart *h)
+{
+    return (h->fflags | fpu_mxcsr_fflags[_mm_getcsr() & HOSTFP_MXCSR_FLAGS]) & 31;
+}
+
+static ALWAYS_INLINE void fflags_set(struct hart *h, uint32_t flags)
+{
+    _mm_setcsr(_mm_getcsr() & ~HOSTFP_MXCSR_FLAGS);
+    h->fflags = flags & 31;
+}
+#else
+static ALWAYS_INLINE uint64_t fcmp_d(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    return fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], kind);
+}
+
+static ALWAYS_INLINE uint64_t fcmp_s(struct hart *h, const struct rv_dinsn *d, int kind)
+{
+    return fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], kind);
+}
+
+static ALWAYS_INLINE uint32_t fflags_get(struct hart *h) { return fpu_get_flags(h); }
+static ALWAYS_INLINE void fflags_set(struct hart *h, uint32_t flags) { fpu_set_flags(h, flags); }
+#endif
+
 #undef FOP_INLINE
+#undef FMA_HOST
+#undef FMA_ASM
+#undef FMA_CALL
 #undef FMA_
 #undef FENV_VALUE
 
@@ -293,9 +498,9 @@ static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uin
     if (((unsigned)d->imm & 0xfff) == 0x001 &&
         (d->op == RV_CSRRW || (d->op == RV_CSRRS && d->rs1 == 0))) {
         uint64_t src = h->x[d->rs1];
-        uint64_t old = fpu_get_flags(h);
+        uint64_t old = fflags_get(h);
         if (d->op == RV_CSRRW)
-            fpu_set_flags(h, (uint32_t)src & 31);
+            fflags_set(h, (uint32_t)src & 31);
         h->x[d->rd] = old;
         h->x[0] = 0;
         return true;

@@ -113,7 +113,8 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     /* The fast loop dispatches on d->xop: every handler has an entry for
      * a 32-bit and one for a 16-bit instruction, which set ilen, so that
      * the next instruction's slot does not wait for a load of d->len (a
-     * dependency chain through every instruction otherwise). */
+     * dependency chain through every instruction otherwise).  For an op
+     * without a 16-bit form the second entry is dead (RVC_OP). */
     unsigned ilen = 4;
 #define ILEN ilen
 #define DISPATCH_INDEX (d->xop)
@@ -128,13 +129,27 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define ADVANCE_PC(l) ((void)0)
 #define MOVE_PC(t) ((void)0)
 #define SYNC_PC() (pc = PC)
+/* The ops rv_expand_compressed yields (RV_NOP for the hints among them,
+ * RV_ILLEGAL for the reserved encodings).  Any other op's 16-bit entry leaves for the single-step loop
+ * (xop_no_rvc), which cannot happen: so the handler of an op that has no
+ * 16-bit form has ilen = 4, a constant, and no second entry. */
+#define RVC_OP(op)                                                             \
+    ((op) == RV_NOP || (op) == RV_ADDI || (op) == RV_ADDIW || (op) == RV_LUI ||    \
+     (op) == RV_SLLI || (op) == RV_SRLI || (op) == RV_SRAI || (op) == RV_ANDI ||   \
+     (op) == RV_ADD || (op) == RV_SUB || (op) == RV_XOR || (op) == RV_OR ||        \
+     (op) == RV_AND || (op) == RV_ADDW || (op) == RV_SUBW || (op) == RV_LW ||      \
+     (op) == RV_LD || (op) == RV_SW || (op) == RV_SD || (op) == RV_FLD ||          \
+     (op) == RV_FSD || (op) == RV_JAL || (op) == RV_JALR || (op) == RV_BEQ ||      \
+     (op) == RV_BNE || (op) == RV_EBREAK || (op) == RV_ILLEGAL)
 #define CASE(op)                                                               \
     if (0) {                                                                   \
+    L_##op##_C:                                                                \
+        if (!RVC_OP(op))                                                       \
+            goto xop_no_rvc;                                                   \
+        ilen = 2;                                                              \
+        goto L_##op##_len;                                                     \
     L_##op:                                                                    \
         ilen = 4;                                                              \
-        goto L_##op##_len;                                                     \
-    L_##op##_C:                                                                \
-        ilen = 2;                                                              \
     L_##op##_len:;                                                             \
     }
 #define LABEL(op) [op] = &&L_##op, [(op) + RV_NUM_OPS] = &&L_##op##_C,
@@ -320,14 +335,14 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define IMM ((uint64_t)(int64_t)d->imm)
 #define SEXT32(v) ((uint64_t)(int64_t)(int32_t)(v))
 
-#define LOAD(size, conv)                                                       \
+#define LOAD(size, sext)                                                       \
     do {                                                                       \
         uint64_t v_, a_ = RS1 + IMM;                                           \
         TM_PRE(h->stlb_r, a_, HART_READ, HART_MEM_LOAD);                       \
         h->stats.loads++;                                                      \
-        if (unlikely(load(h, a_, size, &v_)))                                  \
+        if (unlikely(load(h, a_, size, sext, &v_)))                            \
             goto trap;                                                         \
-        RD = conv(v_);                                                         \
+        RD = v_;                                                               \
         x[0] = 0;                                                              \
         TM_DONE(HART_MEM_LOAD);                                                \
         NEXT();                                                                \
@@ -363,16 +378,16 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     int rm = d->rm == RM_DYN ? (int)h->frm : d->rm;                            \
     if (unlikely(rm > RM_RMM))                                                 \
         goto illegal_refetch
-#define FOP_S(kind, c)                                                         \
+#define FOP_S(kind)                                                            \
     do {                                                                       \
-        GET_RM(rm);                                                            \
-        h->f[d->rd] = fop_s(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);             \
+        if (unlikely(!fop_s(h, d, kind)))                                      \
+            goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
-#define FOP_D(kind, c)                                                         \
+#define FOP_D(kind)                                                            \
     do {                                                                       \
-        GET_RM(rm);                                                            \
-        h->f[d->rd] = fop_d(h, kind, h->f[d->rs1], h->f[d->rs2], c, rm);             \
+        if (unlikely(!fop_d(h, d, kind)))                                      \
+            goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
 #define FTOI(fn, kind)                                                         \
@@ -530,13 +545,13 @@ dispatch: __attribute__((unused));
     CASE(RV_BGE) BRANCH((int64_t)RS1 >= (int64_t)RS2);
     CASE(RV_BLTU) BRANCH(RS1 < RS2);
     CASE(RV_BGEU) BRANCH(RS1 >= RS2);
-    CASE(RV_LB) LOAD(1, (uint64_t)(int64_t)(int8_t));
-    CASE(RV_LH) LOAD(2, (uint64_t)(int64_t)(int16_t));
-    CASE(RV_LW) LOAD(4, (uint64_t)(int64_t)(int32_t));
-    CASE(RV_LD) LOAD(8, );
-    CASE(RV_LBU) LOAD(1, );
-    CASE(RV_LHU) LOAD(2, );
-    CASE(RV_LWU) LOAD(4, );
+    CASE(RV_LB) LOAD(1, true);
+    CASE(RV_LH) LOAD(2, true);
+    CASE(RV_LW) LOAD(4, true);
+    CASE(RV_LD) LOAD(8, false);
+    CASE(RV_LBU) LOAD(1, false);
+    CASE(RV_LHU) LOAD(2, false);
+    CASE(RV_LWU) LOAD(4, false);
     CASE(RV_SB) STORE(1, RS2);
     CASE(RV_SH) STORE(2, RS2);
     CASE(RV_SW) STORE(4, RS2);
@@ -657,7 +672,7 @@ dispatch: __attribute__((unused));
         uint64_t v, a = RS1 + IMM;
         TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
-        if (unlikely(load(h, a, 4, &v)))
+        if (unlikely(load(h, a, 4, false, &v)))
             goto trap;
         h->f[d->rd] = box_s((uint32_t)v);
         TM_DONE(HART_MEM_LOAD);
@@ -667,7 +682,7 @@ dispatch: __attribute__((unused));
         uint64_t v, a = RS1 + IMM;
         TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
-        if (unlikely(load(h, a, 8, &v)))
+        if (unlikely(load(h, a, 8, false, &v)))
             goto trap;
         h->f[d->rd] = v;
         TM_DONE(HART_MEM_LOAD);
@@ -675,15 +690,15 @@ dispatch: __attribute__((unused));
     }
     CASE(RV_FSW) STORE(4, h->f[d->rs2]);
     CASE(RV_FSD) STORE(8, h->f[d->rs2]);
-    CASE(RV_FMADD_S) FOP_S(FPU_MADD, h->f[d->rs3]);
-    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB, h->f[d->rs3]);
-    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB, h->f[d->rs3]);
-    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD, h->f[d->rs3]);
-    CASE(RV_FADD_S) FOP_S(FPU_ADD, 0);
-    CASE(RV_FSUB_S) FOP_S(FPU_SUB, 0);
-    CASE(RV_FMUL_S) FOP_S(FPU_MUL, 0);
-    CASE(RV_FDIV_S) FOP_S(FPU_DIV, 0);
-    CASE(RV_FSQRT_S) FOP_S(FPU_SQRT, 0);
+    CASE(RV_FMADD_S) FOP_S(FPU_MADD);
+    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB);
+    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB);
+    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD);
+    CASE(RV_FADD_S) FOP_S(FPU_ADD);
+    CASE(RV_FSUB_S) FOP_S(FPU_SUB);
+    CASE(RV_FMUL_S) FOP_S(FPU_MUL);
+    CASE(RV_FDIV_S) FOP_S(FPU_DIV);
+    CASE(RV_FSQRT_S) FOP_S(FPU_SQRT);
     CASE(RV_FSGNJ_S) CASE(RV_FSGNJN_S) CASE(RV_FSGNJX_S) {
         uint32_t a = unbox_s(h->f[d->rs1]), b = unbox_s(h->f[d->rs2]);
         uint32_t s = d->op == RV_FSGNJ_S ? b : d->op == RV_FSGNJN_S ? ~b : a ^ b;
@@ -697,24 +712,24 @@ dispatch: __attribute__((unused));
     CASE(RV_FCVT_L_S) FTOI(fpu_to_int_s, FPU_L);
     CASE(RV_FCVT_LU_S) FTOI(fpu_to_int_s, FPU_LU);
     CASE(RV_FMV_X_W) XWRITE(SEXT32(h->f[d->rs1]));
-    CASE(RV_FEQ_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_EQ));
-    CASE(RV_FLT_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_LT));
-    CASE(RV_FLE_S) XWRITE(fpu_cmp_s(h, h->f[d->rs1], h->f[d->rs2], FPU_LE));
+    CASE(RV_FEQ_S) XWRITE(fcmp_s(h, d, FPU_EQ));
+    CASE(RV_FLT_S) XWRITE(fcmp_s(h, d, FPU_LT));
+    CASE(RV_FLE_S) XWRITE(fcmp_s(h, d, FPU_LE));
     CASE(RV_FCLASS_S) XWRITE(fpu_class_s(h->f[d->rs1]));
     CASE(RV_FCVT_S_W) ITOF(fpu_from_int_s, FPU_W);
     CASE(RV_FCVT_S_WU) ITOF(fpu_from_int_s, FPU_WU);
     CASE(RV_FCVT_S_L) ITOF(fpu_from_int_s, FPU_L);
     CASE(RV_FCVT_S_LU) ITOF(fpu_from_int_s, FPU_LU);
     CASE(RV_FMV_W_X) h->f[d->rd] = box_s((uint32_t)RS1); NEXT();
-    CASE(RV_FMADD_D) FOP_D(FPU_MADD, h->f[d->rs3]);
-    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB, h->f[d->rs3]);
-    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB, h->f[d->rs3]);
-    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD, h->f[d->rs3]);
-    CASE(RV_FADD_D) FOP_D(FPU_ADD, 0);
-    CASE(RV_FSUB_D) FOP_D(FPU_SUB, 0);
-    CASE(RV_FMUL_D) FOP_D(FPU_MUL, 0);
-    CASE(RV_FDIV_D) FOP_D(FPU_DIV, 0);
-    CASE(RV_FSQRT_D) FOP_D(FPU_SQRT, 0);
+    CASE(RV_FMADD_D) FOP_D(FPU_MADD);
+    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB);
+    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB);
+    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD);
+    CASE(RV_FADD_D) FOP_D(FPU_ADD);
+    CASE(RV_FSUB_D) FOP_D(FPU_SUB);
+    CASE(RV_FMUL_D) FOP_D(FPU_MUL);
+    CASE(RV_FDIV_D) FOP_D(FPU_DIV);
+    CASE(RV_FSQRT_D) FOP_D(FPU_SQRT);
     CASE(RV_FSGNJ_D) CASE(RV_FSGNJN_D) CASE(RV_FSGNJX_D) {
         uint64_t a = h->f[d->rs1], b = h->f[d->rs2];
         uint64_t s = d->op == RV_FSGNJ_D ? b : d->op == RV_FSGNJN_D ? ~b : a ^ b;
@@ -734,18 +749,18 @@ dispatch: __attribute__((unused));
         h->f[d->rd] = fpu_cvt_d_s(h, h->f[d->rs1]);
         NEXT();
     }
-    CASE(RV_FEQ_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_EQ));
-    CASE(RV_FLT_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_LT));
-    CASE(RV_FLE_D) XWRITE(fpu_cmp_d(h, h->f[d->rs1], h->f[d->rs2], FPU_LE));
+    CASE(RV_FEQ_D) XWRITE(fcmp_d(h, d, FPU_EQ));
+    CASE(RV_FLT_D) XWRITE(fcmp_d(h, d, FPU_LT));
+    CASE(RV_FLE_D) XWRITE(fcmp_d(h, d, FPU_LE));
     CASE(RV_FCLASS_D) XWRITE(fpu_class_d(h->f[d->rs1]));
     CASE(RV_FCVT_W_D) FTOI(fpu_to_int_d, FPU_W);
     CASE(RV_FCVT_WU_D) FTOI(fpu_to_int_d, FPU_WU);
     CASE(RV_FCVT_L_D) FTOI(fpu_to_int_d, FPU_L);
     CASE(RV_FCVT_LU_D) FTOI(fpu_to_int_d, FPU_LU);
-    CASE(RV_FCVT_D_W) ITOF(fpu_from_int_d, FPU_W);
-    CASE(RV_FCVT_D_WU) ITOF(fpu_from_int_d, FPU_WU);
-    CASE(RV_FCVT_D_L) ITOF(fpu_from_int_d, FPU_L);
-    CASE(RV_FCVT_D_LU) ITOF(fpu_from_int_d, FPU_LU);
+    CASE(RV_FCVT_D_W) ITOF(itof_d, FPU_W);
+    CASE(RV_FCVT_D_WU) ITOF(itof_d, FPU_WU);
+    CASE(RV_FCVT_D_L) ITOF(itof_d, FPU_L);
+    CASE(RV_FCVT_D_LU) ITOF(itof_d, FPU_LU);
     CASE(RV_FMV_X_D) XWRITE(h->f[d->rs1]);
     CASE(RV_FMV_D_X) h->f[d->rd] = RS1; NEXT();
 
@@ -855,6 +870,14 @@ dispatch: __attribute__((unused));
     }
 
 #if LOOP_MODE == MODE_FAST
+xop_no_rvc:
+    /* A 16-bit instruction of an op missing from RVC_OP: correct, if slow. */
+    MMSIM_ASSERT(0);
+    UNRETIRE();
+    SYNC_PC();
+    stop = HART_RUN_CROSS;
+    goto out;
+
 block_slow:
     SYNC_PC();
     if (left == 0) {
@@ -959,6 +982,7 @@ out:
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE
+#undef RVC_OP
 #undef ILEN
 #undef DISPATCH_INDEX
 #undef STEP_D
