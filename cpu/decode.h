@@ -72,4 +72,18 @@ uint32_t rv_expand_compressed(uint16_t c);
 /* Decode a 16- or 32-bit instruction from its raw bits. */
 void rv_decode_raw(struct rv_dinsn *d, uint32_t raw);
 
+/* Can a compressed instruction decode to op?  Exactly the ops that
+ * rv_expand_compressed yields (RV_NOP for the hints among them,
+ * RV_ILLEGAL for the reserved encodings): the fast loop gives only these
+ * a 16-bit dispatch entry (cpu/interp_loop.h).  tests/test_cpu.c decodes
+ * every 16-bit encoding against it. */
+#define RV_RVC_OP(op)                                                          \
+    ((op) == RV_NOP || (op) == RV_ADDI || (op) == RV_ADDIW || (op) == RV_LUI ||    \
+     (op) == RV_SLLI || (op) == RV_SRLI || (op) == RV_SRAI || (op) == RV_ANDI ||   \
+     (op) == RV_ADD || (op) == RV_SUB || (op) == RV_XOR || (op) == RV_OR ||        \
+     (op) == RV_AND || (op) == RV_ADDW || (op) == RV_SUBW || (op) == RV_LW ||      \
+     (op) == RV_LD || (op) == RV_SW || (op) == RV_SD || (op) == RV_FLD ||          \
+     (op) == RV_FSD || (op) == RV_JAL || (op) == RV_JALR || (op) == RV_BEQ ||      \
+     (op) == RV_BNE || (op) == RV_EBREAK || (op) == RV_ILLEGAL)
+
 #endif

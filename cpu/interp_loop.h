@@ -129,18 +129,12 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define ADVANCE_PC(l) ((void)0)
 #define MOVE_PC(t) ((void)0)
 #define SYNC_PC() (pc = PC)
-/* The ops rv_expand_compressed yields (RV_NOP for the hints among them,
- * RV_ILLEGAL for the reserved encodings).  Any other op's 16-bit entry leaves for the single-step loop
- * (xop_no_rvc), which cannot happen: so the handler of an op that has no
- * 16-bit form has ilen = 4, a constant, and no second entry. */
-#define RVC_OP(op)                                                             \
-    ((op) == RV_NOP || (op) == RV_ADDI || (op) == RV_ADDIW || (op) == RV_LUI ||    \
-     (op) == RV_SLLI || (op) == RV_SRLI || (op) == RV_SRAI || (op) == RV_ANDI ||   \
-     (op) == RV_ADD || (op) == RV_SUB || (op) == RV_XOR || (op) == RV_OR ||        \
-     (op) == RV_AND || (op) == RV_ADDW || (op) == RV_SUBW || (op) == RV_LW ||      \
-     (op) == RV_LD || (op) == RV_SW || (op) == RV_SD || (op) == RV_FLD ||          \
-     (op) == RV_FSD || (op) == RV_JAL || (op) == RV_JALR || (op) == RV_BEQ ||      \
-     (op) == RV_BNE || (op) == RV_EBREAK || (op) == RV_ILLEGAL)
+/* Only an op a compressed instruction can decode to (RV_RVC_OP,
+ * cpu/decode.h) has a 16-bit entry; any other op's leaves for the
+ * single-step loop (xop_no_rvc), which cannot happen: so the handler of an
+ * op that has no 16-bit form has ilen = 4, a constant, and no second
+ * entry. */
+#define RVC_OP(op) RV_RVC_OP(op)
 #define CASE(op)                                                               \
     if (0) {                                                                   \
     L_##op##_C:                                                                \

@@ -340,6 +340,25 @@ START_TEST(compressed_expansions)
 }
 END_TEST
 
+/* The fast loop gives a 16-bit dispatch entry only to RV_RVC_OP's ops:
+ * every 16-bit encoding must decode to one of them. */
+START_TEST(compressed_ops_listed)
+{
+    unsigned n = 0;
+    for (uint32_t c = 0; c < 0x10000; c++) {
+        if ((c & 3) == 3)
+            continue;       /* a 32-bit instruction's low half */
+        struct rv_dinsn d;
+        memset(&d, 0, sizeof(d));
+        rv_decode_raw(&d, c);
+        ck_assert_uint_eq(d.len, 2);
+        ck_assert_msg(RV_RVC_OP(d.op), "%#06x decodes to op %d, not in RV_RVC_OP", c, d.op);
+        n++;
+    }
+    ck_assert_uint_eq(n, 49152);
+}
+END_TEST
+
 START_TEST(compressed_reserved)
 {
     /* Reserved / illegal encodings (spec: RVC opcode map). */
@@ -1008,6 +1027,7 @@ static Suite *cpu_suite(void)
     tcase_add_test(t, every_row_executes);
     tcase_add_test(t, every_row_is_covered);
     tcase_add_test(t, compressed_expansions);
+    tcase_add_test(t, compressed_ops_listed);
     tcase_add_test(t, compressed_reserved);
     tcase_add_test(t, compressed_program);
     tcase_add_test(t, illegal_instructions);
