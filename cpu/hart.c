@@ -393,17 +393,18 @@ enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_se
 {
 #if HOSTFP_MXCSR
     uint32_t csr = _mm_getcsr();
-    if (likely(s->guest && csr == HOSTFP_MXCSR_DEFAULT)) {
-        /* the usual case: nothing raised since the last step */
-    } else if (s->guest) {
-        MMSIM_ASSERT((csr & ~HOSTFP_MXCSR_FLAGS) == HOSTFP_MXCSR_DEFAULT);
-        s->host |= csr & HOSTFP_MXCSR_FLAGS;
-        _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
-    } else {
-        if ((csr & ~HOSTFP_MXCSR_FLAGS) != HOSTFP_MXCSR_DEFAULT)
-            return hart_run(h, max_insns);  /* the host's own rounding or masks */
-        s->host = csr;
-        s->guest = true;
+    /* Usually the guest's environment is in and nothing was raised since
+     * the last step: nothing to do. */
+    if (unlikely(!s->guest || csr != HOSTFP_MXCSR_DEFAULT)) {
+        if (s->guest) {
+            MMSIM_ASSERT((csr & ~HOSTFP_MXCSR_FLAGS) == HOSTFP_MXCSR_DEFAULT);
+            s->host |= csr & HOSTFP_MXCSR_FLAGS;
+        } else {
+            if ((csr & ~HOSTFP_MXCSR_FLAGS) != HOSTFP_MXCSR_DEFAULT)
+                return hart_run(h, max_insns);  /* the host's own rounding or masks */
+            s->host = csr;
+            s->guest = true;
+        }
         _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
     }
     h->fp_host = &s->host;      /* callouts add what they raise */

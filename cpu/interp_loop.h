@@ -114,7 +114,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
      * a 32-bit and one for a 16-bit instruction, which set ilen, so that
      * the next instruction's slot does not wait for a load of d->len (a
      * dependency chain through every instruction otherwise).  For an op
-     * without a 16-bit form the second entry is dead (RVC_OP). */
+     * without a 16-bit form the second entry is dead (RV_RVC_OP). */
     unsigned ilen = 4;
 #define ILEN ilen
 #define DISPATCH_INDEX (d->xop)
@@ -134,11 +134,10 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
  * single-step loop (xop_no_rvc), which cannot happen: so the handler of an
  * op that has no 16-bit form has ilen = 4, a constant, and no second
  * entry. */
-#define RVC_OP(op) RV_RVC_OP(op)
 #define CASE(op)                                                               \
     if (0) {                                                                   \
     L_##op##_C:                                                                \
-        if (!RVC_OP(op))                                                       \
+        if (!RV_RVC_OP(op))                                                    \
             goto xop_no_rvc;                                                   \
         ilen = 2;                                                              \
         goto L_##op##_len;                                                     \
@@ -865,7 +864,7 @@ dispatch: __attribute__((unused));
 
 #if LOOP_MODE == MODE_FAST
 xop_no_rvc:
-    /* A 16-bit instruction of an op missing from RVC_OP: correct, if slow. */
+    /* A 16-bit instruction of an op missing from RV_RVC_OP: correct, if slow. */
     MMSIM_ASSERT(0);
     UNRETIRE();
     SYNC_PC();
@@ -976,7 +975,6 @@ out:
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE
-#undef RVC_OP
 #undef ILEN
 #undef DISPATCH_INDEX
 #undef STEP_D

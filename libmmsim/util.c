@@ -51,8 +51,7 @@ void *mmsim_big_calloc(size_t n, size_t size)
     uint8_t *p = (uint8_t *)(((uintptr_t)m + huge - 1) & ~(uintptr_t)(huge - 1));
     if (p > m)
         munmap(m, (size_t)(p - m));
-    if (p + len < m + len + huge)
-        munmap(p + len, (size_t)(m + len + huge - (p + len)));
+    munmap(p + len, (size_t)(m + huge - p));     /* never empty: p < m + huge */
     /* Only advice: without transparent huge pages the table still works. */
     (void)madvise(p, len, MADV_HUGEPAGE);
     return p;

@@ -66,10 +66,8 @@ int cache_init(struct cache *c, const struct topo_cache *tc, const struct mmsim_
 
 void cache_free(struct cache *c)
 {
-    if (c->ways)
-        mmsim_big_free(c->lines, (size_t)c->sets * c->ways, sizeof(*c->lines));
-    else
-        free(c->lines);
+    /* An absent cache's one line (no ways) counts as none: from calloc. */
+    mmsim_big_free(c->lines, (size_t)c->sets * c->ways, sizeof(*c->lines));
     free(c->plru);
     free(c->mshr);
     c->lines = NULL;
