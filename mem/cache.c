@@ -146,6 +146,7 @@ enum cache_outcome cache_access(struct cache *c, uint64_t addr, bool write, uint
     struct cache_line *l = cache_find(c, addr, &set, &way);
     memset(r, 0, sizeof(*r));
     if (!l) {
+        cache_note_absent(c, addr);
         c->st.misses++;
         return r->kind = CACHE_MISS;
     }
@@ -171,6 +172,7 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
     r->kind = CACHE_MISS;
     if (!c->ways)
         return;
+    const bool absent = cache_absent(c, addr);
     c->epoch++;
     /* One pass over the set finds the line or, failing that, the victim:
      * fills are on every miss path.  For LRU the victim is the first way
@@ -184,7 +186,19 @@ static ALWAYS_INLINE void fill(struct cache *c, uint64_t addr, enum mesi st, uin
     struct cache_line *row = c->lines + set * c->ways, *l = NULL;
     unsigned way = 0, lru = 0;
     int inv = -1;
-    if (c->repl == TOPO_REPL_LRU) {
+    if (c->repl == TOPO_REPL_LRU && absent) {
+        /* A lookup has just missed (nothing filled or invalidated since):
+         * only the victim is left to find.  Every miss path comes here. */
+        uint64_t best = UINT64_MAX;
+#pragma GCC unroll 4
+        for (unsigned w = 0; w < c->ways; w++) {
+            if (row[w].stamp < best) {
+                best = row[w].stamp;
+                lru = w;
+            }
+        }
+        inv = (int)lru;
+    } else if (c->repl == TOPO_REPL_LRU) {
         uint64_t best = UINT64_MAX;
 #pragma GCC unroll 4
         for (unsigned w = 0; w < c->ways; w++) {

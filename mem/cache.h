@@ -92,9 +92,11 @@ struct cache {
      * misses the memo).  Consecutive accesses to one line skip the scan. */
     struct cache_line *memo;
     unsigned memo_way;
-    /* The line cache_hit last found absent, and the epoch then: while the
-     * epoch stands it is still absent (cache_absent), and the caller's
-     * slow path need not scan the set again. */
+    /* The line a lookup last found absent (cache_hit, cache_access or a
+     * caller's cache_note_absent), and the epoch then: while the epoch
+     * stands it is still absent (cache_absent), so the caller's slow path
+     * need not scan the set again, and a fill of it only looks for the
+     * victim. */
     uint64_t absent_ln, absent_epoch;
 };
 
@@ -184,6 +186,14 @@ static ALWAYS_INLINE bool cache_hit(struct cache *c, uint64_t addr, bool write, 
     c->st.hits++;
     *ready_ps = now + c->hit_ps;
     return true;
+}
+
+/* A caller's lookup (cache_find) found addr's line absent: remember it
+ * for cache_absent and for the fill that usually follows. */
+static inline void cache_note_absent(struct cache *c, uint64_t addr)
+{
+    c->absent_ln = addr >> c->line_shift;
+    c->absent_epoch = c->epoch;
 }
 
 /* Is addr's line known absent (cache_hit found it so, and nothing has

@@ -421,6 +421,7 @@ bool memsys_private_l2(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
     struct cache *l2 = &c->l2;
     l = cache_find(l2, line, &set, &way);
     if (!l) {
+        cache_note_absent(l2, line);
         c->miss_line = line;
         c->miss_l1 = l1;
         c->miss_e1 = l1->epoch;
