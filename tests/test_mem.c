@@ -122,6 +122,64 @@ START_TEST(cache_lru_victims)
 }
 END_TEST
 
+/* A fill right after a lookup missed skips the tag compares (the absent
+ * memo): it must pick the victims a fill with no such memo picks, and a
+ * second fill of the same line must find it present.  Two LRU caches see
+ * the same random operations; only c1 looks each line up before filling
+ * it, c2 probes with cache_state, which leaves no memo. */
+START_TEST(cache_fill_after_miss)
+{
+    struct mmsim_topology *t = bundled("uma-4");
+    struct cache c1, c2;
+    struct cache_result r1, r2;
+    small_cache(&c1, t, TOPO_REPL_LRU, 0);
+    small_cache(&c2, t, TOPO_REPL_LRU, 0);
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    unsigned victims = 0, refills = 0;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* 24 lines over the 4 sets: 6 per set for 4 ways. */
+        const uint64_t a = (x >> 8) % 24 * 64;
+        switch (x % 4) {
+        case 0:
+            cache_invalidate(&c1, a);
+            cache_invalidate(&c2, a);
+            break;
+        case 1:
+            ck_assert_int_eq(cache_access(&c1, a, false, 0, &r1),
+                             cache_access(&c2, a, false, 0, &r2));
+            break;
+        default: {
+            const bool miss = cache_access(&c1, a, false, 0, &r1) == CACHE_MISS;
+            ck_assert_int_eq(miss, cache_state(&c2, a) == MESI_I);
+            if (!miss)
+                cache_access(&c2, a, false, 0, &r2);    /* the same touch */
+            cache_fill(&c1, a, MESI_E, 0, &r1);
+            cache_fill(&c2, a, MESI_E, 0, &r2);
+            ck_assert_int_eq(r1.victim, r2.victim);
+            ck_assert_uint_eq(r1.victim_addr, r2.victim_addr);
+            victims += r1.victim;
+            /* The line is present now, memo or not. */
+            cache_fill(&c1, a, MESI_M, 0, &r1);
+            ck_assert_int_eq(r1.prev, MESI_E);
+            ck_assert(!r1.victim);
+            cache_fill(&c2, a, MESI_M, 0, &r2);
+            refills++;
+        }
+        }
+    }
+    ck_assert_uint_gt(victims, 1000);
+    ck_assert_uint_gt(refills, 5000);
+    ck_assert_uint_eq(cache_count(&c1), cache_count(&c2));
+    ck_assert_uint_eq(c1.st.evictions, c2.st.evictions);
+    for (uint64_t a = 0; a < 24 * 64; a += 64)
+        ck_assert_int_eq(cache_state(&c1, a), cache_state(&c2, a));
+    cache_free(&c1);
+    cache_free(&c2);
+    mmsim_topology_destroy(t);
+}
+END_TEST
+
 START_TEST(cache_plru_victims)
 {
     struct mmsim_topology *t = bundled("uma-4");
@@ -577,6 +635,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("cache");
     tcase_add_test(tc, cache_geometry);
     tcase_add_test(tc, cache_lru_victims);
+    tcase_add_test(tc, cache_fill_after_miss);
     tcase_add_test(tc, cache_plru_victims);
     tcase_add_test(tc, cache_random_seeded);
     tcase_add_test(tc, cache_writeback_and_states);
