@@ -7,6 +7,7 @@
 #include "cpu/hart.h"
 #include "kernel/mm.h"
 #include "machine.h"
+#include "mem/memsys.h"
 #include "mmu/mmu.h"
 #include "numa/physmem.h"
 
@@ -52,6 +53,14 @@ static int k_translate(void *ctx, uint64_t vaddr, enum hart_access acc, uint8_t 
         return acc == HART_WRITE ? CAUSE_STORE_ACCESS
                : acc == HART_EXEC ? CAUSE_FETCH_ACCESS : CAUSE_LOAD_ACCESS;
     }
+    /* A translation that missed the software TLB is usually followed by
+     * the access's timing (a miss path of a few thousand host instructions
+     * when the page was cold) and then the access itself: let the host
+     * fetch the guest's line, and the structures the miss path probes,
+     * meanwhile. */
+    __builtin_prefetch(*host + (vaddr & MM_PAGE_MASK));
+    if (c->k->memsys && c->k->m->harts[c->cpu].pipe)
+        memsys_prefetch(c->k->memsys, c->cpu, pa);
     return 0;
 }
 
@@ -78,9 +87,13 @@ static int k_read_pte(void *ctx, uint64_t paddr, uint64_t *pte, unsigned level)
     const uint8_t *p = physmem_host(c->k->m->physmem, paddr);
     if (!p)
         return -1;
-    memcpy(pte, p, sizeof(*pte));
+    /* The read's timing (the memory hierarchy's model) does not depend on
+     * the PTE's value: time it first, so that the host's fetch of a PTE
+     * line that misses its caches overlaps that work. */
+    __builtin_prefetch(p);
     if (c->k->m->harts[c->cpu].pipe)
         kernel_walk_time(c, paddr);     /* a read through the memory hierarchy */
+    memcpy(pte, p, sizeof(*pte));
     return 0;
 }
 

@@ -71,6 +71,13 @@ static int dir_grow(struct memsys_dir *d)
     return MMSIM_OK;
 }
 
+/* The slot where a probe for lnum starts (NULL for an empty table), for
+ * a host prefetch: the directory is large and probed at random. */
+static const void *dir_first_slot(const struct memsys_dir *d, uint64_t lnum)
+{
+    return d->cap ? &d->s[dir_hash(lnum + 1, d->cap - 1)] : NULL;
+}
+
 /* The entry of lnum, created UNCACHED if absent; NULL only when out of
  * memory (the caller then treats the line as uncached). */
 static struct dir_entry *dir_get(struct memsys_dir *d, uint64_t lnum)
@@ -240,6 +247,9 @@ static void node_released(struct memsys *ms, unsigned n, uint64_t line, bool dir
 static void llc_victim(struct memsys *ms, unsigned n, uint64_t v, bool dirty, uint64_t t)
 {
     struct memsys_node *nd = &ms->node[n];
+    /* node_released usually follows the probes below. */
+    if (ms->nnodes > 1)
+        __builtin_prefetch(dir_first_slot(&ms->node[memsys_home(ms, v)].dir, v >> ms->line_shift));
     if (nd->inclusive) {
         for (unsigned i = 0; i < ms->t->nodes[n].ncpus; i++) {
             struct memsys_cpu *c = node_cpu(ms, n, i);
@@ -319,6 +329,9 @@ static void private_drop(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bo
 static void l2_victim(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bool dirty,
                       uint32_t hint, uint64_t t)
 {
+    /* private_drop reads where the LLC held v, after the L1 probes. */
+    if (hint)
+        __builtin_prefetch(&ms->node[c->node].llc.lines[hint - 1]);
     enum mesi a = cache_invalidate(&c->l1d, v), b = cache_invalidate(&c->l1i, v);
     private_drop(ms, c, v, dirty || a == MESI_M || b == MESI_M, hint, t);
 }
@@ -687,6 +700,30 @@ static void prefetch(struct memsys *ms, struct memsys_cpu *c, uint64_t line, uin
         prefetch_one(ms, c, line, line + d * c->pf_stride, t);
 }
 
+/* Host prefetches for a miss about to take the shared path: the node's
+ * LLC set and the home directory's slot for line, the two host-memory
+ * structures it probes first at random places.  Fetched together, their
+ * host misses overlap instead of following each other. */
+static NOIPA void prefetch_shared(const struct memsys *ms, const struct memsys_cpu *c,
+                                 uint64_t line)
+{
+    line = line >> ms->line_shift << ms->line_shift;
+    const struct cache *llc = &ms->node[c->node].llc;
+    if (llc->nvalid) {
+        const char *row = (const char *)(llc->lines + (size_t)cache_set_of(llc, line) * llc->ways);
+        for (size_t b = 0; b < (size_t)llc->ways * sizeof(*llc->lines); b += 64)
+            __builtin_prefetch(row + b);
+    }
+    if (ms->nnodes > 1)
+        __builtin_prefetch(dir_first_slot(&ms->node[memsys_home(ms, line)].dir,
+                                          line >> ms->line_shift));
+}
+
+void memsys_prefetch(const struct memsys *ms, unsigned cpu, uint64_t paddr)
+{
+    prefetch_shared(ms, &ms->cpu[cpu], paddr);
+}
+
 uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem_kind k,
                        uint64_t now, enum mem_class *clsp)
 {
@@ -727,6 +764,7 @@ uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
             pf_train(c, line);
         goto out;
     }
+    prefetch_shared(ms, c, line);
     /* The miss leaves when the L1 has an MSHR for it.  XXX: the L2's MSHRs
      * are not used: the L1's bound the misses in flight per CPU. */
     const uint64_t t0 = now + l1->hit_ps + c->l2.hit_ps;

@@ -185,6 +185,13 @@ static ALWAYS_INLINE bool memsys_private(struct memsys *ms, unsigned cpu, uint64
 uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem_kind k,
                        uint64_t now, enum mem_class *cls);
 
+/* A hint, changing nothing the model sees: paddr may miss cpu's private
+ * caches soon, so the host may start fetching the simulator's own
+ * structures that such a miss probes at random places (the LLC set, the
+ * home directory's slot).  Issued ahead of the access (the kernel does at
+ * a software-TLB miss), their host misses overlap other work. */
+void memsys_prefetch(const struct memsys *ms, unsigned cpu, uint64_t paddr);
+
 /* The unloaded latency (ps) the configuration implies for class cls, for
  * cpu reaching a line homed at home_node: for MC_C2C_REMOTE home_node is
  * the owner node (the line homed at the owner or at cpu's node); for
