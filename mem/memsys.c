@@ -247,9 +247,6 @@ static void node_released(struct memsys *ms, unsigned n, uint64_t line, bool dir
 static void llc_victim(struct memsys *ms, unsigned n, uint64_t v, bool dirty, uint64_t t)
 {
     struct memsys_node *nd = &ms->node[n];
-    /* node_released usually follows the probes below. */
-    if (ms->nnodes > 1)
-        __builtin_prefetch(dir_first_slot(&ms->node[memsys_home(ms, v)].dir, v >> ms->line_shift));
     if (nd->inclusive) {
         for (unsigned i = 0; i < ms->t->nodes[n].ncpus; i++) {
             struct memsys_cpu *c = node_cpu(ms, n, i);
@@ -329,9 +326,6 @@ static void private_drop(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bo
 static void l2_victim(struct memsys *ms, struct memsys_cpu *c, uint64_t v, bool dirty,
                       uint32_t hint, uint64_t t)
 {
-    /* private_drop reads where the LLC held v, after the L1 probes. */
-    if (hint)
-        __builtin_prefetch(&ms->node[c->node].llc.lines[hint - 1]);
     enum mesi a = cache_invalidate(&c->l1d, v), b = cache_invalidate(&c->l1i, v);
     private_drop(ms, c, v, dirty || a == MESI_M || b == MESI_M, hint, t);
 }
