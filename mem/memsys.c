@@ -141,6 +141,9 @@ unsigned memsys_home(const struct memsys *ms, uint64_t paddr)
 {
     if (ms->nnodes == 1)
         return 0;
+    const uint64_t g = (paddr - ms->home_base) >> ms->home_shift;
+    if (likely(g < ms->nhome) && ms->home_of[g] != MEMSYS_NO_HOME)
+        return ms->home_of[g];
     if (ms->pm) {
         int n = physmem_node_of(ms->pm, paddr);
         return n < 0 ? 0 : (unsigned)n;
@@ -151,6 +154,35 @@ unsigned memsys_home(const struct memsys *ms, uint64_t paddr)
             return n;
     }
     return 0;
+}
+
+/* memsys_home's table, from the physical memory's ranges: granules of
+ * the largest power of two that divides every range bound (relative to
+ * the lowest base), when there are at most 4096 of them; else no table
+ * and memsys_home searches the ranges. */
+static int home_table(struct memsys *ms)
+{
+    const struct physmem *pm = ms->pm;
+    if (!pm || !pm->nranges || ms->nnodes == 1 || ms->nnodes >= MEMSYS_NO_HOME)
+        return MMSIM_OK;
+    uint64_t bounds = 0;
+    for (unsigned i = 0; i < pm->nranges; i++)
+        bounds |= (pm->range[i].base - pm->base) | (pm->range[i].end - pm->base);
+    const unsigned shift = (unsigned)__builtin_ctzll(bounds);     /* bounds != 0: end > base */
+    const uint64_t n = pm->span >> shift;
+    if (n > 4096)
+        return MMSIM_OK;
+    ms->home_of = malloc((size_t)n);
+    if (!ms->home_of)
+        return MMSIM_ERR_NOMEM;
+    memset(ms->home_of, MEMSYS_NO_HOME, (size_t)n);
+    for (unsigned i = 0; i < pm->nranges; i++)
+        for (uint64_t a = pm->range[i].base; a < pm->range[i].end; a += 1ull << shift)
+            ms->home_of[(a - pm->base) >> shift] = (uint8_t)pm->range[i].node;
+    ms->home_base = pm->base;
+    ms->home_shift = shift;
+    ms->nhome = (uint32_t)n;
+    return MMSIM_OK;
 }
 
 static uint64_t route_ps(const struct memsys *ms, unsigned a, unsigned b)
@@ -701,7 +733,6 @@ static void prefetch(struct memsys *ms, struct memsys_cpu *c, uint64_t line, uin
 static NOIPA void prefetch_shared(const struct memsys *ms, const struct memsys_cpu *c,
                                  uint64_t line)
 {
-    line = line >> ms->line_shift << ms->line_shift;
     const struct cache *llc = &ms->node[c->node].llc;
     if (llc->nvalid) {
         const char *row = (const char *)(llc->lines + (size_t)cache_set_of(llc, line) * llc->ways);
@@ -713,9 +744,11 @@ static NOIPA void prefetch_shared(const struct memsys *ms, const struct memsys_c
                                           line >> ms->line_shift));
 }
 
-void memsys_prefetch(const struct memsys *ms, unsigned cpu, uint64_t paddr)
+void memsys_prefetch(struct memsys *ms, unsigned cpu, uint64_t paddr)
 {
-    prefetch_shared(ms, &ms->cpu[cpu], paddr);
+    struct memsys_cpu *c = &ms->cpu[cpu];
+    c->pf_hint = paddr >> ms->line_shift << ms->line_shift;
+    prefetch_shared(ms, c, c->pf_hint);
 }
 
 uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem_kind k,
@@ -758,7 +791,8 @@ uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
             pf_train(c, line);
         goto out;
     }
-    prefetch_shared(ms, c, line);
+    if (line != c->pf_hint)
+        prefetch_shared(ms, c, line);
     /* The miss leaves when the L1 has an MSHR for it.  XXX: the L2's MSHRs
      * are not used: the L1's bound the misses in flight per CPU. */
     const uint64_t t0 = now + l1->hit_ps + c->l2.hit_ps;
@@ -961,7 +995,7 @@ int memsys_create(const struct mmsim_topology *t, const struct physmem *pm, uint
     ms->node = calloc(t->nnodes, sizeof(*ms->node));
     if (!ms->cpu || !ms->node)
         goto fail;
-    if ((rc = links_init(&ms->links, t)) != MMSIM_OK)
+    if ((rc = links_init(&ms->links, t)) != MMSIM_OK || (rc = home_table(ms)) != MMSIM_OK)
         goto fail;
     for (uint32_t n = 0; n < t->nnodes; n++) {
         const struct topo_node *tn = &t->nodes[n];
@@ -1023,6 +1057,7 @@ void memsys_destroy(struct memsys *ms)
         mmsim_big_free(nd->dir.s, nd->dir.cap, sizeof(*nd->dir.s));
     }
     links_free(&ms->links);
+    free(ms->home_of);
     free(ms->cpu);
     free(ms->node);
     free(ms);

@@ -87,6 +87,9 @@ struct memsys_cpu {
     uint64_t miss_line;
     const struct cache *miss_l1;
     uint64_t miss_e1, miss_e2;
+    /* The line memsys_prefetch last prefetched for: a miss on it soon
+     * after need not ask again. */
+    uint64_t pf_hint;
 };
 
 /* Lines a confirmed stride prefetches ahead. */
@@ -136,7 +139,16 @@ struct memsys {
     unsigned line_shift;
     enum topo_prefetch prefetch;
     struct links links;
+    /* memsys_home's table: the node of each 2^home_shift bytes from
+     * home_base (MEMSYS_NO_HOME in holes), when the DRAM ranges' bounds
+     * share a granule that makes the table small; nhome 0 otherwise. */
+    uint64_t home_base;
+    unsigned home_shift;
+    uint32_t nhome;
+    uint8_t *home_of;
 };
+
+#define MEMSYS_NO_HOME UINT8_MAX
 
 /* Build the hierarchy for t (which must outlive ms: links point into its
  * routes).  pm (may be NULL: the topology's DRAM ranges are used) maps an
@@ -190,7 +202,7 @@ uint64_t memsys_access(struct memsys *ms, unsigned cpu, uint64_t paddr, enum mem
  * structures that such a miss probes at random places (the LLC set, the
  * home directory's slot).  Issued ahead of the access (the kernel does at
  * a software-TLB miss), their host misses overlap other work. */
-void memsys_prefetch(const struct memsys *ms, unsigned cpu, uint64_t paddr);
+void memsys_prefetch(struct memsys *ms, unsigned cpu, uint64_t paddr);
 
 /* The unloaded latency (ps) the configuration implies for class cls, for
  * cpu reaching a line homed at home_node: for MC_C2C_REMOTE home_node is

@@ -30,6 +30,7 @@
 #include "libmmsim/topology.h"
 #include "mem/memsys.h"
 #include "mmsim/mmsim.h"
+#include "numa/physmem.h"
 #include "testutil.h"
 
 #define GiB (1ull << 30)
@@ -154,6 +155,61 @@ START_TEST(memsys_unloaded_uma4)
     ck_assert_uint_eq(stat(&r, "node0.mem.reads"), 29);
     ck_assert_uint_eq(stat(&r, "node0.bus.requests"), 30);
     rig_free(&r);
+}
+END_TEST
+
+/* memsys_home answers from a table of granules when the DRAM ranges'
+ * bounds allow a small one, and by searching the ranges otherwise: both
+ * must agree with physmem_node_of everywhere (node 0 outside DRAM). */
+static void check_homes(const char *yaml, bool table)
+{
+    mmsim_topology *t;
+    char err[512];
+    ck_assert_msg(mmsim_topology_load_string(yaml, strlen(yaml), "h.yaml", &t, err, sizeof(err)) ==
+                      MMSIM_OK, "%s", err);
+    struct physmem *pm;
+    struct memsys *ms;
+    ck_assert_int_eq(physmem_create(t, &pm), MMSIM_OK);
+    ck_assert_int_eq(memsys_create(t, pm, 1, NULL, &ms), MMSIM_OK);
+    ck_assert_int_eq(ms->nhome != 0, table);
+    uint64_t x = 88172645463325252ull;
+    for (unsigned i = 0; i < pm->nranges; i++) {
+        const struct physmem_range *r = &pm->range[i];
+        const uint64_t probe[] = {r->base - 1, r->base, r->base + 4096, (r->base + r->end) / 2,
+                                  r->end - 1, r->end, r->end + (1ull << 30)};
+        for (size_t j = 0; j < ARRAY_SIZE(probe); j++) {
+            const int n = physmem_node_of(pm, probe[j]);
+            ck_assert_uint_eq(memsys_home(ms, probe[j]), n < 0 ? 0u : (unsigned)n);
+        }
+    }
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const uint64_t a = pm->base - (1ull << 30) + x % (pm->span + (2ull << 30));
+        const int n = physmem_node_of(pm, a);
+        ck_assert_uint_eq(memsys_home(ms, a), n < 0 ? 0u : (unsigned)n);
+    }
+    memsys_destroy(ms);
+    physmem_destroy(pm);
+    mmsim_topology_destroy(t);
+}
+
+START_TEST(memsys_home_table)
+{
+    /* Unequal nodes and a CPU-only one: 1 GiB granules. */
+    check_homes("name: h1\nnodes:\n  - {cpus: 1, memory: 1GiB}\n  - {cpus: 1, memory: 3GiB}\n"
+                "  - {cpus: 1, memory: 0}\n"
+                "links: [{from: 0, to: 1, latency: 20ns, bandwidth: 10GB/s},"
+                " {from: 1, to: 2, latency: 20ns, bandwidth: 10GB/s}]\n",
+                true);
+    /* A hole between the nodes, listed out of order. */
+    check_homes("name: h2\nnodes:\n  - {cpus: 1, memory: 512MiB, dram_base: 0x1_0000_0000}\n"
+                "  - {cpus: 1, memory: 1GiB, dram_base: 0x8000_0000}\n"
+                "links: [{from: 0, to: 1, latency: 20ns, bandwidth: 10GB/s}]\n",
+                true);
+    /* Bounds 4 KiB apart over gibibytes: too many granules, no table. */
+    check_homes("name: h3\nnodes:\n  - {cpus: 1, memory: 1052676KiB}\n  - {cpus: 1, memory: 1GiB}\n"
+                "links: [{from: 0, to: 1, latency: 20ns, bandwidth: 10GB/s}]\n",
+                false);
 }
 END_TEST
 
@@ -721,6 +777,7 @@ static Suite *memsys_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, memsys_unloaded_uma4);
     tcase_add_test(tc, memsys_unloaded_numa2s);
+    tcase_add_test(tc, memsys_home_table);
     tcase_add_test(tc, memsys_unloaded_ring_hops);
     tcase_add_test(tc, memsys_cache_to_cache);
     tcase_add_test(tc, memsys_ping_pong);
