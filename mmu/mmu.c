@@ -146,12 +146,14 @@ NOINLINE int mmu_translate_slow(struct mmu *m, uint64_t va, enum mmu_access acc,
 
     /* L2 TLB.  An L1 entry that refused the access is re-walked directly:
      * the L2 copy has the same flags. */
+    struct tlb_entry *l2hit = NULL;
     if (!l1hit) {
-        struct tlb_entry *e = tlb_lookup(&m->l2tlb, va, m->asid);
+        struct tlb_entry *e = l2hit = tlb_lookup(&m->l2tlb, va, m->asid);
         if (e && (e->allow >> bit & 1)) {
             l1->st.misses[e->size]++;
-            struct tlb_entry *f = tlb_insert(l1, va, e->size, e->pa, e->asid, e->global,
-                                             e->flags, e->allow);
+            struct tlb_entry *f =
+                e->global ? tlb_insert(l1, va, e->size, e->pa, e->asid, true, e->flags, e->allow)
+                          : tlb_insert_absent(l1, va, e->size, e->pa, e->asid, e->flags, e->allow);
             *pa = f ? page_pa(f, va) : page_pa(e, va);
             return 0;
         }
@@ -199,8 +201,17 @@ NOINLINE int mmu_translate_slow(struct mmu *m, uint64_t va, enum mmu_access acc,
         l1->st.misses[size]++;
         m->l2tlb.st.misses[size]++;
     }
-    tlb_insert(&m->l2tlb, va, size, base, m->asid, res.global, (uint8_t)flags, allow);
-    tlb_insert(l1, va, size, base, m->asid, res.global, (uint8_t)flags, allow);
+    /* A lookup above that found nothing proves the page absent from its
+     * TLB (and a walk inserts nowhere): insertion then only looks for the
+     * victim. */
+    if (!l1hit && !l2hit && !res.global)
+        tlb_insert_absent(&m->l2tlb, va, size, base, m->asid, (uint8_t)flags, allow);
+    else
+        tlb_insert(&m->l2tlb, va, size, base, m->asid, res.global, (uint8_t)flags, allow);
+    if (!l1hit && !res.global)
+        tlb_insert_absent(l1, va, size, base, m->asid, (uint8_t)flags, allow);
+    else
+        tlb_insert(l1, va, size, base, m->asid, res.global, (uint8_t)flags, allow);
     *pa = res.pa;
     return 0;
 }

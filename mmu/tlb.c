@@ -112,8 +112,9 @@ static void count_size(struct tlb *t, unsigned size, int delta)
         t->sizes &= (uint8_t)~(1u << size);
 }
 
-struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t pa,
-                             unsigned asid, bool global, uint8_t flags, uint8_t allow)
+static ALWAYS_INLINE struct tlb_entry *insert(struct tlb *t, uint64_t va, unsigned size,
+                                              uint64_t pa, unsigned asid, bool global,
+                                              uint8_t flags, uint8_t allow, bool absent)
 {
     if (!t->e)
         return NULL;
@@ -133,13 +134,25 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t
      * least recently used.  Insertion follows every walk. */
     unsigned w, lru = 0;
     uint64_t best = UINT64_MAX;
+    if (absent && t->repl == TOPO_REPL_LRU) {
+        /* The caller's lookup has just missed: only the victim is wanted. */
 #pragma GCC unroll 4
-    for (w = 0; w < t->ways; w++) {
-        if (row[w].key == key && (row[w].asid == asid || row[w].global || global))
-            break;
-        if (row[w].stamp < best) {
-            best = row[w].stamp;
-            lru = w;
+        for (w = 0; w < t->ways; w++) {
+            MMSIM_ASSERT(!(row[w].key == key && (row[w].asid == asid || row[w].global)));
+            if (row[w].stamp < best) {
+                best = row[w].stamp;
+                lru = w;
+            }
+        }
+    } else {
+#pragma GCC unroll 4
+        for (w = 0; w < t->ways; w++) {
+            if (row[w].key == key && (row[w].asid == asid || row[w].global || global))
+                break;
+            if (row[w].stamp < best) {
+                best = row[w].stamp;
+                lru = w;
+            }
         }
     }
     if (w == t->ways) {
@@ -162,6 +175,18 @@ struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t
     e->allow = allow;
     tlb_touch(t, set, w);
     return e;
+}
+
+struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t pa,
+                             unsigned asid, bool global, uint8_t flags, uint8_t allow)
+{
+    return insert(t, va, size, pa, asid, global, flags, allow, false);
+}
+
+struct tlb_entry *tlb_insert_absent(struct tlb *t, uint64_t va, unsigned size, uint64_t pa,
+                                    unsigned asid, uint8_t flags, uint8_t allow)
+{
+    return insert(t, va, size, pa, asid, false, flags, allow, true);
 }
 
 static void drop(struct tlb *t, struct tlb_entry *e)

@@ -127,6 +127,13 @@ static ALWAYS_INLINE struct tlb_entry *tlb_lookup(struct tlb *t, uint64_t va, un
 struct tlb_entry *tlb_insert(struct tlb *t, uint64_t va, unsigned size, uint64_t pa,
                              unsigned asid, bool global, uint8_t flags, uint8_t allow);
 
+/* tlb_insert of a non-global translation when the caller knows the TLB
+ * holds none for va in asid (tlb_lookup has just missed, nothing inserted
+ * since): skips the search for the page, so an insertion after a walk
+ * looks only for the victim.  The same victim, the same result. */
+struct tlb_entry *tlb_insert_absent(struct tlb *t, uint64_t va, unsigned size, uint64_t pa,
+                                    unsigned asid, uint8_t flags, uint8_t allow);
+
 /* Invalidate per sfence.vma: by_va (rs1 != x0) limits the flush to entries
  * whose page contains va; by_asid (rs2 != x0) limits it to non-global
  * entries of asid.  Neither: everything. */

@@ -584,6 +584,49 @@ START_TEST(tlb_lru_matches_reference)
 }
 END_TEST
 
+/* tlb_insert_absent (after a lookup missed) must pick the way tlb_insert
+ * picks: two TLBs see the same lookups, inserts and sfences by address,
+ * over two address spaces; only one inserts with tlb_insert_absent. */
+START_TEST(tlb_insert_absent_same_victims)
+{
+    enum { SETS = 4, WAYS = 4, PAGES = 40, STEPS = 20000 };
+    struct tlb a, b;
+    ck_assert_int_eq(tlb_init(&a, SETS * WAYS, WAYS, TOPO_REPL_LRU, 1, 0), MMSIM_OK);
+    ck_assert_int_eq(tlb_init(&b, SETS * WAYS, WAYS, TOPO_REPL_LRU, 1, 0), MMSIM_OK);
+    uint64_t x = 88172645463325252ull;
+    unsigned inserts = 0, flushes = 0;
+    for (unsigned step = 0; step < STEPS; step++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        const uint64_t va = PG(x % PAGES);
+        const unsigned asid = (unsigned)(x >> 40) & 1;
+        if (x % 16 == 0) {
+            tlb_flush(&a, true, va, false, 0);
+            tlb_flush(&b, true, va, false, 0);
+            flushes++;
+            continue;
+        }
+        struct tlb_entry *ea = tlb_lookup(&a, va, asid), *eb = tlb_lookup(&b, va, asid);
+        ck_assert_int_eq(ea != NULL, eb != NULL);
+        if (ea) {
+            ck_assert_int_eq(ea - a.e, eb - b.e);
+            continue;
+        }
+        ea = tlb_insert(&a, va, 0, va, asid, false, 0, 0);
+        eb = tlb_insert_absent(&b, va, 0, va, asid, 0, 0);
+        ck_assert_int_eq(ea - a.e, eb - b.e);
+        inserts++;
+    }
+    ck_assert_uint_gt(inserts, 5000);
+    ck_assert_uint_gt(flushes, 500);
+    ck_assert(tlb_check(&a) && tlb_check(&b));
+    ck_assert_uint_eq(tlb_count(&a), tlb_count(&b));
+    tlb_free(&a);
+    tlb_free(&b);
+}
+END_TEST
+
 /* Which way each of n inserts into a full 1-set TLB replaced. */
 static void random_victims(uint64_t seed, unsigned *way, unsigned n)
 {
@@ -1290,6 +1333,7 @@ static Suite *suite(void)
     tcase_add_test(tc, tlb_lru_victims);
     tcase_add_test(tc, tlb_plru_victims);
     tcase_add_test(tc, tlb_lru_matches_reference);
+    tcase_add_test(tc, tlb_insert_absent_same_victims);
     tcase_add_test(tc, tlb_random_seeded);
     tcase_add_test(tc, tlb_sizes_asids_globals);
     tcase_add_test(tc, tlb_sfence_flavours);
