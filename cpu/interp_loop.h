@@ -129,22 +129,28 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define ADVANCE_PC(l) ((void)0)
 #define MOVE_PC(t) ((void)0)
 #define SYNC_PC() (pc = PC)
-/* Only an op a compressed instruction can decode to (RV_RVC_OP,
- * cpu/decode.h) has a 16-bit entry; any other op's leaves for the
- * single-step loop (xop_no_rvc), which cannot happen: so the handler of an
- * op that has no 16-bit form has ilen = 4, a constant, and no second
- * entry. */
+/* An op a compressed instruction can decode to (RV_RVC_OP, cpu/decode.h)
+ * has its handler twice, CASE_C(op, handler), one copy per length, so that
+ * ILEN is a constant in each; any other op's 16-bit entry leaves for the
+ * single-step loop (xop_no_rvc), which cannot happen. */
 #define CASE(op)                                                               \
     if (0) {                                                                   \
+        _Static_assert(!RV_RVC_OP(op), #op " has a 16-bit form: CASE_C");     \
     L_##op##_C:                                                                \
-        if (!RV_RVC_OP(op))                                                    \
-            goto xop_no_rvc;                                                   \
-        ilen = 2;                                                              \
-        goto L_##op##_len;                                                     \
+        goto xop_no_rvc;                                                       \
+    }                                                                          \
     L_##op:                                                                    \
-        ilen = 4;                                                              \
-    L_##op##_len:;                                                             \
-    }
+    ilen = 4;
+#define CASE_C(op, ...)                                                        \
+    if (0) {                                                                   \
+        _Static_assert(RV_RVC_OP(op), #op " has no 16-bit form: CASE");       \
+    L_##op##_C:                                                                \
+        ilen = 2;                                                              \
+        __VA_ARGS__;                                                           \
+    }                                                                          \
+    L_##op:                                                                    \
+    ilen = 4;                                                                  \
+    __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op, [(op) + RV_NUM_OPS] = &&L_##op##_C,
 #define DISPATCH_SIZE (2 * RV_NUM_OPS)
 #else
@@ -156,6 +162,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define MOVE_PC(t) (pc = (t))
 #define SYNC_PC() ((void)0)
 #define CASE(op) L_##op:
+#define CASE_C(op, ...) L_##op: __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op,
 #define DISPATCH_SIZE RV_NUM_OPS
 #endif
@@ -454,14 +461,11 @@ block_at_d:
         goto out;
     }
 #if LOOP_MODE == MODE_FAST
-    /* One compare for a known block (blen > 0) that fits the budget. */
-    if (unlikely((uint64_t)d->blen - 1 >= left))
+    /* The block is charged to the budget with one subtraction: a borrow
+     * means it does not fit.  An undecoded slot or the page's end (blen 0)
+     * costs nothing and goes to its handler, which finds its block. */
+    if (unlikely(__builtin_sub_overflow(left, (uint64_t)d->blen, &left)))
         goto block_slow;
-    left -= d->blen;
-    /* An empty asm that "changes" left: otherwise GCC keeps the old value
-     * and d->blen on the stack to rebuild the new one wherever it is used
-     * (two spills per block instead of one). */
-    __asm__("" : "+r"(left));
 #else
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
@@ -516,64 +520,64 @@ dispatch: __attribute__((unused));
      * the next handler (the decoded op indexes dispatch_table). */
     goto *dispatch_table[DISPATCH_INDEX];
     {
-    CASE(RV_NOP) NEXT();
-    CASE(RV_LUI) OP(IMM);
+    CASE_C(RV_NOP, NEXT());
+    CASE_C(RV_LUI, OP(IMM));
     CASE(RV_AUIPC) OP(PC + IMM);
-    CASE(RV_JAL) {
+    CASE_C(RV_JAL, {
         x[d->rd] = PC + ILEN;
         x[0] = 0;
         TM_BRANCH(true, pc + IMM);
         JUMP_REL(d->imm);
-    }
-    CASE(RV_JALR) {
+    })
+    CASE_C(RV_JALR, {
         uint64_t t = (RS1 + IMM) & ~(uint64_t)1;
         x[d->rd] = PC + ILEN;
         x[0] = 0;
         TM_BRANCH(true, t);
         JUMP(t);
-    }
-    CASE(RV_BEQ) BRANCH(RS1 == RS2);
-    CASE(RV_BNE) BRANCH(RS1 != RS2);
+    })
+    CASE_C(RV_BEQ, BRANCH(RS1 == RS2));
+    CASE_C(RV_BNE, BRANCH(RS1 != RS2));
     CASE(RV_BLT) BRANCH((int64_t)RS1 < (int64_t)RS2);
     CASE(RV_BGE) BRANCH((int64_t)RS1 >= (int64_t)RS2);
     CASE(RV_BLTU) BRANCH(RS1 < RS2);
     CASE(RV_BGEU) BRANCH(RS1 >= RS2);
     CASE(RV_LB) LOAD(1, true);
     CASE(RV_LH) LOAD(2, true);
-    CASE(RV_LW) LOAD(4, true);
-    CASE(RV_LD) LOAD(8, false);
+    CASE_C(RV_LW, LOAD(4, true));
+    CASE_C(RV_LD, LOAD(8, false));
     CASE(RV_LBU) LOAD(1, false);
     CASE(RV_LHU) LOAD(2, false);
     CASE(RV_LWU) LOAD(4, false);
     CASE(RV_SB) STORE(1, RS2);
     CASE(RV_SH) STORE(2, RS2);
-    CASE(RV_SW) STORE(4, RS2);
-    CASE(RV_SD) STORE(8, RS2);
-    CASE(RV_ADDI) OP(RS1 + IMM);
+    CASE_C(RV_SW, STORE(4, RS2));
+    CASE_C(RV_SD, STORE(8, RS2));
+    CASE_C(RV_ADDI, OP(RS1 + IMM));
     CASE(RV_SLTI) OP((int64_t)RS1 < (int64_t)IMM);
     CASE(RV_SLTIU) OP(RS1 < IMM);
     CASE(RV_XORI) OP(RS1 ^ IMM);
     CASE(RV_ORI) OP(RS1 | IMM);
-    CASE(RV_ANDI) OP(RS1 & IMM);
-    CASE(RV_SLLI) OP(RS1 << d->imm);
-    CASE(RV_SRLI) OP(RS1 >> d->imm);
-    CASE(RV_SRAI) OP((uint64_t)((int64_t)RS1 >> d->imm));
-    CASE(RV_ADD) OP(RS1 + RS2);
-    CASE(RV_SUB) OP(RS1 - RS2);
+    CASE_C(RV_ANDI, OP(RS1 & IMM));
+    CASE_C(RV_SLLI, OP(RS1 << d->imm));
+    CASE_C(RV_SRLI, OP(RS1 >> d->imm));
+    CASE_C(RV_SRAI, OP((uint64_t)((int64_t)RS1 >> d->imm)));
+    CASE_C(RV_ADD, OP(RS1 + RS2));
+    CASE_C(RV_SUB, OP(RS1 - RS2));
     CASE(RV_SLL) OP(RS1 << (RS2 & 63));
     CASE(RV_SLT) OP((int64_t)RS1 < (int64_t)RS2);
     CASE(RV_SLTU) OP(RS1 < RS2);
-    CASE(RV_XOR) OP(RS1 ^ RS2);
+    CASE_C(RV_XOR, OP(RS1 ^ RS2));
     CASE(RV_SRL) OP(RS1 >> (RS2 & 63));
     CASE(RV_SRA) OP((uint64_t)((int64_t)RS1 >> (RS2 & 63)));
-    CASE(RV_OR) OP(RS1 | RS2);
-    CASE(RV_AND) OP(RS1 & RS2);
-    CASE(RV_ADDIW) OP(SEXT32(RS1 + IMM));
+    CASE_C(RV_OR, OP(RS1 | RS2));
+    CASE_C(RV_AND, OP(RS1 & RS2));
+    CASE_C(RV_ADDIW, OP(SEXT32(RS1 + IMM)));
     CASE(RV_SLLIW) OP(SEXT32((uint32_t)RS1 << (d->imm & 31)));
     CASE(RV_SRLIW) OP(SEXT32((uint32_t)RS1 >> (d->imm & 31)));
     CASE(RV_SRAIW) OP(SEXT32((int32_t)RS1 >> (d->imm & 31)));
-    CASE(RV_ADDW) OP(SEXT32(RS1 + RS2));
-    CASE(RV_SUBW) OP(SEXT32(RS1 - RS2));
+    CASE_C(RV_ADDW, OP(SEXT32(RS1 + RS2)));
+    CASE_C(RV_SUBW, OP(SEXT32(RS1 - RS2)));
     CASE(RV_SLLW) OP(SEXT32((uint32_t)RS1 << (RS2 & 31)));
     CASE(RV_SRLW) OP(SEXT32((uint32_t)RS1 >> (RS2 & 31)));
     CASE(RV_SRAW) OP(SEXT32((int32_t)RS1 >> (RS2 & 31)));
@@ -590,11 +594,12 @@ dispatch: __attribute__((unused));
         UNRETIRE();
         SYNC_PC();
         goto out;
-    CASE(RV_EBREAK)
+    CASE_C(RV_EBREAK, {
         stop = HART_STOP_EBREAK;
         UNRETIRE();
         SYNC_PC();
         goto out;
+    })
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
         if (unlikely(!exec_csr(h, d, RETIRED_NOW)))
@@ -671,7 +676,7 @@ dispatch: __attribute__((unused));
         TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
-    CASE(RV_FLD) {
+    CASE_C(RV_FLD, {
         uint64_t v, a = RS1 + IMM;
         TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
@@ -680,9 +685,9 @@ dispatch: __attribute__((unused));
         h->f[d->rd] = v;
         TM_DONE(HART_MEM_LOAD);
         NEXT();
-    }
+    })
     CASE(RV_FSW) STORE(4, h->f[d->rs2]);
-    CASE(RV_FSD) STORE(8, h->f[d->rs2]);
+    CASE_C(RV_FSD, STORE(8, h->f[d->rs2]));
     CASE(RV_FMADD_S) FOP_S(FPU_MADD);
     CASE(RV_FMSUB_S) FOP_S(FPU_MSUB);
     CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB);
@@ -850,16 +855,24 @@ dispatch: __attribute__((unused));
 #endif
 #endif
     }
-    CASE(RV_ILLEGAL)
+    CASE_C(RV_ILLEGAL, {
         h->cause = CAUSE_ILLEGAL_INSN;
         h->tval = (uint32_t)d->imm;
         goto trap;
+    })
     CASE(RV_UNDECODED)
+#if LOOP_MODE == MODE_FAST
+        /* Only at a block's start (blen 0, nothing charged): decode the
+         * block, then charge it. */
+        hart_block_len(h, page, (unsigned)(d - page->slot));
+        goto block_at_d;
+#else
         /* Every slot of a block is decoded before the block runs. */
         MMSIM_ASSERT(0);
         h->cause = CAUSE_ILLEGAL_INSN;
         h->tval = 0;
         goto trap;
+#endif
     }
 
 #if LOOP_MODE == MODE_FAST
@@ -872,16 +885,12 @@ xop_no_rvc:
     goto out;
 
 block_slow:
+    /* The block (blen > 0) is longer than the budget left. */
+    left += d->blen;
     SYNC_PC();
     if (left == 0) {
         stop = HART_STOP_BUDGET;
         goto out;
-    }
-    if (d->blen == 0) {
-        if (d->op == RV_PAGE_END)
-            goto block_lookup;
-        hart_block_len(h, page, (unsigned)(d - page->slot));
-        goto block_at_d;
     }
     stop = -1;          /* finish the budget in single steps */
     goto out;
@@ -975,6 +984,7 @@ out:
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE
+#undef CASE_C
 #undef ILEN
 #undef DISPATCH_INDEX
 #undef STEP_D
