@@ -111,10 +111,11 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #endif
 #if LOOP_MODE == MODE_FAST
     /* The fast loop dispatches on d->xop: every handler has an entry for
-     * a 32-bit and one for a 16-bit instruction, which set ilen, so that
-     * the next instruction's slot does not wait for a load of d->len (a
-     * dependency chain through every instruction otherwise).  For an op
-     * without a 16-bit form the second entry is dead (RV_RVC_OP). */
+     * a 32-bit and one for a 16-bit instruction, where ilen is a constant
+     * (CASE, CASE_C), so that the next instruction's slot does not wait
+     * for a load of d->len (a dependency chain through every instruction
+     * otherwise).  For an op without a 16-bit form the second entry is
+     * dead (RV_RVC_OP). */
     unsigned ilen = 4;
 #define ILEN ilen
 #define DISPATCH_INDEX (d->xop)
