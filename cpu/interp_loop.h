@@ -153,7 +153,13 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     ilen = 4;                                                                  \
     __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op, [(op) + RV_NUM_OPS] = &&L_##op##_C,
-#define DISPATCH_SIZE (2 * RV_NUM_OPS)
+/* The near entries of branches and jal (rv_xop_place): NEAR_BRANCH. */
+#define NEAR_LABEL(op) [(op) + 2 * RV_NUM_OPS] = &&L_##op##_N4,
+#define NEAR_LABEL_C(op) NEAR_LABEL(op) [(op) + 3 * RV_NUM_OPS] = &&L_##op##_N2,
+#define NEAR_LABELS                                                            \
+    NEAR_LABEL_C(RV_JAL) NEAR_LABEL_C(RV_BEQ) NEAR_LABEL_C(RV_BNE)             \
+    NEAR_LABEL(RV_BLT) NEAR_LABEL(RV_BGE) NEAR_LABEL(RV_BLTU) NEAR_LABEL(RV_BGEU)
+#define DISPATCH_SIZE (4 * RV_NUM_OPS)
 #else
 #define ILEN ((unsigned)d->len)
 #define DISPATCH_INDEX (d->op)
@@ -165,15 +171,19 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define CASE(op) L_##op:
 #define CASE_C(op, ...) L_##op: __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op,
+#define NEAR_LABELS
 #define DISPATCH_SIZE RV_NUM_OPS
 #endif
 #define INSN_LABEL(id, name, match, mask, fmt, args) LABEL(RV_##id)
     static const void *const dispatch_table[DISPATCH_SIZE] = {
         LABEL(RV_UNDECODED) LABEL(RV_ILLEGAL) LABEL(RV_PAGE_END) LABEL(RV_CROSS) LABEL(RV_NOP)
-        RV_INSN_LIST(INSN_LABEL)
+        RV_INSN_LIST(INSN_LABEL) NEAR_LABELS
     };
 #undef INSN_LABEL
 #undef LABEL
+#undef NEAR_LABEL
+#undef NEAR_LABEL_C
+#undef NEAR_LABELS
 #undef DISPATCH_SIZE
 #if LOOP_TIMED
 #define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&T_RV_##id,
@@ -266,6 +276,24 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         TRACE_AFTER();                                                         \
     } while (0)
 
+/* Start the block at d: the fast loop's (block_at_d), where a handler
+ * knows the next block's start. */
+#if LOOP_MODE == MODE_FAST
+#define BLOCK_ENTER()                                                          \
+    do {                                                                       \
+        if (unlikely(h->stop_request))                                         \
+            goto block_stop;                                                   \
+        /* The block is charged with one subtraction: a borrow means it     \
+         * does not fit.  An undecoded slot or the page's end (blen 0)      \
+         * costs nothing and goes to its handler, which finds its block. */ \
+        if (unlikely(__builtin_sub_overflow(left, (uint64_t)d->blen, &left)))  \
+            goto block_slow;                                                   \
+        goto *dispatch_table[d->xop];                                          \
+    } while (0)
+#else
+#define BLOCK_ENTER() goto block_at_d
+#endif
+
 /* Block-ending fall through (not-taken branch, fence). */
 #define NEXT_BLOCK()                                                           \
     do {                                                                       \
@@ -273,7 +301,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         RETIRE_BLOCK();                                                        \
         ADVANCE_PC(l_);                                                        \
         STEP_D(l_);                                                            \
-        goto block_at_d;                                                       \
+        BLOCK_ENTER();                                                         \
     } while (0)
 
 /* Fall through to the next instruction: within the block in the fast and
@@ -456,18 +484,14 @@ block_lookup: {
     }
 
 block_at_d:
+#if LOOP_MODE == MODE_FAST
+    BLOCK_ENTER();
+#else
     if (unlikely(h->stop_request)) {
         SYNC_PC();
         stop = HART_STOP_REQUEST;
         goto out;
     }
-#if LOOP_MODE == MODE_FAST
-    /* The block is charged to the budget with one subtraction: a borrow
-     * means it does not fit.  An undecoded slot or the page's end (blen 0)
-     * costs nothing and goes to its handler, which finds its block. */
-    if (unlikely(__builtin_sub_overflow(left, (uint64_t)d->blen, &left)))
-        goto block_slow;
-#else
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -885,6 +909,47 @@ xop_no_rvc:
     stop = HART_RUN_CROSS;
     goto out;
 
+    /* Near entries of the pc-relative transfers whose target is in their
+     * page (rv_xop_place): to the target's slot and into its block, without
+     * the page check of JUMP_REL.  l is the instruction's length. */
+#define JUMP_NEAR()                                                            \
+    do {                                                                       \
+        d = (struct rv_dinsn *)(void *)((char *)d + (intptr_t)d->imm * (sizeof(*d) / 2)); \
+        BLOCK_ENTER();                                                         \
+    } while (0)
+#define NEAR_BRANCH(op, l, cond)                                               \
+    L_##op##_N##l:                                                             \
+    h->stats.branches++;                                                       \
+    if (cond) {                                                                \
+        h->stats.taken_branches++;                                             \
+        JUMP_NEAR();                                                           \
+    }                                                                          \
+    ilen = l;                                                                  \
+    NEXT_BLOCK();
+#define NEAR_JAL(l)                                                            \
+    L_RV_JAL_N##l:                                                             \
+    x[d->rd] = PC + l;                                                         \
+    x[0] = 0;                                                                  \
+    JUMP_NEAR();
+    NEAR_JAL(4)
+    NEAR_JAL(2)
+    NEAR_BRANCH(RV_BEQ, 4, RS1 == RS2)
+    NEAR_BRANCH(RV_BEQ, 2, RS1 == RS2)
+    NEAR_BRANCH(RV_BNE, 4, RS1 != RS2)
+    NEAR_BRANCH(RV_BNE, 2, RS1 != RS2)
+    NEAR_BRANCH(RV_BLT, 4, (int64_t)RS1 < (int64_t)RS2)
+    NEAR_BRANCH(RV_BGE, 4, (int64_t)RS1 >= (int64_t)RS2)
+    NEAR_BRANCH(RV_BLTU, 4, RS1 < RS2)
+    NEAR_BRANCH(RV_BGEU, 4, RS1 >= RS2)
+#undef NEAR_JAL
+#undef NEAR_BRANCH
+#undef JUMP_NEAR
+
+block_stop:
+    SYNC_PC();
+    stop = HART_STOP_REQUEST;
+    goto out;
+
 block_slow:
     /* The block (blen > 0) is longer than the budget left. */
     left += d->blen;
@@ -1006,6 +1071,7 @@ out:
 #undef UNRETIRE
 #undef NEXT
 #undef NEXT_BLOCK
+#undef BLOCK_ENTER
 #undef JUMP
 #undef JUMP_REL
 #undef RD
