@@ -185,6 +185,8 @@ uint32_t rv_expand_compressed(uint16_t c16)
     }
 }
 
+_Static_assert(RV_LWU - RV_LB == 6 && RV_BGEU - RV_BEQ == 5, "loads and branches in a row");
+
 bool rv_ends_block(int op)
 {
     switch (op) {
@@ -258,6 +260,11 @@ void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len)
         d->imm = (int32_t)raw;
     d->op = (uint16_t)op;
     d->xop = rv_xop(op, len);
+    /* A load into x0 still accesses memory; the fast loop's loads write
+     * rd without restoring x0 after it, and leave these (rare) to the
+     * single-step loop, as they do an instruction straddling two pages. */
+    if (op >= RV_LB && op <= RV_LWU && d->rd == 0)
+        d->xop = RV_CROSS;
 }
 
 void rv_decode_raw(struct rv_dinsn *d, uint32_t raw)

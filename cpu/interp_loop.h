@@ -364,6 +364,12 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define IMM ((uint64_t)(int64_t)d->imm)
 #define SEXT32(v) ((uint64_t)(int64_t)(int32_t)(v))
 
+/* x0 after a load into it: the fast loop single-steps those (rv_decode). */
+#if LOOP_MODE == MODE_FAST
+#define LOAD_X0() ((void)0)
+#else
+#define LOAD_X0() (x[0] = 0)
+#endif
 #define LOAD(size, sext)                                                       \
     do {                                                                       \
         uint64_t v_, a_ = RS1 + IMM;                                           \
@@ -372,7 +378,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         if (unlikely(load(h, a_, size, sext, &v_)))                            \
             goto trap;                                                         \
         RD = v_;                                                               \
-        x[0] = 0;                                                              \
+        LOAD_X0();                                                             \
         TM_DONE(HART_MEM_LOAD);                                                \
         NEXT();                                                                \
     } while (0)
@@ -860,7 +866,8 @@ dispatch: __attribute__((unused));
     CASE(RV_CROSS) {
 #if LOOP_MODE == MODE_FAST
         /* Its slot is not in a page, so its pc does not follow from d:
-         * the caller single-steps it (rare: once per page crossing). */
+         * the caller single-steps it (rare: once per page crossing).  Also
+         * the xop of a load into x0 (rv_decode). */
         UNRETIRE();
         SYNC_PC();
         stop = HART_RUN_CROSS;
@@ -1080,6 +1087,7 @@ out:
 #undef IMM
 #undef SEXT32
 #undef LOAD
+#undef LOAD_X0
 #undef STORE
 #undef BRANCH
 #undef OP
