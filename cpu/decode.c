@@ -221,6 +221,22 @@ static bool has_rm(int op)
            (r->mask & 0x7000) == 0;
 }
 
+/* The R4 major opcodes: fmadd, fmsub, fnmsub, fnmadd. */
+static bool is_fma(uint32_t insn)
+{
+    uint32_t opc = rv_opcode(insn);
+    return opc == 0x43 || opc == 0x47 || opc == 0x4b || opc == 0x4f;
+}
+
+static bool host_fma3(void)
+{
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("fma");
+#else
+    return true;
+#endif
+}
+
 void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len)
 {
     int op = insn ? rv_insn_lookup(insn) : RV_ILLEGAL;
@@ -264,6 +280,11 @@ void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len)
      * rd without restoring x0 after it, and leave these (rare) to the
      * single-step loop, as they do an instruction straddling two pages. */
     if (op >= RV_LB && op <= RV_LWU && d->rd == 0)
+        d->xop = RV_CROSS;
+    /* So does a fused multiply-add on an x86-64 host without FMA3: the
+     * fast loop issues the host's FMA3 instruction without a check
+     * (cpu/interp.c, FMA_HOST). */
+    if (is_fma(insn) && op != RV_ILLEGAL && !host_fma3())
         d->xop = RV_CROSS;
 }
 

@@ -413,15 +413,18 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     int rm = d->rm == RM_DYN ? (int)h->frm : d->rm;                            \
     if (unlikely(rm > RM_RMM))                                                 \
         goto illegal_refetch
+/* The fast loop runs a fused multiply-add only on a host with FMA3 (the
+ * decoder sends it to the single-step loop elsewhere: rv_decode). */
+#define FMA3_KNOWN (LOOP_MODE == MODE_FAST)
 #define FOP_S(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_s(h, d, kind)))                                      \
+        if (unlikely(!fop_s(h, d, kind, FMA3_KNOWN)))                                      \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
 #define FOP_D(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_d(h, d, kind)))                                      \
+        if (unlikely(!fop_d(h, d, kind, FMA3_KNOWN)))                                      \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
@@ -1093,6 +1096,7 @@ out:
 #undef OP
 #undef GET_RM
 #undef FOP_S
+#undef FMA3_KNOWN
 #undef FOP_D
 #undef FTOI
 #undef ITOF
