@@ -491,10 +491,12 @@ static NOINLINE bool exec_csr_slow(struct hart *h, const struct rv_dinsn *d, uin
     return true;
 }
 
-/* exec_csr, with frflags and fsflags (csrrs rd, fflags, x0 and csrrw rd,
- * fflags, rs1) inline: code that saves and restores the FP flags around
- * a comparison runs them as often as the comparison. */
-static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
+/* frflags and fsflags (csrrs rd, fflags, x0 and csrrw rd, fflags, rs1)
+ * inline, before exec_csr_slow: code that saves and restores the FP flags
+ * around a comparison runs them as often as the comparison.  Returns
+ * false, having done nothing, for any other CSR instruction (so that the
+ * caller computes exec_csr_slow's instret only then). */
+static ALWAYS_INLINE bool exec_csr_fflags(struct hart *h, const struct rv_dinsn *d)
 {
     if (((unsigned)d->imm & 0xfff) == 0x001 &&
         (d->op == RV_CSRRW || (d->op == RV_CSRRS && d->rs1 == 0))) {
@@ -506,7 +508,7 @@ static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uin
         h->x[0] = 0;
         return true;
     }
-    return exec_csr_slow(h, d, instret_now);
+    return false;
 }
 
 /* Decode the instruction straddling the page boundary at pc (its upper

@@ -636,7 +636,7 @@ dispatch: __attribute__((unused));
     })
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
-        if (unlikely(!exec_csr(h, d, RETIRED_NOW)))
+        if (!exec_csr_fflags(h, d) && unlikely(!exec_csr_slow(h, d, RETIRED_NOW)))
             goto illegal_refetch;
         NEXT();
 
