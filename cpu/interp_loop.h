@@ -394,9 +394,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     } while (0)
 #define BRANCH(cond)                                                           \
     do {                                                                       \
-        h->stats.branches++;                                                   \
         if (cond) {                                                            \
-            h->stats.taken_branches++;                                         \
             TM_CBRANCH(true, pc + IMM);                                        \
             JUMP_REL(d->imm);                                                  \
         }                                                                      \
@@ -929,9 +927,7 @@ xop_no_rvc:
     } while (0)
 #define NEAR_BRANCH(op, l, cond)                                               \
     L_##op##_N##l:                                                             \
-    h->stats.branches++;                                                       \
     if (cond) {                                                                \
-        h->stats.taken_branches++;                                             \
         JUMP_NEAR();                                                           \
     }                                                                          \
     ilen = l;                                                                  \
