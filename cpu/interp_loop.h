@@ -416,13 +416,13 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define FMA3_KNOWN (LOOP_MODE == MODE_FAST)
 #define FOP_S(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_s(h, d, kind, FMA3_KNOWN)))                                      \
+        if (unlikely(!fop_s(h, d, kind, FMA3_KNOWN)))                          \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
 #define FOP_D(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_d(h, d, kind, FMA3_KNOWN)))                                      \
+        if (unlikely(!fop_d(h, d, kind, FMA3_KNOWN)))                          \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
