@@ -922,7 +922,8 @@ xop_no_rvc:
      * the page check of JUMP_REL.  l is the instruction's length. */
 #define JUMP_NEAR()                                                            \
     do {                                                                       \
-        d = (struct rv_dinsn *)(void *)((char *)d + (intptr_t)d->imm * (sizeof(*d) / 2)); \
+        d = (struct rv_dinsn *)(void *)((char *)d + (ptrdiff_t)d->imm *       \
+                                        (ptrdiff_t)(sizeof(*d) / 2));          \
         BLOCK_ENTER();                                                         \
     } while (0)
 #define NEAR_BRANCH(op, l, cond)                                               \
