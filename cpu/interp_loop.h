@@ -931,11 +931,11 @@ xop_no_rvc:
     if (cond) {                                                                \
         JUMP_NEAR();                                                           \
     }                                                                          \
-    ilen = l;                                                                  \
+    ilen = (l);                                                                \
     NEXT_BLOCK();
 #define NEAR_JAL(l)                                                            \
     L_RV_JAL_N##l:                                                             \
-    x[d->rd] = PC + l;                                                         \
+    x[d->rd] = PC + (l);                                                       \
     x[0] = 0;                                                                  \
     JUMP_NEAR();
     NEAR_JAL(4)
