@@ -281,11 +281,11 @@ void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len)
      * single-step loop, as they do an instruction straddling two pages. */
     if (op >= RV_LB && op <= RV_LWU && d->rd == 0)
         d->xop = RV_CROSS;
-    /* So does a fused multiply-add on an x86-64 host without FMA3: the
-     * fast loop issues the host's FMA3 instruction without a check
-     * (cpu/interp.c, FMA_HOST). */
+    /* The fast loop issues the host's FMA3 instruction for a fused
+     * multiply-add without a check (cpu/interp.c, FMA_HOST); on an x86-64
+     * host without FMA3, the op's other entry checks (CASE_FMA). */
     if (is_fma(insn) && op != RV_ILLEGAL && !host_fma3())
-        d->xop = RV_CROSS;
+        d->xop = (uint16_t)(op + RV_NUM_OPS);
 }
 
 void rv_decode_raw(struct rv_dinsn *d, uint32_t raw)

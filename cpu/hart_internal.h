@@ -165,8 +165,7 @@ static inline void hart_callout_leave(struct hart *h, const hostfp_env *guest)
  * block does not fit the budget (or pc is odd) and the caller must
  * single-step, or HART_RUN_CROSS (hart_run_fast only) before an
  * instruction that the caller single-steps before it goes on: one that
- * straddles a page, a load into x0, a fused multiply-add on a host
- * without FMA3 (rv_decode). */
+ * straddles a page, or a load into x0 (rv_decode). */
 #define HART_RUN_CROSS (-2)
 int hart_run_fast(struct hart *h, uint64_t max, uint64_t *retired);
 int hart_run_step(struct hart *h, uint64_t max, uint64_t *retired);

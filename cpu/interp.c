@@ -101,7 +101,7 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
  * of every value live across it.  Elsewhere, and on an x86-64 host
  * without FMA3 (libgcc tests CPUID and the OS's AVX state once), libm's
  * fma, correctly rounded as well.  fma3: the host is known to have FMA3
- * (the fast loop's, which single-steps these ops elsewhere: rv_decode). */
+ * (the fast loop's usual entry: rv_decode, CASE_FMA). */
 #if HOSTFP_MXCSR
 #define FMA_HOST(T, op, a, b, c, r, fma3)                                      \
     do {                                                                       \

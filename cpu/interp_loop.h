@@ -117,6 +117,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
      * otherwise).  For an op without a 16-bit form the second entry is
      * dead (RV_RVC_OP). */
     unsigned ilen = 4;
+    bool fma3 = true;           /* FMA3_KNOWN: CASE_FMA sets it */
 #define ILEN ilen
 #define DISPATCH_INDEX (d->xop)
 /* d to the slot after an instruction of length l (2 or 4): one lea. */
@@ -152,6 +153,20 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     L_##op:                                                                    \
     ilen = 4;                                                                  \
     __VA_ARGS__;
+/* A fused multiply-add: its second entry (the xop of one on a host
+ * without FMA3, rv_decode) runs it with the host check (FMA3_KNOWN). */
+#define CASE_FMA(op, ...)                                                      \
+    if (0) {                                                                   \
+        _Static_assert(!RV_RVC_OP(op), #op " has a 16-bit form");             \
+    L_##op##_C:                                                                \
+        ilen = 4;                                                              \
+        fma3 = false;                                                          \
+        __VA_ARGS__;                                                           \
+    }                                                                          \
+    L_##op:                                                                    \
+    ilen = 4;                                                                  \
+    fma3 = true;                                                               \
+    __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op, [(op) + RV_NUM_OPS] = &&L_##op##_C,
 /* The near entries of branches and jal (rv_xop_place): NEAR_BRANCH. */
 #define NEAR_LABEL(op) [(op) + 2 * RV_NUM_OPS] = &&L_##op##_N4,
@@ -170,6 +185,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define SYNC_PC() ((void)0)
 #define CASE(op) L_##op:
 #define CASE_C(op, ...) L_##op: __VA_ARGS__;
+#define CASE_FMA(op, ...) L_##op: __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op,
 #define NEAR_LABELS
 #define DISPATCH_SIZE RV_NUM_OPS
@@ -411,9 +427,14 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     int rm = d->rm == RM_DYN ? (int)h->frm : d->rm;                            \
     if (unlikely(rm > RM_RMM))                                                 \
         goto illegal_refetch
-/* The fast loop runs a fused multiply-add only on a host with FMA3 (the
- * decoder sends it to the single-step loop elsewhere: rv_decode). */
-#define FMA3_KNOWN (LOOP_MODE == MODE_FAST)
+/* Is the host known to have FMA3?  The fast loop's fused multiply-adds
+ * have an entry without the host check (their xop on such a host,
+ * rv_decode) and one with it (CASE_FMA). */
+#if LOOP_MODE == MODE_FAST
+#define FMA3_KNOWN fma3
+#else
+#define FMA3_KNOWN false
+#endif
 #define FOP_S(kind)                                                            \
     do {                                                                       \
         if (unlikely(!fop_s(h, d, kind, FMA3_KNOWN)))                          \
@@ -720,10 +741,10 @@ dispatch: __attribute__((unused));
     })
     CASE(RV_FSW) STORE(4, h->f[d->rs2]);
     CASE_C(RV_FSD, STORE(8, h->f[d->rs2]));
-    CASE(RV_FMADD_S) FOP_S(FPU_MADD);
-    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB);
-    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB);
-    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD);
+    CASE_FMA(RV_FMADD_S, FOP_S(FPU_MADD));
+    CASE_FMA(RV_FMSUB_S, FOP_S(FPU_MSUB));
+    CASE_FMA(RV_FNMSUB_S, FOP_S(FPU_NMSUB));
+    CASE_FMA(RV_FNMADD_S, FOP_S(FPU_NMADD));
     CASE(RV_FADD_S) FOP_S(FPU_ADD);
     CASE(RV_FSUB_S) FOP_S(FPU_SUB);
     CASE(RV_FMUL_S) FOP_S(FPU_MUL);
@@ -751,10 +772,10 @@ dispatch: __attribute__((unused));
     CASE(RV_FCVT_S_L) ITOF(fpu_from_int_s, FPU_L);
     CASE(RV_FCVT_S_LU) ITOF(fpu_from_int_s, FPU_LU);
     CASE(RV_FMV_W_X) h->f[d->rd] = box_s((uint32_t)RS1); NEXT();
-    CASE(RV_FMADD_D) FOP_D(FPU_MADD);
-    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB);
-    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB);
-    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD);
+    CASE_FMA(RV_FMADD_D, FOP_D(FPU_MADD));
+    CASE_FMA(RV_FMSUB_D, FOP_D(FPU_MSUB));
+    CASE_FMA(RV_FNMSUB_D, FOP_D(FPU_NMSUB));
+    CASE_FMA(RV_FNMADD_D, FOP_D(FPU_NMADD));
     CASE(RV_FADD_D) FOP_D(FPU_ADD);
     CASE(RV_FSUB_D) FOP_D(FPU_SUB);
     CASE(RV_FMUL_D) FOP_D(FPU_MUL);
@@ -1058,6 +1079,7 @@ out:
 #undef LOOP_TIMED
 #undef CASE
 #undef CASE_C
+#undef CASE_FMA
 #undef ILEN
 #undef DISPATCH_INDEX
 #undef STEP_D
