@@ -185,6 +185,8 @@ uint32_t rv_expand_compressed(uint16_t c16)
     }
 }
 
+_Static_assert(RV_LWU - RV_LB == 6 && RV_BGEU - RV_BEQ == 5, "loads and branches in a row");
+
 bool rv_ends_block(int op)
 {
     switch (op) {
@@ -217,6 +219,22 @@ static bool has_rm(int op)
     uint32_t opc = r->match & 0x7f;
     return (opc == 0x53 || opc == 0x43 || opc == 0x47 || opc == 0x4b || opc == 0x4f) &&
            (r->mask & 0x7000) == 0;
+}
+
+/* The R4 major opcodes: fmadd, fmsub, fnmsub, fnmadd. */
+static bool is_fma(uint32_t insn)
+{
+    uint32_t opc = rv_opcode(insn);
+    return opc == 0x43 || opc == 0x47 || opc == 0x4b || opc == 0x4f;
+}
+
+static bool host_fma3(void)
+{
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("fma");
+#else
+    return true;
+#endif
 }
 
 void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len)
@@ -258,6 +276,16 @@ void rv_decode(struct rv_dinsn *d, uint32_t insn, uint32_t raw, int len)
         d->imm = (int32_t)raw;
     d->op = (uint16_t)op;
     d->xop = rv_xop(op, len);
+    /* A load into x0 still accesses memory; the fast loop's loads write
+     * rd without restoring x0 after it, and leave these (rare) to the
+     * single-step loop, as they do an instruction straddling two pages. */
+    if (op >= RV_LB && op <= RV_LWU && d->rd == 0)
+        d->xop = RV_CROSS;
+    /* The fast loop issues the host's FMA3 instruction for a fused
+     * multiply-add without a check (cpu/interp.c, FMA_HOST); on an x86-64
+     * host without FMA3, the op's other entry checks (CASE_FMA). */
+    if (is_fma(insn) && op != RV_ILLEGAL && !host_fma3())
+        d->xop = (uint16_t)(op + RV_NUM_OPS);
 }
 
 void rv_decode_raw(struct rv_dinsn *d, uint32_t raw)

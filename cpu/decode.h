@@ -13,7 +13,9 @@
  * (0: not computed yet); the interpreter accounts budgets per block.
  * `xop` is what the fast loop dispatches on: op for a 32-bit instruction,
  * op + RV_NUM_OPS for a 16-bit one, so that each handler knows the
- * length of its instruction without loading it (rv_xop). */
+ * length of its instruction without loading it (rv_xop); plus
+ * 2 * RV_NUM_OPS for a branch or jal whose target is in its own page
+ * (rv_xop_place). */
 struct rv_dinsn {
     uint16_t op;            /* enum rv_op */
     uint16_t blen;
@@ -24,12 +26,28 @@ struct rv_dinsn {
     int32_t imm;            /* immediate, CSR number, or raw bits (illegal) */
 };
 _Static_assert(sizeof(struct rv_dinsn) == 16, "decoded insn is 16 bytes");
-_Static_assert(2 * RV_NUM_OPS <= UINT16_MAX, "xop fits 16 bits");
+_Static_assert(4 * RV_NUM_OPS <= UINT16_MAX, "xop fits 16 bits");
 
 /* The fast loop's dispatch index for op at instruction length len. */
 static inline uint16_t rv_xop(int op, int len)
 {
     return (uint16_t)(op + (len == 2 ? RV_NUM_OPS : 0));
+}
+
+/* Is op a pc-relative control transfer (a conditional branch or jal)? */
+static inline bool rv_op_pcrel(int op)
+{
+    return op == RV_JAL || (op >= RV_BEQ && op <= RV_BGEU);
+}
+
+/* Called once d is decoded at byte offset off of a page of page_size
+ * bytes: a branch or jal whose target is in the same page dispatches to
+ * the fast loop's near entry, which goes to the target's slot without a
+ * check (the target's offset does not depend on the page's address). */
+static inline void rv_xop_place(struct rv_dinsn *d, unsigned off, unsigned page_size)
+{
+    if (rv_op_pcrel(d->op) && (uint64_t)((int64_t)off + d->imm) < page_size)
+        d->xop = (uint16_t)(d->xop + 2 * RV_NUM_OPS);
 }
 
 /* Instruction fields, named as in the spec. */

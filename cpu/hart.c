@@ -261,6 +261,7 @@ void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx)
         memcpy(&hi, page + 2 * idx + 2, 2);
         rv_decode_raw(d, (uint32_t)hi << 16 | lo);
     }
+    rv_xop_place(d, 2 * idx, PAGE_SIZE);
 }
 
 unsigned hart_block_len(struct hart *h, struct dpage *p, unsigned idx)

@@ -104,7 +104,7 @@ struct hart_stlb_entry {
 
 struct hart_stats {
     uint64_t insns;             /* retired instructions (== instret) */
-    uint64_t loads, stores, amos, branches, taken_branches;
+    uint64_t loads, stores, amos;
     uint64_t ecalls, traps, stlb_misses, decode_misses, icache_flushes;
     uint64_t stlb_fills[3];     /* software TLB misses by enum hart_access */
     uint64_t split_accesses;    /* loads/stores that straddle two pages */

@@ -164,8 +164,8 @@ static inline void hart_callout_leave(struct hart *h, const hostfp_env *guest)
 /* The run loops (interp.c): return a stop reason, or -1 when the next
  * block does not fit the budget (or pc is odd) and the caller must
  * single-step, or HART_RUN_CROSS (hart_run_fast only) before an
- * instruction that straddles a page, which the caller single-steps
- * before it goes on. */
+ * instruction that the caller single-steps before it goes on: one that
+ * straddles a page, or a load into x0 (rv_decode). */
 #define HART_RUN_CROSS (-2)
 int hart_run_fast(struct hart *h, uint64_t max, uint64_t *retired);
 int hart_run_step(struct hart *h, uint64_t max, uint64_t *retired);

@@ -100,11 +100,12 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
  * the same, while the call cost a dozen host instructions and the spills
  * of every value live across it.  Elsewhere, and on an x86-64 host
  * without FMA3 (libgcc tests CPUID and the OS's AVX state once), libm's
- * fma, correctly rounded as well. */
+ * fma, correctly rounded as well.  fma3: the host is known to have FMA3
+ * (the fast loop's usual entry: rv_decode, CASE_FMA). */
 #if HOSTFP_MXCSR
-#define FMA_HOST(T, op, a, b, c, r)                                            \
+#define FMA_HOST(T, op, a, b, c, r, fma3)                                      \
     do {                                                                       \
-        if (likely(__builtin_cpu_supports("fma"))) {                           \
+        if ((fma3) || likely(__builtin_cpu_supports("fma"))) {                 \
             (r) = (c);                                                         \
             if (sizeof(T) == 8)                                                \
                 FMA_ASM(op, "sd", a, b, r);                                    \
@@ -134,7 +135,7 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
         }                                                                      \
     } while (0)
 #else
-#define FMA_HOST(T, op, a, b, c, r) FMA_CALL(T, op, a, b, c, r)
+#define FMA_HOST(T, op, a, b, c, r, fma3) FMA_CALL(T, op, a, b, c, r)
 #endif
 #define FMA_CALL(T, op, a, b, c, r)                                            \
     do {                                                                       \
@@ -146,7 +147,7 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
         }                                                                      \
     } while (0)
 /* r = op(a, b, c) in type T, or goto fop_slow for a NaN result. */
-#define FOP_INLINE(op, a, b, c, T, r)                                          \
+#define FOP_INLINE(op, a, b, c, T, r, fma3)                                    \
     do {                                                                       \
         FENV_VALUE(a);                                                         \
         FENV_VALUE(b);                                                         \
@@ -158,7 +159,7 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
         case FPU_MUL: (r) = (a) * (b); break;                                  \
         case FPU_DIV: (r) = (a) / (b); break;                                  \
         case FPU_SQRT: (r) = _Generic((T)0, float: sqrtf, default: sqrt)(a); break; \
-        default: FMA_HOST(T, op, a, b, c, r); break;                           \
+        default: FMA_HOST(T, op, a, b, c, r, fma3); break;                     \
         }                                                                      \
         FENV_VALUE(r);                                                         \
         if (unlikely((r) != (r)))                                              \
@@ -191,7 +192,7 @@ static NOINLINE void fop_s_slow(struct hart *h, const struct rv_dinsn *d, int op
 /* Execute the F/D arithmetic op (enum fpu_arith) of the instruction d in
  * double or single precision.  Returns false, having changed nothing,
  * when its rounding mode is invalid (illegal instruction). */
-static ALWAYS_INLINE bool fop_d(struct hart *h, const struct rv_dinsn *d, int op)
+static ALWAYS_INLINE bool fop_d(struct hart *h, const struct rv_dinsn *d, int op, bool fma3)
 {
     int rm = insn_rm(h, d);
     if (likely(rm == h->dcache->host_round)) {
@@ -200,7 +201,7 @@ static ALWAYS_INLINE bool fop_d(struct hart *h, const struct rv_dinsn *d, int op
         memcpy(&b, &h->f[d->rs2], 8);
         if (op >= FPU_MADD)
             memcpy(&c, &h->f[d->rs3], 8);
-        FOP_INLINE(op, a, b, c, double, r);
+        FOP_INLINE(op, a, b, c, double, r, fma3);
         memcpy(&h->f[d->rd], &r, 8);
         return true;
     }
@@ -211,7 +212,7 @@ fop_slow:
     return true;
 }
 
-static ALWAYS_INLINE bool fop_s(struct hart *h, const struct rv_dinsn *d, int op)
+static ALWAYS_INLINE bool fop_s(struct hart *h, const struct rv_dinsn *d, int op, bool fma3)
 {
     int rm = insn_rm(h, d);
     /* Only the operands op has must be NaN-boxed (fsqrt's rs2 is 0). */
@@ -223,7 +224,7 @@ static ALWAYS_INLINE bool fop_s(struct hart *h, const struct rv_dinsn *d, int op
         memcpy(&a, &ba, 4);
         memcpy(&b, &bb, 4);
         memcpy(&c, &bc, 4);
-        FOP_INLINE(op, a, b, c, float, r);
+        FOP_INLINE(op, a, b, c, float, r, fma3);
         memcpy(&br, &r, 4);
         h->f[d->rd] = box_s(br);
         return true;
@@ -490,10 +491,12 @@ static NOINLINE bool exec_csr_slow(struct hart *h, const struct rv_dinsn *d, uin
     return true;
 }
 
-/* exec_csr, with frflags and fsflags (csrrs rd, fflags, x0 and csrrw rd,
- * fflags, rs1) inline: code that saves and restores the FP flags around
- * a comparison runs them as often as the comparison. */
-static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uint64_t instret_now)
+/* frflags and fsflags (csrrs rd, fflags, x0 and csrrw rd, fflags, rs1)
+ * inline, before exec_csr_slow: code that saves and restores the FP flags
+ * around a comparison runs them as often as the comparison.  Returns
+ * false, having done nothing, for any other CSR instruction (so that the
+ * caller computes exec_csr_slow's instret only then). */
+static ALWAYS_INLINE bool exec_csr_fflags(struct hart *h, const struct rv_dinsn *d)
 {
     if (((unsigned)d->imm & 0xfff) == 0x001 &&
         (d->op == RV_CSRRW || (d->op == RV_CSRRS && d->rs1 == 0))) {
@@ -505,7 +508,7 @@ static ALWAYS_INLINE bool exec_csr(struct hart *h, const struct rv_dinsn *d, uin
         h->x[0] = 0;
         return true;
     }
-    return exec_csr_slow(h, d, instret_now);
+    return false;
 }
 
 /* Decode the instruction straddling the page boundary at pc (its upper

@@ -111,11 +111,13 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #endif
 #if LOOP_MODE == MODE_FAST
     /* The fast loop dispatches on d->xop: every handler has an entry for
-     * a 32-bit and one for a 16-bit instruction, which set ilen, so that
-     * the next instruction's slot does not wait for a load of d->len (a
-     * dependency chain through every instruction otherwise).  For an op
-     * without a 16-bit form the second entry is dead (RV_RVC_OP). */
+     * a 32-bit and one for a 16-bit instruction, where ilen is a constant
+     * (CASE, CASE_C), so that the next instruction's slot does not wait
+     * for a load of d->len (a dependency chain through every instruction
+     * otherwise).  For an op without a 16-bit form the second entry is
+     * dead (RV_RVC_OP). */
     unsigned ilen = 4;
+    bool fma3 = true;           /* FMA3_KNOWN: CASE_FMA sets it */
 #define ILEN ilen
 #define DISPATCH_INDEX (d->xop)
 /* d to the slot after an instruction of length l (2 or 4): one lea. */
@@ -129,24 +131,50 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define ADVANCE_PC(l) ((void)0)
 #define MOVE_PC(t) ((void)0)
 #define SYNC_PC() (pc = PC)
-/* Only an op a compressed instruction can decode to (RV_RVC_OP,
- * cpu/decode.h) has a 16-bit entry; any other op's leaves for the
- * single-step loop (xop_no_rvc), which cannot happen: so the handler of an
- * op that has no 16-bit form has ilen = 4, a constant, and no second
- * entry. */
+/* An op a compressed instruction can decode to (RV_RVC_OP, cpu/decode.h)
+ * has its handler twice, CASE_C(op, handler), one copy per length, so that
+ * ILEN is a constant in each; any other op's 16-bit entry leaves for the
+ * single-step loop (xop_no_rvc), which cannot happen. */
 #define CASE(op)                                                               \
     if (0) {                                                                   \
+        _Static_assert(!RV_RVC_OP(op), #op " has a 16-bit form: CASE_C");     \
     L_##op##_C:                                                                \
-        if (!RV_RVC_OP(op))                                                    \
-            goto xop_no_rvc;                                                   \
-        ilen = 2;                                                              \
-        goto L_##op##_len;                                                     \
+        goto xop_no_rvc;                                                       \
+    }                                                                          \
     L_##op:                                                                    \
+    ilen = 4;
+#define CASE_C(op, ...)                                                        \
+    if (0) {                                                                   \
+        _Static_assert(RV_RVC_OP(op), #op " has no 16-bit form: CASE");       \
+    L_##op##_C:                                                                \
+        ilen = 2;                                                              \
+        __VA_ARGS__;                                                           \
+    }                                                                          \
+    L_##op:                                                                    \
+    ilen = 4;                                                                  \
+    __VA_ARGS__;
+/* A fused multiply-add: its second entry (the xop of one on a host
+ * without FMA3, rv_decode) runs it with the host check (FMA3_KNOWN). */
+#define CASE_FMA(op, ...)                                                      \
+    if (0) {                                                                   \
+        _Static_assert(!RV_RVC_OP(op), #op " has a 16-bit form");             \
+    L_##op##_C:                                                                \
         ilen = 4;                                                              \
-    L_##op##_len:;                                                             \
-    }
+        fma3 = false;                                                          \
+        __VA_ARGS__;                                                           \
+    }                                                                          \
+    L_##op:                                                                    \
+    ilen = 4;                                                                  \
+    fma3 = true;                                                               \
+    __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op, [(op) + RV_NUM_OPS] = &&L_##op##_C,
-#define DISPATCH_SIZE (2 * RV_NUM_OPS)
+/* The near entries of branches and jal (rv_xop_place): NEAR_BRANCH. */
+#define NEAR_LABEL(op) [(op) + 2 * RV_NUM_OPS] = &&L_##op##_N4,
+#define NEAR_LABEL_C(op) NEAR_LABEL(op) [(op) + 3 * RV_NUM_OPS] = &&L_##op##_N2,
+#define NEAR_LABELS                                                            \
+    NEAR_LABEL_C(RV_JAL) NEAR_LABEL_C(RV_BEQ) NEAR_LABEL_C(RV_BNE)             \
+    NEAR_LABEL(RV_BLT) NEAR_LABEL(RV_BGE) NEAR_LABEL(RV_BLTU) NEAR_LABEL(RV_BGEU)
+#define DISPATCH_SIZE (4 * RV_NUM_OPS)
 #else
 #define ILEN ((unsigned)d->len)
 #define DISPATCH_INDEX (d->op)
@@ -156,16 +184,22 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define MOVE_PC(t) (pc = (t))
 #define SYNC_PC() ((void)0)
 #define CASE(op) L_##op:
+#define CASE_C(op, ...) L_##op: __VA_ARGS__;
+#define CASE_FMA(op, ...) L_##op: __VA_ARGS__;
 #define LABEL(op) [op] = &&L_##op,
+#define NEAR_LABELS
 #define DISPATCH_SIZE RV_NUM_OPS
 #endif
 #define INSN_LABEL(id, name, match, mask, fmt, args) LABEL(RV_##id)
     static const void *const dispatch_table[DISPATCH_SIZE] = {
         LABEL(RV_UNDECODED) LABEL(RV_ILLEGAL) LABEL(RV_PAGE_END) LABEL(RV_CROSS) LABEL(RV_NOP)
-        RV_INSN_LIST(INSN_LABEL)
+        RV_INSN_LIST(INSN_LABEL) NEAR_LABELS
     };
 #undef INSN_LABEL
 #undef LABEL
+#undef NEAR_LABEL
+#undef NEAR_LABEL_C
+#undef NEAR_LABELS
 #undef DISPATCH_SIZE
 #if LOOP_TIMED
 #define LABEL(id, name, match, mask, fmt, args) [RV_##id] = &&T_RV_##id,
@@ -258,6 +292,24 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         TRACE_AFTER();                                                         \
     } while (0)
 
+/* Start the block at d: the fast loop's (block_at_d), where a handler
+ * knows the next block's start. */
+#if LOOP_MODE == MODE_FAST
+#define BLOCK_ENTER()                                                          \
+    do {                                                                       \
+        if (unlikely(h->stop_request))                                         \
+            goto block_stop;                                                   \
+        /* The block is charged with one subtraction: a borrow means it     \
+         * does not fit.  An undecoded slot or the page's end (blen 0)      \
+         * costs nothing and goes to its handler, which finds its block. */ \
+        if (unlikely(__builtin_sub_overflow(left, (uint64_t)d->blen, &left)))  \
+            goto block_slow;                                                   \
+        goto *dispatch_table[d->xop];                                          \
+    } while (0)
+#else
+#define BLOCK_ENTER() goto block_at_d
+#endif
+
 /* Block-ending fall through (not-taken branch, fence). */
 #define NEXT_BLOCK()                                                           \
     do {                                                                       \
@@ -265,7 +317,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         RETIRE_BLOCK();                                                        \
         ADVANCE_PC(l_);                                                        \
         STEP_D(l_);                                                            \
-        goto block_at_d;                                                       \
+        BLOCK_ENTER();                                                         \
     } while (0)
 
 /* Fall through to the next instruction: within the block in the fast and
@@ -328,6 +380,12 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define IMM ((uint64_t)(int64_t)d->imm)
 #define SEXT32(v) ((uint64_t)(int64_t)(int32_t)(v))
 
+/* x0 after a load into it: the fast loop single-steps those (rv_decode). */
+#if LOOP_MODE == MODE_FAST
+#define LOAD_X0() ((void)0)
+#else
+#define LOAD_X0() (x[0] = 0)
+#endif
 #define LOAD(size, sext)                                                       \
     do {                                                                       \
         uint64_t v_, a_ = RS1 + IMM;                                           \
@@ -336,7 +394,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
         if (unlikely(load(h, a_, size, sext, &v_)))                            \
             goto trap;                                                         \
         RD = v_;                                                               \
-        x[0] = 0;                                                              \
+        LOAD_X0();                                                             \
         TM_DONE(HART_MEM_LOAD);                                                \
         NEXT();                                                                \
     } while (0)
@@ -352,9 +410,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     } while (0)
 #define BRANCH(cond)                                                           \
     do {                                                                       \
-        h->stats.branches++;                                                   \
         if (cond) {                                                            \
-            h->stats.taken_branches++;                                         \
             TM_CBRANCH(true, pc + IMM);                                        \
             JUMP_REL(d->imm);                                                  \
         }                                                                      \
@@ -371,15 +427,23 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     int rm = d->rm == RM_DYN ? (int)h->frm : d->rm;                            \
     if (unlikely(rm > RM_RMM))                                                 \
         goto illegal_refetch
+/* Is the host known to have FMA3?  The fast loop's fused multiply-adds
+ * have an entry without the host check (their xop on such a host,
+ * rv_decode) and one with it (CASE_FMA). */
+#if LOOP_MODE == MODE_FAST
+#define FMA3_KNOWN fma3
+#else
+#define FMA3_KNOWN false
+#endif
 #define FOP_S(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_s(h, d, kind)))                                      \
+        if (unlikely(!fop_s(h, d, kind, FMA3_KNOWN)))                          \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
 #define FOP_D(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_d(h, d, kind)))                                      \
+        if (unlikely(!fop_d(h, d, kind, FMA3_KNOWN)))                          \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
@@ -448,21 +512,14 @@ block_lookup: {
     }
 
 block_at_d:
+#if LOOP_MODE == MODE_FAST
+    BLOCK_ENTER();
+#else
     if (unlikely(h->stop_request)) {
         SYNC_PC();
         stop = HART_STOP_REQUEST;
         goto out;
     }
-#if LOOP_MODE == MODE_FAST
-    /* One compare for a known block (blen > 0) that fits the budget. */
-    if (unlikely((uint64_t)d->blen - 1 >= left))
-        goto block_slow;
-    left -= d->blen;
-    /* An empty asm that "changes" left: otherwise GCC keeps the old value
-     * and d->blen on the stack to rebuild the new one wherever it is used
-     * (two spills per block instead of one). */
-    __asm__("" : "+r"(left));
-#else
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -516,64 +573,64 @@ dispatch: __attribute__((unused));
      * the next handler (the decoded op indexes dispatch_table). */
     goto *dispatch_table[DISPATCH_INDEX];
     {
-    CASE(RV_NOP) NEXT();
-    CASE(RV_LUI) OP(IMM);
+    CASE_C(RV_NOP, NEXT());
+    CASE_C(RV_LUI, OP(IMM));
     CASE(RV_AUIPC) OP(PC + IMM);
-    CASE(RV_JAL) {
+    CASE_C(RV_JAL, {
         x[d->rd] = PC + ILEN;
         x[0] = 0;
         TM_BRANCH(true, pc + IMM);
         JUMP_REL(d->imm);
-    }
-    CASE(RV_JALR) {
+    })
+    CASE_C(RV_JALR, {
         uint64_t t = (RS1 + IMM) & ~(uint64_t)1;
         x[d->rd] = PC + ILEN;
         x[0] = 0;
         TM_BRANCH(true, t);
         JUMP(t);
-    }
-    CASE(RV_BEQ) BRANCH(RS1 == RS2);
-    CASE(RV_BNE) BRANCH(RS1 != RS2);
+    })
+    CASE_C(RV_BEQ, BRANCH(RS1 == RS2));
+    CASE_C(RV_BNE, BRANCH(RS1 != RS2));
     CASE(RV_BLT) BRANCH((int64_t)RS1 < (int64_t)RS2);
     CASE(RV_BGE) BRANCH((int64_t)RS1 >= (int64_t)RS2);
     CASE(RV_BLTU) BRANCH(RS1 < RS2);
     CASE(RV_BGEU) BRANCH(RS1 >= RS2);
     CASE(RV_LB) LOAD(1, true);
     CASE(RV_LH) LOAD(2, true);
-    CASE(RV_LW) LOAD(4, true);
-    CASE(RV_LD) LOAD(8, false);
+    CASE_C(RV_LW, LOAD(4, true));
+    CASE_C(RV_LD, LOAD(8, false));
     CASE(RV_LBU) LOAD(1, false);
     CASE(RV_LHU) LOAD(2, false);
     CASE(RV_LWU) LOAD(4, false);
     CASE(RV_SB) STORE(1, RS2);
     CASE(RV_SH) STORE(2, RS2);
-    CASE(RV_SW) STORE(4, RS2);
-    CASE(RV_SD) STORE(8, RS2);
-    CASE(RV_ADDI) OP(RS1 + IMM);
+    CASE_C(RV_SW, STORE(4, RS2));
+    CASE_C(RV_SD, STORE(8, RS2));
+    CASE_C(RV_ADDI, OP(RS1 + IMM));
     CASE(RV_SLTI) OP((int64_t)RS1 < (int64_t)IMM);
     CASE(RV_SLTIU) OP(RS1 < IMM);
     CASE(RV_XORI) OP(RS1 ^ IMM);
     CASE(RV_ORI) OP(RS1 | IMM);
-    CASE(RV_ANDI) OP(RS1 & IMM);
-    CASE(RV_SLLI) OP(RS1 << d->imm);
-    CASE(RV_SRLI) OP(RS1 >> d->imm);
-    CASE(RV_SRAI) OP((uint64_t)((int64_t)RS1 >> d->imm));
-    CASE(RV_ADD) OP(RS1 + RS2);
-    CASE(RV_SUB) OP(RS1 - RS2);
+    CASE_C(RV_ANDI, OP(RS1 & IMM));
+    CASE_C(RV_SLLI, OP(RS1 << d->imm));
+    CASE_C(RV_SRLI, OP(RS1 >> d->imm));
+    CASE_C(RV_SRAI, OP((uint64_t)((int64_t)RS1 >> d->imm)));
+    CASE_C(RV_ADD, OP(RS1 + RS2));
+    CASE_C(RV_SUB, OP(RS1 - RS2));
     CASE(RV_SLL) OP(RS1 << (RS2 & 63));
     CASE(RV_SLT) OP((int64_t)RS1 < (int64_t)RS2);
     CASE(RV_SLTU) OP(RS1 < RS2);
-    CASE(RV_XOR) OP(RS1 ^ RS2);
+    CASE_C(RV_XOR, OP(RS1 ^ RS2));
     CASE(RV_SRL) OP(RS1 >> (RS2 & 63));
     CASE(RV_SRA) OP((uint64_t)((int64_t)RS1 >> (RS2 & 63)));
-    CASE(RV_OR) OP(RS1 | RS2);
-    CASE(RV_AND) OP(RS1 & RS2);
-    CASE(RV_ADDIW) OP(SEXT32(RS1 + IMM));
+    CASE_C(RV_OR, OP(RS1 | RS2));
+    CASE_C(RV_AND, OP(RS1 & RS2));
+    CASE_C(RV_ADDIW, OP(SEXT32(RS1 + IMM)));
     CASE(RV_SLLIW) OP(SEXT32((uint32_t)RS1 << (d->imm & 31)));
     CASE(RV_SRLIW) OP(SEXT32((uint32_t)RS1 >> (d->imm & 31)));
     CASE(RV_SRAIW) OP(SEXT32((int32_t)RS1 >> (d->imm & 31)));
-    CASE(RV_ADDW) OP(SEXT32(RS1 + RS2));
-    CASE(RV_SUBW) OP(SEXT32(RS1 - RS2));
+    CASE_C(RV_ADDW, OP(SEXT32(RS1 + RS2)));
+    CASE_C(RV_SUBW, OP(SEXT32(RS1 - RS2)));
     CASE(RV_SLLW) OP(SEXT32((uint32_t)RS1 << (RS2 & 31)));
     CASE(RV_SRLW) OP(SEXT32((uint32_t)RS1 >> (RS2 & 31)));
     CASE(RV_SRAW) OP(SEXT32((int32_t)RS1 >> (RS2 & 31)));
@@ -590,14 +647,15 @@ dispatch: __attribute__((unused));
         UNRETIRE();
         SYNC_PC();
         goto out;
-    CASE(RV_EBREAK)
+    CASE_C(RV_EBREAK, {
         stop = HART_STOP_EBREAK;
         UNRETIRE();
         SYNC_PC();
         goto out;
+    })
     CASE(RV_CSRRW) CASE(RV_CSRRS) CASE(RV_CSRRC)
     CASE(RV_CSRRWI) CASE(RV_CSRRSI) CASE(RV_CSRRCI)
-        if (unlikely(!exec_csr(h, d, RETIRED_NOW)))
+        if (!exec_csr_fflags(h, d) && unlikely(!exec_csr_slow(h, d, RETIRED_NOW)))
             goto illegal_refetch;
         NEXT();
 
@@ -671,7 +729,7 @@ dispatch: __attribute__((unused));
         TM_DONE(HART_MEM_LOAD);
         NEXT();
     }
-    CASE(RV_FLD) {
+    CASE_C(RV_FLD, {
         uint64_t v, a = RS1 + IMM;
         TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
         h->stats.loads++;
@@ -680,13 +738,13 @@ dispatch: __attribute__((unused));
         h->f[d->rd] = v;
         TM_DONE(HART_MEM_LOAD);
         NEXT();
-    }
+    })
     CASE(RV_FSW) STORE(4, h->f[d->rs2]);
-    CASE(RV_FSD) STORE(8, h->f[d->rs2]);
-    CASE(RV_FMADD_S) FOP_S(FPU_MADD);
-    CASE(RV_FMSUB_S) FOP_S(FPU_MSUB);
-    CASE(RV_FNMSUB_S) FOP_S(FPU_NMSUB);
-    CASE(RV_FNMADD_S) FOP_S(FPU_NMADD);
+    CASE_C(RV_FSD, STORE(8, h->f[d->rs2]));
+    CASE_FMA(RV_FMADD_S, FOP_S(FPU_MADD));
+    CASE_FMA(RV_FMSUB_S, FOP_S(FPU_MSUB));
+    CASE_FMA(RV_FNMSUB_S, FOP_S(FPU_NMSUB));
+    CASE_FMA(RV_FNMADD_S, FOP_S(FPU_NMADD));
     CASE(RV_FADD_S) FOP_S(FPU_ADD);
     CASE(RV_FSUB_S) FOP_S(FPU_SUB);
     CASE(RV_FMUL_S) FOP_S(FPU_MUL);
@@ -714,10 +772,10 @@ dispatch: __attribute__((unused));
     CASE(RV_FCVT_S_L) ITOF(fpu_from_int_s, FPU_L);
     CASE(RV_FCVT_S_LU) ITOF(fpu_from_int_s, FPU_LU);
     CASE(RV_FMV_W_X) h->f[d->rd] = box_s((uint32_t)RS1); NEXT();
-    CASE(RV_FMADD_D) FOP_D(FPU_MADD);
-    CASE(RV_FMSUB_D) FOP_D(FPU_MSUB);
-    CASE(RV_FNMSUB_D) FOP_D(FPU_NMSUB);
-    CASE(RV_FNMADD_D) FOP_D(FPU_NMADD);
+    CASE_FMA(RV_FMADD_D, FOP_D(FPU_MADD));
+    CASE_FMA(RV_FMSUB_D, FOP_D(FPU_MSUB));
+    CASE_FMA(RV_FNMSUB_D, FOP_D(FPU_NMSUB));
+    CASE_FMA(RV_FNMADD_D, FOP_D(FPU_NMADD));
     CASE(RV_FADD_D) FOP_D(FPU_ADD);
     CASE(RV_FSUB_D) FOP_D(FPU_SUB);
     CASE(RV_FMUL_D) FOP_D(FPU_MUL);
@@ -830,7 +888,8 @@ dispatch: __attribute__((unused));
     CASE(RV_CROSS) {
 #if LOOP_MODE == MODE_FAST
         /* Its slot is not in a page, so its pc does not follow from d:
-         * the caller single-steps it (rare: once per page crossing). */
+         * the caller single-steps it (rare: once per page crossing).  Also
+         * the xop of a load into x0 (rv_decode). */
         UNRETIRE();
         SYNC_PC();
         stop = HART_RUN_CROSS;
@@ -850,16 +909,24 @@ dispatch: __attribute__((unused));
 #endif
 #endif
     }
-    CASE(RV_ILLEGAL)
+    CASE_C(RV_ILLEGAL, {
         h->cause = CAUSE_ILLEGAL_INSN;
         h->tval = (uint32_t)d->imm;
         goto trap;
+    })
     CASE(RV_UNDECODED)
+#if LOOP_MODE == MODE_FAST
+        /* Only at a block's start (blen 0, nothing charged): decode the
+         * block, then charge it. */
+        hart_block_len(h, page, (unsigned)(d - page->slot));
+        goto block_at_d;
+#else
         /* Every slot of a block is decoded before the block runs. */
         MMSIM_ASSERT(0);
         h->cause = CAUSE_ILLEGAL_INSN;
         h->tval = 0;
         goto trap;
+#endif
     }
 
 #if LOOP_MODE == MODE_FAST
@@ -871,17 +938,53 @@ xop_no_rvc:
     stop = HART_RUN_CROSS;
     goto out;
 
+    /* Near entries of the pc-relative transfers whose target is in their
+     * page (rv_xop_place): to the target's slot and into its block, without
+     * the page check of JUMP_REL.  l is the instruction's length. */
+#define JUMP_NEAR()                                                            \
+    do {                                                                       \
+        d = (struct rv_dinsn *)(void *)((char *)d + (ptrdiff_t)d->imm *       \
+                                        (ptrdiff_t)(sizeof(*d) / 2));          \
+        BLOCK_ENTER();                                                         \
+    } while (0)
+#define NEAR_BRANCH(op, l, cond)                                               \
+    L_##op##_N##l:                                                             \
+    if (cond) {                                                                \
+        JUMP_NEAR();                                                           \
+    }                                                                          \
+    ilen = (l);                                                                \
+    NEXT_BLOCK();
+#define NEAR_JAL(l)                                                            \
+    L_RV_JAL_N##l:                                                             \
+    x[d->rd] = PC + (l);                                                       \
+    x[0] = 0;                                                                  \
+    JUMP_NEAR();
+    NEAR_JAL(4)
+    NEAR_JAL(2)
+    NEAR_BRANCH(RV_BEQ, 4, RS1 == RS2)
+    NEAR_BRANCH(RV_BEQ, 2, RS1 == RS2)
+    NEAR_BRANCH(RV_BNE, 4, RS1 != RS2)
+    NEAR_BRANCH(RV_BNE, 2, RS1 != RS2)
+    NEAR_BRANCH(RV_BLT, 4, (int64_t)RS1 < (int64_t)RS2)
+    NEAR_BRANCH(RV_BGE, 4, (int64_t)RS1 >= (int64_t)RS2)
+    NEAR_BRANCH(RV_BLTU, 4, RS1 < RS2)
+    NEAR_BRANCH(RV_BGEU, 4, RS1 >= RS2)
+#undef NEAR_JAL
+#undef NEAR_BRANCH
+#undef JUMP_NEAR
+
+block_stop:
+    SYNC_PC();
+    stop = HART_STOP_REQUEST;
+    goto out;
+
 block_slow:
+    /* The block (blen > 0) is longer than the budget left. */
+    left += d->blen;
     SYNC_PC();
     if (left == 0) {
         stop = HART_STOP_BUDGET;
         goto out;
-    }
-    if (d->blen == 0) {
-        if (d->op == RV_PAGE_END)
-            goto block_lookup;
-        hart_block_len(h, page, (unsigned)(d - page->slot));
-        goto block_at_d;
     }
     stop = -1;          /* finish the budget in single steps */
     goto out;
@@ -975,6 +1078,8 @@ out:
 #undef LOOP_BLOCKS
 #undef LOOP_TIMED
 #undef CASE
+#undef CASE_C
+#undef CASE_FMA
 #undef ILEN
 #undef DISPATCH_INDEX
 #undef STEP_D
@@ -995,6 +1100,7 @@ out:
 #undef UNRETIRE
 #undef NEXT
 #undef NEXT_BLOCK
+#undef BLOCK_ENTER
 #undef JUMP
 #undef JUMP_REL
 #undef RD
@@ -1003,11 +1109,13 @@ out:
 #undef IMM
 #undef SEXT32
 #undef LOAD
+#undef LOAD_X0
 #undef STORE
 #undef BRANCH
 #undef OP
 #undef GET_RM
 #undef FOP_S
+#undef FMA3_KNOWN
 #undef FOP_D
 #undef FTOI
 #undef ITOF
