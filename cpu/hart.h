@@ -199,6 +199,14 @@ struct hart {
     struct hart_l1f {
         const uint64_t *epoch;
         uint64_t *clock;
+        /* The stamp (uint64_t *) of the line the clock last stamped, while
+         * *clock == mru_clock: a stamp moves only with the clock, or to 0
+         * with the epoch (an invalidation), and each clock value stamps one
+         * line, so that line is the most recent and no other is.  Set when
+         * the filter stamps or finds the most recent line, and by the
+         * owner when it enters a line the cache has just stamped. */
+        uintptr_t mru;
+        uint64_t mru_clock;
         uint64_t hits;
         uint8_t wstate;
         bool on;

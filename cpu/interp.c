@@ -596,9 +596,22 @@ static ALWAYS_INLINE bool filter_hit(struct hart_l1f *f, const struct hart_l1f_e
     /* Valid while the epoch stands (cpu/hart.h): only a store asks more. */
     if (write && !(e->stamp & HART_L1F_W))
         return false;
-    uint64_t *stamp = (uint64_t *)(e->stamp & ~HART_L1F_W);
-    if (*stamp != *f->clock)
-        *stamp = ++*f->clock;
+    /* cache_touch: a line that is not the most recent gets the next
+     * stamp.  Which line is the most recent is known without reading its
+     * stamp (a likely host miss: the lines are the memory system's) while
+     * the clock stands at f->mru_clock (cpu/hart.h). */
+    uintptr_t stamp = e->stamp & ~HART_L1F_W;
+    uint64_t clock = *f->clock;
+    if (clock != f->mru_clock || stamp != f->mru) {
+        if (clock != f->mru_clock && *(uint64_t *)stamp == clock) {
+            f->mru_clock = clock;       /* the cache stamped it last */
+        } else {
+            *(uint64_t *)stamp = ++clock;
+            *f->clock = clock;
+            f->mru_clock = clock;
+        }
+        f->mru = stamp;
+    }
     f->hits++;
     return true;
 }

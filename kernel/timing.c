@@ -85,7 +85,12 @@ static inline void l1f_hit(struct guest_kernel *k, const struct kcpu *c, const v
     e->line = line;
     e->gen = l1->epoch;
     e->ready = ready;
-    e->stamp = (uintptr_t)&l->stamp | (l->state == (fetch ? h->tm_if : h->tm_df).wstate ? HART_L1F_W : 0);
+    struct hart_l1f *f = fetch ? &h->tm_if : &h->tm_df;
+    e->stamp = (uintptr_t)&l->stamp | (l->state == f->wstate ? HART_L1F_W : 0);
+    if (l->stamp == l1->clock) {        /* cache_touch has just made it the most recent */
+        f->mru = (uintptr_t)&l->stamp;
+        f->mru_clock = l1->clock;
+    }
 }
 
 _Static_assert(offsetof(struct cache_line, stamp) % 8 == 0 && sizeof(struct hart_l1f_entry) == 32,
@@ -100,6 +105,7 @@ static void l1f_setup(struct hart_l1f *f, struct cache *l1)
     f->epoch = &l1->epoch;
     f->clock = &l1->clock;
     f->wstate = MESI_M;
+    f->mru_clock = UINT64_MAX;  /* no line known most recent */
 }
 
 static void l1f_count(struct hart_l1f *f, struct cache *l1, struct memsys_cls_stats *s)
