@@ -57,14 +57,18 @@ static void build_ops(struct pipe *p, bool dual)
         op_operands(o, op >= RV_FIRST_INSN ? rv_insn_table[op].args : NULL);
         o->cls = (uint8_t)k;
         o->lat = (uint16_t)class_latency(&p->cfg, k);
-        o->tag = k == PC_LOAD || k == PC_AMO ? PIPE_STALL_LOAD : PIPE_STALL_RAW;
+        o->tag = (uint8_t)pipe_class_tag(k);
         o->lt = ((uint32_t)o->lat << PIPE_TAG) | o->tag;
         o->unit = (uint8_t)pipe_class_unit(k);
         o->reserve = o->unit == PIPE_UNIT_DIV || o->unit == PIPE_UNIT_FDIV;
         o->need = (uint8_t)pipe_class_need(k);
         /* Two instructions pair unless they need the same pipe. */
-        uint8_t all = PIPE_NEED_ANY | PIPE_NEED_A | PIPE_NEED_B;
-        o->pairs = !dual ? 0 : o->need == PIPE_NEED_ANY ? all : (uint8_t)(all & ~o->need);
+        o->pairs = !dual ? 0 : (uint8_t)pipe_class_pairs(k);
+    }
+    for (int k = 0; k < PC_NCLASS; k++) {
+        p->cls[k].lt = (class_latency(&p->cfg, (enum pipe_class)k) << PIPE_TAG) |
+                       pipe_class_tag((enum pipe_class)k);
+        p->cls[k].pairs = !dual ? 0 : pipe_class_pairs((enum pipe_class)k);
     }
 }
 
@@ -211,15 +215,16 @@ static bool is_link(unsigned r)
 bool pipe_predict(struct pipe *p, const struct rv_dinsn *d, uint64_t pc, bool taken,
                   uint64_t target)
 {
-    const struct pipe_op *o = &p->ops[d->op];
-    if (o->cls == PC_BRANCH)
+    /* (The class from the op, not ops[]: one shared table.) */
+    enum pipe_class cls = pipe_op_class(d->op);
+    if (cls == PC_BRANCH)
         return pipe_predict_cond(p, pc, taken, target);
     p->st.branches++;
-    if (o->cls != PC_JAL && o->cls != PC_JALR)
+    if (cls != PC_JAL && cls != PC_JALR)
         return false;       /* not control flow: nothing to predict */
     bool miss = false;
     bool rd_link = is_link(d->rd);
-    if (o->cls == PC_JALR && is_link(d->rs1) && (!rd_link || d->rd != d->rs1)) {
+    if (cls == PC_JALR && is_link(d->rs1) && (!rd_link || d->rd != d->rs1)) {
         uint64_t pred;
         if (ras_pop(p, &pred) && pred == target) {
             p->st.ras_hits++;

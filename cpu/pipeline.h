@@ -119,6 +119,7 @@ enum { PIPE_UNIT_NONE = 0, PIPE_UNIT_DIV, PIPE_UNIT_FDIV, PIPE_UNIT_SBDRAIN, PIP
 enum pipe_class {
     PC_ALU = 0, PC_MUL, PC_DIV, PC_LOAD, PC_STORE, PC_AMO, PC_BRANCH, PC_JAL, PC_JALR,
     PC_FADD, PC_FMUL, PC_FMA, PC_FDIV, PC_FSQRT, PC_FCVT, PC_FMISC, PC_FENCE, PC_SYS,
+    PC_NCLASS
 };
 
 /* The class of an op (inline and switch-only, so that a constant op folds
@@ -184,6 +185,27 @@ static ALWAYS_INLINE unsigned pipe_class_need(enum pipe_class k)
            : k == PC_LOAD || k == PC_STORE || k == PC_AMO ? PIPE_NEED_A : PIPE_NEED_B;
 }
 
+/* The pipes that may issue after an instruction of class k in its cycle
+ * on a dual-issue core: any but the one it needs (ALU work needs none). */
+static ALWAYS_INLINE unsigned pipe_class_pairs(enum pipe_class k)
+{
+    unsigned all = PIPE_NEED_ANY | PIPE_NEED_A | PIPE_NEED_B, need = pipe_class_need(k);
+    return need == PIPE_NEED_ANY ? all : all & ~need;
+}
+
+/* The stall cause a wait for a result of class k is charged to. */
+static ALWAYS_INLINE unsigned pipe_class_tag(enum pipe_class k)
+{
+    return k == PC_LOAD || k == PC_AMO ? PIPE_STALL_LOAD : PIPE_STALL_RAW;
+}
+
+/* Is the latency of class k one cycle whatever the configuration? */
+static ALWAYS_INLINE bool pipe_class_lat1(enum pipe_class k)
+{
+    return k == PC_ALU || k == PC_STORE || k == PC_BRANCH || k == PC_JAL || k == PC_JALR ||
+           k == PC_FENCE || k == PC_SYS;
+}
+
 /* The unit a class waits for (and, DIV/FDIV, holds). */
 static ALWAYS_INLINE unsigned pipe_class_unit(enum pipe_class k)
 {
@@ -205,6 +227,12 @@ struct pipe {
                                  * keeps copies (pipe_issue_at) reloads them
                                  * (the timing loop also sets it on entry to
                                  * take its slow dispatch once) */
+    /* What pipe_issue_op needs of ops[] by class, beside the clock: with
+     * many CPUs, each CPU's ops[] is another 50 host cache lines that are
+     * cold again at each of its turns. */
+    struct pipe_cls {
+        uint32_t lt, pairs;     /* pipe_op.lt and .pairs of the class's ops */
+    } cls[PC_NCLASS];
     uint64_t ready[PIPE_NREADY];        /* tagged: (cycle << PIPE_TAG) | cause */
     uint64_t unit_free[PIPE_NUNIT];     /* tagged the same way */
 
@@ -350,7 +378,6 @@ static ALWAYS_INLINE uint64_t pipe_issue_op(struct pipe *p, const struct rv_dins
                                             uint64_t *cycle, uint64_t *open, unsigned op,
                                             unsigned s1, unsigned s2, bool s3, unsigned sd)
 {
-    const struct pipe_op *o = &p->ops[op];
     uint64_t e = 0;
     if (s1)
         e = p->ready[d->rs1 + (s1 == 2 ? PIPE_R_FP : 0)];
@@ -362,10 +389,16 @@ static ALWAYS_INLINE uint64_t pipe_issue_op(struct pipe *p, const struct rv_dins
         uint64_t r = p->ready[d->rs3 + PIPE_R_FP];
         e = r > e ? r : e;
     }
-    uint64_t t = pipe_slot(p, e, pipe_class_need(pipe_op_class((int)op)), o->pairs, cycle, open);
+    /* o->pairs and o->lt, from the class (constants, but for the
+     * configured latencies) */
+    const enum pipe_class k = pipe_op_class((int)op);
+    unsigned pairs = p->cls[k].pairs;
+    uint64_t lt = pipe_class_lat1(k) ? (1u << PIPE_TAG) | pipe_class_tag(k) : p->cls[k].lt;
+    MMSIM_ASSERT(pairs == p->ops[op].pairs && lt == p->ops[op].lt);
+    uint64_t t = pipe_slot(p, e, pipe_class_need(k), pairs, cycle, open);
     if (sd) {
         unsigned id = d->rd + (sd == 2 ? PIPE_R_FP : 0);
-        uint64_t v = (t << PIPE_TAG) + o->lt;
+        uint64_t v = (t << PIPE_TAG) + lt;
         p->ready[id] = v > p->ready[id] ? v : p->ready[id];
         if (sd == 1)
             p->ready[0] = 0;    /* x0 is always ready (cheaper than a test) */
