@@ -41,8 +41,8 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     const uint64_t retired0 = retired;  /* progress: at least one instruction */
     uint64_t n_iss = 0;         /* instructions issued (pipe stats) */
     /* The pipeline's clock and open slots, kept in registers (pipe_issue_at
-     * stores them through; out-of-line code that moves them sets
-     * pp->moved, and they are loaded again before the next use). */
+     * stores them through; out-of-line code that moves them clears
+     * pp->check_at, and they are loaded again before the next use). */
     uint64_t p_cycle = pp->cycle, p_open = pp->open;
     /* The fetched I-cache line, in a register: only tm_fetch changes it
      * while the loop runs. */
@@ -50,12 +50,16 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     const uint64_t f_mask = ~(((uint64_t)1 << f_shift) - 1);
     /* Its first address; 1 (no pc & f_mask) when none is. */
     uint64_t f_base = h->tm_fetch_pc ? (h->tm_fetch_pc - 1) << f_shift : 1;
-    /* A run that resumes an instruction takes the slow dispatch first. */
-    pp->moved = h->tm_pend != 0;
+    /* The fast dispatch runs while p_cycle < pp->check_at (cpu/pipeline.h):
+     * the run-ahead limit (TM_LIMIT), or 0 to take the slow dispatch for
+     * an instruction to resume, or a page walk's end (tm_walk_end, which
+     * only the slow dispatch clears: so it is 0 on the fast path), or
+     * when the clock moved out of line.  The slow dispatch arms it again. */
+    pp->check_at = h->tm_pend || h->tm_walk_end ? 0 : h->tm_limit;
 #define PIPE_RELOAD()                                                          \
     do {                                                                       \
-        if (unlikely(pp->moved)) {                                             \
-            pp->moved = false;                                                 \
+        if (unlikely(pp->check_at != h->tm_limit)) {                           \
+            pp->check_at = h->tm_walk_end ? 0 : h->tm_limit;                   \
             p_cycle = pp->cycle;                                               \
             p_open = pp->open;                                                 \
         }                                                                      \
@@ -91,8 +95,8 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define TM_RESUME_HERE() ((void)0)
 #endif
 /* Fetch the line of pc (tm_fetch), which may stall the clock; an L1I
- * filter hit inline (p_cycle is the clock here: moved was clear, or the
- * slow dispatch reloaded it). */
+ * filter hit inline (p_cycle is the clock here: check_at was armed, or
+ * the slow dispatch reloaded it). */
 #define TM_FETCH()                                                             \
     do {                                                                       \
         if (likely(tm_fetch_hit(h, page, pc, p_cycle))) {                      \
@@ -551,11 +555,11 @@ dispatch: __attribute__((unused));
     hart_trace_before(h, &ts, d);
 #endif
 #if LOOP_TIMED
-    /* A clock moved out of line, or an instruction to resume: the slow
-     * dispatch.  Then the run-ahead limit, before every instruction. */
-    if (unlikely(pp->moved))
+    /* A clock moved out of line, an instruction to resume, a page walk
+     * for the next fetch or at the run-ahead limit, checked before every
+     * instruction: the slow dispatch (check_at). */
+    if (unlikely(p_cycle >= pp->check_at))
         goto tm_dispatch_slow;
-    TM_LIMIT();
     /* A new I-cache line is fetched before the instruction issues; a
      * fetch that must wait for the shared hierarchy stops here, before
      * anything of the instruction happened.  Markers (below RV_NOP) are no
@@ -1002,7 +1006,6 @@ block_slow:
                                   PIPE_ARG_RS2(args), PIPE_ARG_RS3(args),      \
                                   PIPE_ARG_RD(args));                          \
         n_iss++;                                                               \
-        h->tm_walk_end = 0;                                                    \
     } while (0)
 #define ISSUE_STUB(id, name, match, mask, fmt, args)                           \
     T_RV_##id:                                                                 \
@@ -1017,8 +1020,9 @@ block_slow:
 
 tm_dispatch_slow:
     /* The clock moved out of line (e.g. a page fault of the fetch in
-     * block_lookup), or a run that resumes an instruction (tm_pend: then
-     * pp->moved is set on entry, so that the fast path need not test it). */
+     * block_lookup), a page walk ended, the run-ahead limit, or a run that
+     * resumes an instruction (tm_pend: then check_at is 0 on entry, so
+     * that the fast path need not test it). */
     PIPE_RELOAD();
     TM_LIMIT();
     if (likely(d->op >= RV_NOP)) {
@@ -1030,6 +1034,13 @@ tm_dispatch_slow:
         PIPE_RELOAD();      /* the stall of a resumed fetch */
         if (unlikely((pc & f_mask) != f_base))
             TM_FETCH();
+        /* The page walks that the fetch waited for are over: those of the
+         * instruction's own accesses come next (kernel_walk_time sends
+         * the next dispatch here again). */
+        if (h->tm_walk_end) {
+            h->tm_walk_end = 0;
+            pp->check_at = h->tm_limit;
+        }
         goto *issue_table[d->op];
     }
     goto *dispatch_table[d->op];

@@ -223,10 +223,13 @@ struct pipe {
     uint64_t cycle;             /* first cycle a new issue group may start */
     uint64_t open;              /* PIPE_NEED_* bits that may still issue in
                                  * cycle - 1 (0: that cycle is closed) */
-    bool moved;                 /* pipe_stall moved cycle/open: a caller that
-                                 * keeps copies (pipe_issue_at) reloads them
-                                 * (the timing loop also sets it on entry to
-                                 * take its slow dispatch once) */
+    /* The timing loop (cpu/interp_loop.h) keeps copies of cycle and open
+     * (pipe_issue_at) and dispatches fast while its copy of the clock is
+     * below check_at: the run-ahead limit, or 0 when they must be loaded
+     * again (pipe_stall moved them out of line: pipe_resync) or the loop
+     * has something else to look at first (a page walk's end, an
+     * instruction to resume).  One compare for all of them. */
+    uint64_t check_at;
     /* What pipe_issue_op needs of ops[] by class, beside the clock: with
      * many CPUs, each CPU's ops[] is another 50 host cache lines that are
      * cold again at each of its turns. */
@@ -537,6 +540,12 @@ static inline bool pipe_predict_cond(struct pipe *p, uint64_t pc, bool taken, ui
 bool pipe_predict(struct pipe *p, const struct rv_dinsn *d, uint64_t pc, bool taken,
                   uint64_t target);
 
+/* The timing loop's next dispatch takes its slow path (check_at). */
+static inline void pipe_resync(struct pipe *p)
+{
+    p->check_at = 0;
+}
+
 /* The caller waited (i-cache/iTLB miss, page walk, page fault, syscall)
  * until until_cycle: nothing issues before it.  Earlier times are no-ops. */
 static inline void pipe_stall(struct pipe *p, uint64_t until_cycle, enum pipe_stall cause)
@@ -545,7 +554,7 @@ static inline void pipe_stall(struct pipe *p, uint64_t until_cycle, enum pipe_st
         p->st.stall[cause] += until_cycle - p->cycle;
         p->cycle = until_cycle;
         p->open = 0;
-        p->moved = true;
+        pipe_resync(p);
     }
 }
 

@@ -163,6 +163,8 @@ void kernel_walk_time(struct kcpu *c, uint64_t paddr)
 {
     struct guest_kernel *k = c->k;
     struct hart *h = &k->m->harts[c->cpu];
+    if (h->pipe)
+        pipe_resync(h->pipe);   /* the timing loop looks at tm_walk_end */
     uint64_t t = h->tm_now > h->tm_walk_end ? h->tm_now : h->tm_walk_end, ps;
     if (!c->npend) {
         if (memsys_private(k->memsys, c->cpu, paddr, MEM_PTE, cyc2ps(k, t), &ps)) {
