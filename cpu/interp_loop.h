@@ -524,6 +524,13 @@ block_at_d:
         stop = HART_STOP_REQUEST;
         goto out;
     }
+#if LOOP_MODE == MODE_TIMING
+    /* One compare for a known block (blen > 0) that fits the budget left,
+     * as in the fast loop; the other cases in tm_block_slow. */
+    blk_n = d->blen;
+    if (unlikely((uint64_t)blk_n - 1 >= max - retired))
+        goto tm_block_slow;
+#else
     if (unlikely(retired >= max)) {
         stop = HART_STOP_BUDGET;
         goto out;
@@ -545,6 +552,7 @@ block_at_d:
         blk_n = 1;
 #endif
     }
+#endif
 #endif
 
     /* (Unused in the timing single-step loop: it reaches dispatch only
@@ -1044,6 +1052,22 @@ tm_dispatch_slow:
         goto *issue_table[d->op];
     }
     goto *dispatch_table[d->op];
+
+#if LOOP_MODE == MODE_TIMING
+tm_block_slow:
+    if (retired >= max) {
+        stop = HART_STOP_BUDGET;
+        goto out;
+    }
+    if (d->blen == 0) {
+        if (d->op == RV_PAGE_END)
+            goto block_lookup;
+        hart_block_len(h, page, (unsigned)(d - page->slot));
+        goto block_at_d;
+    }
+    stop = -1;          /* finish the budget in single steps */
+    goto out;
+#endif
 
 tm_yield:
     /* The data access waits for this CPU's turn: the instruction runs
