@@ -153,7 +153,8 @@ struct hart {
     struct pipe *pipe;
     uint64_t tm_now;            /* issue cycle of the instruction executing */
     uint64_t tm_walk_end;       /* the caller's page walks for it end here (0: none) */
-    uint64_t tm_fetch_pc;       /* fetched I-cache line (pc >> tm_line_shift) + 1 */
+    uint64_t tm_fetch_pc;       /* first address of the fetched I-cache line
+                                 * + 1; 0: none (fetch again) */
     uint64_t tm_limit;          /* stop (HART_STOP_BUDGET) once the clock reaches it */
     /* Where the last timed run stopped at tm_limit: the decoded slot
      * (tm_resume_d, in tm_resume_page) of tm_resume_pc, as the lookup of

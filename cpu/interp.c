@@ -643,10 +643,9 @@ static NOINLINE int tm_fetch(struct hart *h, const struct dpage *p, uint64_t pc)
     bool miss;
     if (h->tm_walk_end > pp->cycle)
         pipe_stall(pp, h->tm_walk_end, PIPE_STALL_WALK);
-    uint64_t line = pc >> h->tm_line_shift;
-    h->tm_fetch_pc = line + 1;
+    h->tm_fetch_pc = (pc >> h->tm_line_shift << h->tm_line_shift) + 1;
     const uint8_t *host = p->bytes + (pc & (PAGE_SIZE - 1));
-    line = (uintptr_t)host >> h->tm_line_shift;
+    uint64_t line = (uintptr_t)host >> h->tm_line_shift;
     if (filter_hit(&h->tm_if, &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)], line, pp->cycle, false))
         return 0;
     if (h->ops->mem_time(h->ctx, host, HART_MEM_FETCH, pp->cycle, &done, &miss)) {
@@ -659,19 +658,19 @@ static NOINLINE int tm_fetch(struct hart *h, const struct dpage *p, uint64_t pc)
     return 0;
 }
 
-/* tm_fetch's common case inline: no page walk to wait for, and the L1I
- * hit filter answers (at cycle, the pipeline's clock).  False: call
- * tm_fetch, which finds the same and goes on. */
+/* tm_fetch's common case inline: no page walk to wait for (walks: there
+ * may be one; the timing loop's fast dispatch knows there is none), and
+ * the L1I hit filter answers (at cycle, the pipeline's clock).  False:
+ * call tm_fetch, which finds the same and goes on.  The caller keeps the
+ * fetched line (h->tm_fetch_pc when it returns). */
 static ALWAYS_INLINE bool tm_fetch_hit(struct hart *h, const struct dpage *p, uint64_t pc,
-                                       uint64_t cycle)
+                                       uint64_t cycle, bool walks)
 {
-    if (unlikely(h->tm_walk_end > cycle))
+    MMSIM_ASSERT(walks || !h->tm_walk_end);
+    if (walks && unlikely(h->tm_walk_end > cycle))
         return false;
     uint64_t line = (uintptr_t)(p->bytes + (pc & (PAGE_SIZE - 1))) >> h->tm_line_shift;
-    if (!filter_hit(&h->tm_if, &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)], line, cycle, false))
-        return false;
-    h->tm_fetch_pc = (pc >> h->tm_line_shift) + 1;
-    return true;
+    return filter_hit(&h->tm_if, &h->tm_ifilt[line & (HART_IFILT_SIZE - 1)], line, cycle, false);
 }
 
 /* The CPU comes back to the instruction at pc that waited (h->tm_pend).

@@ -44,12 +44,11 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
      * stores them through; out-of-line code that moves them clears
      * pp->check_at, and they are loaded again before the next use). */
     uint64_t p_cycle = pp->cycle, p_open = pp->open;
-    /* The fetched I-cache line, in a register: only tm_fetch changes it
-     * while the loop runs. */
-    const unsigned f_shift = h->tm_line_shift;
-    const uint64_t f_mask = ~(((uint64_t)1 << f_shift) - 1);
-    /* Its first address; 1 (no pc & f_mask) when none is. */
-    uint64_t f_base = h->tm_fetch_pc ? (h->tm_fetch_pc - 1) << f_shift : 1;
+    /* The fetched I-cache line, in a register (and in h->tm_fetch_pc
+     * only for tm_fetch and between runs): its first address, or
+     * UINT64_MAX (no pc & f_mask) when none is. */
+    const uint64_t f_mask = ~(((uint64_t)1 << h->tm_line_shift) - 1);
+    uint64_t f_base = h->tm_fetch_pc - 1;
     /* The fast dispatch runs while p_cycle < pp->check_at (cpu/pipeline.h):
      * the run-ahead limit (TM_LIMIT), or 0 to take the slow dispatch for
      * an instruction to resume, or a page walk's end (tm_walk_end, which
@@ -97,14 +96,14 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 /* Fetch the line of pc (tm_fetch), which may stall the clock; an L1I
  * filter hit inline (p_cycle is the clock here: check_at was armed, or
  * the slow dispatch reloaded it). */
-#define TM_FETCH()                                                             \
+#define TM_FETCH(walks)                                                        \
     do {                                                                       \
-        if (likely(tm_fetch_hit(h, page, pc, p_cycle))) {                      \
+        if (likely(tm_fetch_hit(h, page, pc, p_cycle, (walks)))) {             \
             f_base = pc & f_mask;                                              \
             break;                                                             \
         }                                                                      \
         int w_ = tm_fetch(h, page, pc);                                        \
-        f_base = (h->tm_fetch_pc - 1) << f_shift;                              \
+        f_base = h->tm_fetch_pc - 1;                                           \
         if (w_) {                                                              \
             retired += DONE_IN_BLOCK;                                          \
             stop = HART_STOP_YIELD;                                            \
@@ -576,7 +575,7 @@ dispatch: __attribute__((unused));
     if (unlikely((pc & f_mask) != f_base)) {
         if (d->op < RV_NOP)
             goto *dispatch_table[d->op];
-        TM_FETCH();
+        TM_FETCH(false);        /* (tm_walk_end is 0 on the fast path) */
     }
     /* Issue through the op's own code (TM_ISSUE), then run it. */
     goto *issue_table[d->op];
@@ -1041,7 +1040,7 @@ tm_dispatch_slow:
         }
         PIPE_RELOAD();      /* the stall of a resumed fetch */
         if (unlikely((pc & f_mask) != f_base))
-            TM_FETCH();
+            TM_FETCH(true);
         /* The page walks that the fetch waited for are over: those of the
          * instruction's own accesses come next (kernel_walk_time sends
          * the next dispatch here again). */
@@ -1099,6 +1098,7 @@ out:
 #endif
 #if LOOP_TIMED
     pp->st.insns += n_iss;
+    h->tm_fetch_pc = f_base + 1;
 #endif
     h->pc = pc;
     *retired_io = retired;
