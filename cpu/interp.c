@@ -616,20 +616,66 @@ static ALWAYS_INLINE bool filter_hit(struct hart_l1f *f, const struct hart_l1f_e
     return true;
 }
 
-static ALWAYS_INLINE struct tm_access tm_pre(struct hart *h, uint64_t t_iss,
-                                             struct hart_stlb_entry *tlb, uint64_t a,
-                                             enum hart_access acc, enum hart_mem_kind kind)
+/* tm_pre's result: the access's timing, and the host address of a
+ * naturally aligned access of size bytes that tm_pre found in the software
+ * TLB (0 otherwise): the access itself then needs no second lookup
+ * (tm_load, tm_store), as nothing between them changes the TLB. */
+struct tm_pre_out {
+    struct tm_access t;
+    uintptr_t host;
+};
+
+static ALWAYS_INLINE struct tm_pre_out tm_pre(struct hart *h, uint64_t t_iss,
+                                              struct hart_stlb_entry *tlb, uint64_t a,
+                                              enum hart_access acc, enum hart_mem_kind kind,
+                                              unsigned size)
 {
     struct hart_stlb_entry *e = stlb_entry(tlb, a);
     if (likely(stlb_hit_page(e, a) && !h->tm_granted)) {
         uint64_t host = a + e->addend;
         uint64_t line = host >> h->tm_line_shift;
+        /* (alignment keeps the access in the page) */
+        uintptr_t direct = size && !(a & (size - 1)) ? (uintptr_t)host : 0;
         if (likely(filter_hit(&h->tm_df, &h->tm_dfilt[line & (HART_DFILT_SIZE - 1)], line, t_iss,
                               kind != HART_MEM_LOAD)))
-            return (struct tm_access){t_iss, 0, false};
-        return tm_mem(h, (const uint8_t *)(uintptr_t)host, kind, t_iss);
+            return (struct tm_pre_out){{t_iss, 0, false}, direct};
+        return (struct tm_pre_out){tm_mem(h, (const uint8_t *)(uintptr_t)host, kind, t_iss), direct};
     }
-    return tm_pre_slow(h, t_iss, a, acc, kind);
+    return (struct tm_pre_out){tm_pre_slow(h, t_iss, a, acc, kind), 0};
+}
+
+/* load() and store() through tm_pre's host address when it has one: what
+ * load() and store() do on a TLB hit. */
+static ALWAYS_INLINE int tm_load(struct hart *h, uintptr_t host, uint64_t a, int size, bool sext,
+                                 uint64_t *v)
+{
+    if (likely(host)) {
+        const void *p = (const void *)host;
+        switch (size) {
+        case 1: *v = load_ext(*(const uint8_t *)p, 1, sext); break;
+        case 2: { uint16_t t; memcpy(&t, p, 2); *v = load_ext(t, 2, sext); break; }
+        case 4: { uint32_t t; memcpy(&t, p, 4); *v = load_ext(t, 4, sext); break; }
+        default: memcpy(v, p, 8); break;
+        }
+        return 0;
+    }
+    return load(h, a, size, sext, v);
+}
+
+static ALWAYS_INLINE int tm_store(struct hart *h, uintptr_t host, uint64_t a, int size,
+                                  uint64_t v)
+{
+    if (likely(host)) {
+        void *p = (void *)host;
+        switch (size) {
+        case 1: *(uint8_t *)p = (uint8_t)v; break;
+        case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }
+        case 4: { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); break; }
+        default: memcpy(p, &v, 8); break;
+        }
+        return 0;
+    }
+    return store(h, a, size, v);
 }
 
 /* The fetch of a new I-cache line at pc (in the decoded page p): returns 1

@@ -258,13 +258,18 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
  * when it must wait for the shared hierarchy the instruction does not run
  * now but again once the access is granted (so what other CPUs see of it
  * happens in time order).  TM_DONE records its completion afterwards. */
-#define TM_PRE(tlb, a, acc, kind)                                              \
-    struct tm_access tm_a_ = tm_pre(h, T_ISS, (tlb), (a), (acc), (kind));      \
+#define TM_PRE(tlb, a, acc, kind, size)                                        \
+    struct tm_pre_out tm_o_ = tm_pre(h, T_ISS, (tlb), (a), (acc), (kind), (size)); \
+    struct tm_access tm_a_ = tm_o_.t;                                          \
     if (unlikely(tm_a_.rc)) {                                                  \
         if (tm_a_.rc == 1)                                                     \
             goto tm_yield;                                                     \
         goto trap;                                                             \
     }
+/* The access of a load or store after TM_PRE, through the host address it
+ * found when it did (tm_load, tm_store). */
+#define MEM_LOAD(a, size, sext, v) tm_load(h, tm_o_.host, (a), (size), (sext), (v))
+#define MEM_STORE(a, size, v) tm_store(h, tm_o_.host, (a), (size), (v))
 #define TM_DONE(kind)                                                          \
     do {                                                                       \
         if ((kind) == HART_MEM_STORE) {                                        \
@@ -278,7 +283,9 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #else
 #define TM_BRANCH(taken, target) ((void)0)
 #define TM_CBRANCH(taken, target) ((void)0)
-#define TM_PRE(tlb, a, acc, kind)
+#define TM_PRE(tlb, a, acc, kind, size)
+#define MEM_LOAD(a, size, sext, v) load(h, (a), (size), (sext), (v))
+#define MEM_STORE(a, size, v) store(h, (a), (size), (v))
 #define TM_DONE(kind) ((void)0)
 #endif
 
@@ -392,9 +399,9 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define LOAD(size, sext)                                                       \
     do {                                                                       \
         uint64_t v_, a_ = RS1 + IMM;                                           \
-        TM_PRE(h->stlb_r, a_, HART_READ, HART_MEM_LOAD);                       \
+        TM_PRE(h->stlb_r, a_, HART_READ, HART_MEM_LOAD, size);                 \
         h->stats.loads++;                                                      \
-        if (unlikely(load(h, a_, size, sext, &v_)))                            \
+        if (unlikely(MEM_LOAD(a_, size, sext, &v_)))                           \
             goto trap;                                                         \
         RD = v_;                                                               \
         LOAD_X0();                                                             \
@@ -404,9 +411,9 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #define STORE(size, val)                                                       \
     do {                                                                       \
         uint64_t a_ = RS1 + IMM;                                               \
-        TM_PRE(h->stlb_w, a_, HART_WRITE, HART_MEM_STORE);                     \
+        TM_PRE(h->stlb_w, a_, HART_WRITE, HART_MEM_STORE, size);               \
         h->stats.stores++;                                                     \
-        if (unlikely(store(h, a_, size, val)))                                 \
+        if (unlikely(MEM_STORE(a_, size, val)))                                \
             goto trap;                                                         \
         TM_DONE(HART_MEM_STORE);                                               \
         NEXT();                                                                \
@@ -717,7 +724,7 @@ dispatch: __attribute__((unused));
         uint64_t a_ = RS1;
         if (!(a_ & (d->op <= RV_AMOMAXU_W ? 3u : 7u))) {
             TM_PRE(lr_ ? h->stlb_r : h->stlb_w, a_, lr_ ? HART_READ : HART_WRITE,
-                   HART_MEM_AMO);
+                   HART_MEM_AMO, 0);
             if (unlikely(exec_amo(h, d)))
                 goto trap;
             TM_DONE(HART_MEM_AMO);
@@ -732,9 +739,9 @@ dispatch: __attribute__((unused));
     /* F and D */
     CASE(RV_FLW) {
         uint64_t v, a = RS1 + IMM;
-        TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
+        TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD, 4);
         h->stats.loads++;
-        if (unlikely(load(h, a, 4, false, &v)))
+        if (unlikely(MEM_LOAD(a, 4, false, &v)))
             goto trap;
         h->f[d->rd] = box_s((uint32_t)v);
         TM_DONE(HART_MEM_LOAD);
@@ -742,9 +749,9 @@ dispatch: __attribute__((unused));
     }
     CASE_C(RV_FLD, {
         uint64_t v, a = RS1 + IMM;
-        TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD);
+        TM_PRE(h->stlb_r, a, HART_READ, HART_MEM_LOAD, 8);
         h->stats.loads++;
-        if (unlikely(load(h, a, 8, false, &v)))
+        if (unlikely(MEM_LOAD(a, 8, false, &v)))
             goto trap;
         h->f[d->rd] = v;
         TM_DONE(HART_MEM_LOAD);
@@ -1128,6 +1135,8 @@ out:
 #undef TM_CBRANCH
 #undef TM_PREDICT
 #undef TM_PRE
+#undef MEM_LOAD
+#undef MEM_STORE
 #undef TM_DONE
 #undef RETIRE_BLOCK
 #undef ACCOUNT_BLOCK
