@@ -39,7 +39,11 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
      * memory hooks read it there): T_ISS. */
 #define T_ISS (h->tm_now)
     const uint64_t retired0 = retired;  /* progress: at least one instruction */
-    uint64_t n_iss = 0;         /* instructions issued (pipe stats) */
+    /* Instructions issued (the pipeline's insns), counted on the way out
+     * as those retired, adjusted for the rare ones that did one and not
+     * the other: issued but not retired (a yield, a trap, an ecall or
+     * ebreak: +1), retired without issuing here (the resumed one: -1). */
+    int n_adj = 0;
     /* The pipeline's clock and open slots, kept in registers (pipe_issue_at
      * stores them through; out-of-line code that moves them clears
      * pp->check_at, and they are loaded again before the next use). */
@@ -1019,7 +1023,6 @@ block_slow:
             T_ISS = pipe_issue_op(pp, d, &p_cycle, &p_open, op, PIPE_ARG_RS1(args), \
                                   PIPE_ARG_RS2(args), PIPE_ARG_RS3(args),      \
                                   PIPE_ARG_RD(args));                          \
-        n_iss++;                                                               \
     } while (0)
 #define ISSUE_STUB(id, name, match, mask, fmt, args)                           \
     T_RV_##id:                                                                 \
@@ -1043,6 +1046,7 @@ tm_dispatch_slow:
         if (unlikely(h->tm_pend) && tm_resumed(h, pc, &T_ISS)) {
             /* The instruction that waited for its data access: it issued
              * before it waited, and its access is granted (tm_pre). */
+            n_adj--;
             goto *dispatch_table[d->op];
         }
         PIPE_RELOAD();      /* the stall of a resumed fetch */
@@ -1078,6 +1082,7 @@ tm_block_slow:
 tm_yield:
     /* The data access waits for this CPU's turn: the instruction runs
      * again when it is granted (it does not retire now). */
+    n_adj++;
     h->tm_pend = 1 + HART_MEM_LOAD;
     h->tm_pend_issue = T_ISS;
     h->tm_pend_pc = pc;
@@ -1099,12 +1104,16 @@ trap:
     SYNC_PC();
     UNRETIRE();
     stop = HART_STOP_TRAP;
+#if LOOP_TIMED
+    n_adj += d->op >= RV_NOP;   /* an instruction, not a marker: it issued */
+#endif
 out:
 #if LOOP_MODE == MODE_FAST
     retired = max - left;
 #endif
 #if LOOP_TIMED
-    pp->st.insns += n_iss;
+    n_adj += stop == HART_STOP_ECALL || stop == HART_STOP_EBREAK;
+    pp->st.insns += retired - retired0 + (uint64_t)(int64_t)n_adj;
     h->tm_fetch_pc = f_base + 1;
 #endif
     h->pc = pc;
