@@ -114,38 +114,20 @@ struct hart {
     /* Architectural state. */
     uint64_t x[32];             /* x[0] is always 0 when observed */
     uint64_t f[32];             /* raw 64-bit FP registers (NaN-boxed singles) */
+
+    /* What every step of a run loop reads or writes, from here to tm_if,
+     * in as few host cache lines as will hold it (six): with many CPUs
+     * taking short turns each CPU's lines are cold again at its turn. */
     uint64_t pc;
-    uint32_t fflags;            /* fcsr[4:0] */
-    uint32_t frm;               /* fcsr[7:5] */
     uint64_t cycle;             /* mcycle seen by rdcycle */
     uint64_t instret;           /* seen by rdinstret */
-
-    /* LR/SC reservation (a reservation set of one aligned 8-byte word). */
-    uint64_t resv_addr;
-    bool resv_valid;
-
-    /* Set by hart_run on HART_STOP_TRAP. */
-    uint32_t cause;
-    uint64_t tval;              /* faulting address, or the raw instruction */
-
     /* Asynchronous stop request (checked at block boundaries). */
     volatile int stop_request;
-
-    uint32_t id;                /* CPU number in the machine */
+    bool resv_valid;            /* the LR/SC reservation (resv_addr) holds */
     FILE *trace;                /* non-NULL: spike-like commit log */
-
-    const struct hart_mem_ops *ops;
-    void *ctx;                  /* passed to ops */
     /* While hart_run runs: where the caller's host FP environment is kept
      * (a hostfp_env, cpu/hart_internal.h), which the calls out run in. */
     void *fp_host;
-
-    struct hart_stlb_entry stlb_r[HART_STLB_SIZE];
-    struct hart_stlb_entry stlb_w[HART_STLB_SIZE];
-    struct hart_stlb_entry stlb_x[HART_STLB_SIZE];
-
-    struct hart_stats stats;
-
     struct hart_dcache *dcache; /* decoded-instruction cache, owned by cpu/ */
 
     /* Timing mode (cpu/pipeline.h): NULL runs functionally, one cycle per
@@ -169,11 +151,47 @@ struct hart {
     unsigned tm_line_shift;     /* log2 of the L1I line */
     /* An access that waits for the CPU's turn (HART_STOP_YIELD): the
      * instruction at tm_pend_pc runs again when it is granted, with the
-     * result in tm_grant. */
+     * result in tm_grant (below). */
     unsigned tm_pend;           /* 0, or 1 + enum hart_mem_kind (fetch / data) */
-    uint64_t tm_pend_pc, tm_pend_issue;
     bool tm_granted;
+
+    struct hart_stats stats;
+
+    /* The L1 hit filters' state (below, tm_dfilt). */
+    struct hart_l1f {
+        const uint64_t *epoch;
+        uint64_t *clock;
+        /* The stamp (uint64_t *) of the line the clock last stamped, while
+         * *clock == mru_clock: a stamp moves only with the clock, or to 0
+         * with the epoch (an invalidation), and each clock value stamps one
+         * line, so that line is the most recent and no other is.  Set when
+         * the filter stamps or finds the most recent line, and by the
+         * owner when it enters a line the cache has just stamped. */
+        uintptr_t mru;
+        uint64_t mru_clock;
+        uint64_t hits;
+        uint8_t wstate;
+        bool on;
+    } tm_df, tm_if;
+
+    /* The rest is for rarer events. */
+    uint32_t fflags;            /* fcsr[4:0] */
+    uint32_t frm;               /* fcsr[7:5] */
+    /* LR/SC reservation (a reservation set of one aligned 8-byte word). */
+    uint64_t resv_addr;
+    /* Set by hart_run on HART_STOP_TRAP. */
+    uint32_t cause;
+    uint64_t tval;              /* faulting address, or the raw instruction */
+    uint32_t id;                /* CPU number in the machine */
+    const struct hart_mem_ops *ops;
+    void *ctx;                  /* passed to ops */
+    uint64_t tm_pend_pc, tm_pend_issue;
     uint64_t tm_grant;          /* cycle the granted access completes */
+
+    struct hart_stlb_entry stlb_r[HART_STLB_SIZE];
+    struct hart_stlb_entry stlb_w[HART_STLB_SIZE];
+    struct hart_stlb_entry stlb_x[HART_STLB_SIZE];
+
     /* L1 hits without a call into the memory system: lines this CPU hit
      * in its L1D (and, apart, its L1I), filled in by the mem_time hook's
      * owner (kernel/timing.c) and direct-mapped by host line.  An entry
@@ -197,21 +215,6 @@ struct hart {
         uintptr_t stamp;        /* the line's LRU stamp (uint64_t *), with
                                  * HART_L1F_W set when a store may hit */
     } tm_dfilt[HART_DFILT_SIZE], tm_ifilt[HART_IFILT_SIZE];
-    struct hart_l1f {
-        const uint64_t *epoch;
-        uint64_t *clock;
-        /* The stamp (uint64_t *) of the line the clock last stamped, while
-         * *clock == mru_clock: a stamp moves only with the clock, or to 0
-         * with the epoch (an invalidation), and each clock value stamps one
-         * line, so that line is the most recent and no other is.  Set when
-         * the filter stamps or finds the most recent line, and by the
-         * owner when it enters a line the cache has just stamped. */
-        uintptr_t mru;
-        uint64_t mru_clock;
-        uint64_t hits;
-        uint8_t wstate;
-        bool on;
-    } tm_df, tm_if;
 };
 
 /* Initialise a hart (zeroed state, empty TLB and decode cache).  Returns 0,
