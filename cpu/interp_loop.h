@@ -27,7 +27,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #if LOOP_MODE == MODE_FAST
     uint64_t left = max - retired;
 #else
-    unsigned blk_n = 0;
+    uint64_t blk_n = 0;
 #endif
     int stop;
 #if LOOP_MODE == MODE_TRACE
