@@ -185,7 +185,8 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #else
 #define ILEN ((unsigned)d->len)
 #define DISPATCH_INDEX (d->op)
-#define STEP_D(l) (d += (l) >> 1)
+/* (l is 2 or 4: l * 8 bytes is l / 2 slots, without clearing bit 0) */
+#define STEP_D(l) (d = (struct rv_dinsn *)(void *)((char *)d + (l) * (sizeof(*d) / 2)))
 #define PC pc
 #define ADVANCE_PC(l) (pc += (l))
 #define MOVE_PC(t) (pc = (t))
