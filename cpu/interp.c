@@ -39,17 +39,33 @@ static ALWAYS_INLINE uint64_t load_ext(uint64_t t, int size, bool sext)
     }
 }
 
+/* The guest's bytes at host address p (the page's, after a TLB hit). */
+static ALWAYS_INLINE void host_load(const void *p, int size, bool sext, uint64_t *v)
+{
+    switch (size) {
+    case 1: *v = load_ext(*(const uint8_t *)p, 1, sext); break;
+    case 2: { uint16_t t; memcpy(&t, p, 2); *v = load_ext(t, 2, sext); break; }
+    case 4: { uint32_t t; memcpy(&t, p, 4); *v = load_ext(t, 4, sext); break; }
+    default: memcpy(v, p, 8); break;
+    }
+}
+
+static ALWAYS_INLINE void host_store(void *p, int size, uint64_t v)
+{
+    switch (size) {
+    case 1: *(uint8_t *)p = (uint8_t)v; break;
+    case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }
+    case 4: { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
 static ALWAYS_INLINE int load(struct hart *h, uint64_t a, int size, bool sext, uint64_t *v)
 {
     struct hart_stlb_entry *e = stlb_entry(h->stlb_r, a);
     if (likely(stlb_hit(e, a, (unsigned)size))) {
         const void *p = (const void *)(uintptr_t)(a + e->addend);
-        switch (size) {
-        case 1: *v = load_ext(*(const uint8_t *)p, 1, sext); break;
-        case 2: { uint16_t t; memcpy(&t, p, 2); *v = load_ext(t, 2, sext); break; }
-        case 4: { uint32_t t; memcpy(&t, p, 4); *v = load_ext(t, 4, sext); break; }
-        default: memcpy(v, p, 8); break;
-        }
+        host_load(p, size, sext, v);
         return 0;
     }
     /* Through a temporary of its own: *v (a handler's local) stays out of
@@ -65,12 +81,7 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
     struct hart_stlb_entry *e = stlb_entry(h->stlb_w, a);
     if (likely(stlb_hit(e, a, (unsigned)size))) {
         void *p = (void *)(uintptr_t)(a + e->addend);
-        switch (size) {
-        case 1: *(uint8_t *)p = (uint8_t)v; break;
-        case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }
-        case 4: { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); break; }
-        default: memcpy(p, &v, 8); break;
-        }
+        host_store(p, size, v);
         return 0;
     }
     return hart_store_slow(h, a, size, v);
@@ -651,12 +662,7 @@ static ALWAYS_INLINE int tm_load(struct hart *h, uintptr_t host, uint64_t a, int
 {
     if (likely(host)) {
         const void *p = (const void *)host;
-        switch (size) {
-        case 1: *v = load_ext(*(const uint8_t *)p, 1, sext); break;
-        case 2: { uint16_t t; memcpy(&t, p, 2); *v = load_ext(t, 2, sext); break; }
-        case 4: { uint32_t t; memcpy(&t, p, 4); *v = load_ext(t, 4, sext); break; }
-        default: memcpy(v, p, 8); break;
-        }
+        host_load(p, size, sext, v);
         return 0;
     }
     return load(h, a, size, sext, v);
@@ -667,12 +673,7 @@ static ALWAYS_INLINE int tm_store(struct hart *h, uintptr_t host, uint64_t a, in
 {
     if (likely(host)) {
         void *p = (void *)host;
-        switch (size) {
-        case 1: *(uint8_t *)p = (uint8_t)v; break;
-        case 2: { uint16_t t = (uint16_t)v; memcpy(p, &t, 2); break; }
-        case 4: { uint32_t t = (uint32_t)v; memcpy(p, &t, 4); break; }
-        default: memcpy(p, &v, 8); break;
-        }
+        host_store(p, size, v);
         return 0;
     }
     return store(h, a, size, v);
