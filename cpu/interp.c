@@ -661,8 +661,7 @@ static ALWAYS_INLINE int tm_load(struct hart *h, uintptr_t host, uint64_t a, int
                                  uint64_t *v)
 {
     if (likely(host)) {
-        const void *p = (const void *)host;
-        host_load(p, size, sext, v);
+        host_load((const void *)host, size, sext, v);
         return 0;
     }
     return load(h, a, size, sext, v);
@@ -672,8 +671,7 @@ static ALWAYS_INLINE int tm_store(struct hart *h, uintptr_t host, uint64_t a, in
                                   uint64_t v)
 {
     if (likely(host)) {
-        void *p = (void *)host;
-        host_store(p, size, v);
+        host_store((void *)host, size, v);
         return 0;
     }
     return store(h, a, size, v);
