@@ -38,6 +38,7 @@ static const unsigned host_rc[4] = { 0u << 13, 3u << 13, 1u << 13, 2u << 13 };
 static unsigned host_flags(void) { return _mm_getcsr() & HF_ALL; }
 static void host_set_flags(unsigned f) { _mm_setcsr((_mm_getcsr() & ~(unsigned)HF_ALL) | f); }
 static void host_set_round(int rm) { _mm_setcsr((_mm_getcsr() & ~(3u << 13)) | host_rc[rm]); }
+bool fpu_host_round_is(int rm) { return (_mm_getcsr() & (3u << 13)) == host_rc[rm]; }
 #else
 enum { HF_NV = FE_INVALID, HF_DZ = FE_DIVBYZERO, HF_OF = FE_OVERFLOW, HF_UF = FE_UNDERFLOW,
        HF_NX = FE_INEXACT, HF_ALL = FE_ALL_EXCEPT };
@@ -51,6 +52,7 @@ static void host_set_flags(unsigned f)
         feraiseexcept((int)f);
 }
 static void host_set_round(int rm) { fesetround(host_rm[rm]); }
+bool fpu_host_round_is(int rm) { return fegetround() == host_rm[rm]; }
 #endif
 
 /* Put the host in rounding mode rm (RMM is done in software, and its
@@ -59,9 +61,9 @@ static void host_set_round(int rm) { fesetround(host_rm[rm]); }
 static void set_round(struct hart *h, int rm)
 {
     int want = rm < 4 ? rm : RM_RNE;
-    if (h->dcache->host_round != want) {
+    if (h->host_round != want) {
         host_set_round(want);
-        h->dcache->host_round = want;
+        hart_set_host_round(h, want);
     }
 }
 

@@ -58,6 +58,9 @@ uint64_t fpu_cvt_d_s(struct hart *h, uint64_t a);
  * on hosts whose FP environment is MXCSR (HOSTFP_MXCSR): the interpreter
  * reads fflags inline with it. */
 extern const uint8_t fpu_mxcsr_fflags[64];
+/* Is the host FPU in rounding mode rm (RM_RNE..RM_RUP)?  For checked
+ * builds' assertions that hart.host_round is right. */
+bool fpu_host_round_is(int rm);
 /* fflags including the exceptions accumulated in the host FPU. */
 uint32_t fpu_get_flags(struct hart *h);
 void fpu_set_flags(struct hart *h, uint32_t flags);

@@ -26,6 +26,7 @@ int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void 
     h->ctx = ctx;
     h->tm_resume_gen = UINT64_MAX;      /* code_gen never gets there */
     h->tm_df.mru_clock = h->tm_if.mru_clock = UINT64_MAX;  /* nor does a cache's clock */
+    hart_set_host_round(h, RM_RNE);     /* and frm = RNE: fills rm_map */
     /* calloc: untouched frames cost no host memory until used. */
     h->dcache = calloc(1, sizeof(*h->dcache));
     if (!h->dcache)
@@ -358,7 +359,7 @@ enum hart_stop hart_run(struct hart *h, uint64_t max_insns)
     int r = run_guest(h, max_insns);
     fpu_sync_flags(h);
     hostfp_restore(&host);
-    h->dcache->host_round = RM_RNE;
+    hart_set_host_round(h, RM_RNE);
     h->fp_host = NULL;          /* it pointed at this frame */
     return (enum hart_stop)r;
 }
@@ -414,7 +415,7 @@ enum hart_stop hart_run_in(struct hart *h, uint64_t max_insns, struct hart_fp_se
     csr = _mm_getcsr();
     if (unlikely(csr != HOSTFP_MXCSR_DEFAULT)) {
         fpu_sync_flags(h);
-        h->dcache->host_round = RM_RNE;
+        hart_set_host_round(h, RM_RNE);
         _mm_setcsr(HOSTFP_MXCSR_DEFAULT);
     }
     return (enum hart_stop)r;

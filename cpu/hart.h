@@ -13,6 +13,7 @@
 #define MMSIM_CPU_HART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -115,7 +116,7 @@ struct hart {
     uint64_t x[32];             /* x[0] is always 0 when observed */
     uint64_t f[32];             /* raw 64-bit FP registers (NaN-boxed singles) */
 
-    /* What every step of a run loop reads or writes, from here to tm_if,
+    /* What every step of a run loop reads or writes, from here to rm_map,
      * in as few host cache lines as will hold it (six): with many CPUs
      * taking short turns each CPU's lines are cold again at its turn. */
     uint64_t pc;
@@ -173,10 +174,21 @@ struct hart {
         uint8_t wstate;
         bool on;
     } tm_df, tm_if;
+    /* The rounding mode of each value of an F/D instruction's rm field,
+     * for every FP op to check with one load: bits 0-2
+     * are the mode (frm for the dynamic 7; above RM_RMM the instruction is
+     * illegal), and HART_RM_HOST is set when the host FPU is in it (while
+     * the hart runs).  Derived from frm and host_round: written only by
+     * hart_set_frm and hart_set_host_round. */
+    uint8_t rm_map[8];
 
     /* The rest is for rarer events. */
     uint32_t fflags;            /* fcsr[4:0] */
-    uint32_t frm;               /* fcsr[7:5] */
+    uint32_t frm;               /* fcsr[7:5]; set with hart_set_frm */
+    /* The mode (RM_RNE..RM_RUP) the host FPU is in while the hart runs;
+     * RM_RNE between runs, so that a run need not set it.  Set with
+     * hart_set_host_round. */
+    int host_round;
     /* LR/SC reservation (a reservation set of one aligned 8-byte word). */
     uint64_t resv_addr;
     /* Set by hart_run on HART_STOP_TRAP. */
@@ -216,6 +228,36 @@ struct hart {
                                  * HART_L1F_W set when a store may hit */
     } tm_dfilt[HART_DFILT_SIZE], tm_ifilt[HART_IFILT_SIZE];
 };
+
+/* rm_map stays within the six lines from pc (see above). */
+_Static_assert(offsetof(struct hart, rm_map) + sizeof(((struct hart *)0)->rm_map) <=
+                   offsetof(struct hart, pc) + 6 * 64,
+               "the per-step fields outgrew six host lines");
+
+enum { HART_RM_HOST = 8 };
+
+/* rm_map's entry for rm field value rm (the dynamic mode is 7). */
+static inline uint8_t hart_rm_entry(unsigned rm, uint32_t frm, int host_round)
+{
+    unsigned m = rm == 7 ? frm : rm;
+    return (uint8_t)(m | ((int)m == host_round ? HART_RM_HOST : 0));
+}
+
+/* Write fcsr's frm field (frm & 7): every write goes through here (the
+ * dynamic entry of rm_map depends on it). */
+static inline void hart_set_frm(struct hart *h, uint32_t frm)
+{
+    h->frm = frm & 7;
+    h->rm_map[7] = hart_rm_entry(7, h->frm, h->host_round);
+}
+
+/* Record that the host FPU is now in rounding mode rm (RM_RNE..RM_RUP). */
+static inline void hart_set_host_round(struct hart *h, int rm)
+{
+    h->host_round = rm;
+    for (unsigned i = 0; i < 8; i++)
+        h->rm_map[i] = hart_rm_entry(i, h->frm, rm);
+}
 
 /* Initialise a hart (zeroed state, empty TLB and decode cache).  Returns 0,
  * or -1 when the decode cache cannot be allocated. */

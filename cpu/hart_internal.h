@@ -82,9 +82,6 @@ struct hart_dcache {
     /* A straddling instruction decoded for one execution, followed by a
      * page-end sentinel at the slot its length leads to. */
     struct rv_dinsn cross[3];
-    /* rm (RM_RNE..RM_RUP) the host FPU is in while the hart runs; RM_RNE
-     * (0, as calloc leaves it) between runs, so a run need not set it. */
-    int host_round;
 };
 
 static inline unsigned dcache_set(uintptr_t host)

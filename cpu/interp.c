@@ -177,27 +177,46 @@ static ALWAYS_INLINE int store(struct hart *h, uint64_t a, int size, uint64_t v)
             goto fop_slow;                                                     \
     } while (0)
 
-/* The rounding mode of d: its rm field, or frm for the dynamic one. */
+/* d's entry in rm_map: its rounding mode (its rm field, or frm for the
+ * dynamic one; above RM_RMM it is illegal), with HART_RM_HOST when the
+ * host FPU is in it.  Checked builds recompute it, and ask the host. */
+static ALWAYS_INLINE unsigned insn_rm_entry(const struct hart *h, const struct rv_dinsn *d)
+{
+    unsigned e = h->rm_map[d->rm];
+    MMSIM_ASSERT(e == hart_rm_entry(d->rm, h->frm, h->host_round) &&
+                 fpu_host_round_is(h->host_round));
+    return e;
+}
+
+/* The rounding mode of d, resolved: above RM_RMM it is illegal. */
 static ALWAYS_INLINE int insn_rm(const struct hart *h, const struct rv_dinsn *d)
 {
-    int rm = d->rm, frm = (int)h->frm;
-    /* Both loaded, so that the choice can be a cmov. */
-    return rm == RM_DYN ? frm : rm;
+    return (int)(insn_rm_entry(h, d) & 7);
 }
 
 /* fop_d and fop_s for everything but the inline case: another rounding
- * mode, or a NaN result (computed again here).  Out of line, so that the
- * inline case keeps nothing live for it. */
-static NOINLINE void fop_d_slow(struct hart *h, const struct rv_dinsn *d, int op, int rm)
+ * mode (false for an invalid one, having changed nothing), or a NaN
+ * result (computed again here).  Out of line, so that the inline case
+ * keeps nothing live for it, not even the mode: it tests the flag in
+ * memory. */
+static NOINLINE bool fop_d_slow(struct hart *h, const struct rv_dinsn *d, int op)
 {
+    int rm = insn_rm(h, d);
+    if (unlikely(rm > RM_RMM))
+        return false;
     h->f[d->rd] = fpu_arith_d(h, op, h->f[d->rs1], h->f[d->rs2],
                               op >= FPU_MADD ? h->f[d->rs3] : 0, rm);
+    return true;
 }
 
-static NOINLINE void fop_s_slow(struct hart *h, const struct rv_dinsn *d, int op, int rm)
+static NOINLINE bool fop_s_slow(struct hart *h, const struct rv_dinsn *d, int op)
 {
+    int rm = insn_rm(h, d);
+    if (unlikely(rm > RM_RMM))
+        return false;
     h->f[d->rd] = fpu_arith_s(h, op, h->f[d->rs1], h->f[d->rs2],
                               op >= FPU_MADD ? h->f[d->rs3] : 0, rm);
+    return true;
 }
 
 /* Execute the F/D arithmetic op (enum fpu_arith) of the instruction d in
@@ -205,8 +224,7 @@ static NOINLINE void fop_s_slow(struct hart *h, const struct rv_dinsn *d, int op
  * when its rounding mode is invalid (illegal instruction). */
 static ALWAYS_INLINE bool fop_d(struct hart *h, const struct rv_dinsn *d, int op, bool fma3)
 {
-    int rm = insn_rm(h, d);
-    if (likely(rm == h->dcache->host_round)) {
+    if (likely(insn_rm_entry(h, d) & HART_RM_HOST)) {
         double a, b, c = 0, r;
         memcpy(&a, &h->f[d->rs1], 8);
         memcpy(&b, &h->f[d->rs2], 8);
@@ -216,20 +234,16 @@ static ALWAYS_INLINE bool fop_d(struct hart *h, const struct rv_dinsn *d, int op
         memcpy(&h->f[d->rd], &r, 8);
         return true;
     }
-    if (unlikely(rm > RM_RMM))
-        return false;
 fop_slow:
-    fop_d_slow(h, d, op, rm);
-    return true;
+    return fop_d_slow(h, d, op);
 }
 
 static ALWAYS_INLINE bool fop_s(struct hart *h, const struct rv_dinsn *d, int op, bool fma3)
 {
-    int rm = insn_rm(h, d);
     /* Only the operands op has must be NaN-boxed (fsqrt's rs2 is 0). */
     uint64_t ua = h->f[d->rs1], ub = op == FPU_SQRT ? ~0ull : h->f[d->rs2];
     uint64_t uc = op >= FPU_MADD ? h->f[d->rs3] : ~0ull;
-    if (likely(rm == h->dcache->host_round && ((ua & ub & uc) >> 32) == 0xffffffffu)) {
+    if (likely((insn_rm_entry(h, d) & HART_RM_HOST) && ((ua & ub & uc) >> 32) == 0xffffffffu)) {
         uint32_t ba = (uint32_t)ua, bb = (uint32_t)ub, bc = (uint32_t)uc, br;
         float a, b, c, r;
         memcpy(&a, &ba, 4);
@@ -240,11 +254,8 @@ static ALWAYS_INLINE bool fop_s(struct hart *h, const struct rv_dinsn *d, int op
         h->f[d->rd] = box_s(br);
         return true;
     }
-    if (unlikely(rm > RM_RMM))
-        return false;
 fop_slow:
-    fop_s_slow(h, d, op, rm);
-    return true;
+    return fop_s_slow(h, d, op);
 }
 
 /* fcvt.d.w and fcvt.d.wu inline: every 32-bit integer is a double, so
@@ -490,10 +501,10 @@ static NOINLINE bool exec_csr_slow(struct hart *h, const struct rv_dinsn *d, uin
         }
         switch (csr) {
         case 0x001: fpu_set_flags(h, (uint32_t)nv & 31); break;
-        case 0x002: h->frm = (uint32_t)nv & 7; break;
+        case 0x002: hart_set_frm(h, (uint32_t)nv & 7); break;
         default:
             fpu_set_flags(h, (uint32_t)nv & 31);
-            h->frm = (uint32_t)(nv >> 5) & 7;
+            hart_set_frm(h, (uint32_t)(nv >> 5) & 7);
             break;
         }
     }

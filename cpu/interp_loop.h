@@ -439,7 +439,7 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
     } while (0)
 /* Resolved rounding mode; dynamic with an invalid frm is illegal. */
 #define GET_RM(rm)                                                             \
-    int rm = d->rm == RM_DYN ? (int)h->frm : d->rm;                            \
+    int rm = insn_rm(h, d);                                                    \
     if (unlikely(rm > RM_RMM))                                                 \
         goto illegal_refetch
 /* Is the host known to have FMA3?  The fast loop's fused multiply-adds

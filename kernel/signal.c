@@ -302,7 +302,7 @@ int64_t sys_rt_sigreturn(struct task *t, const uint64_t *a)
     uint32_t fcsr;
     memcpy(&fcsr, f + UC_FCSR, 4);
     h->fflags = fcsr & 0x1f;
-    h->frm = (fcsr >> 5) & 7;
+    hart_set_frm(h, (fcsr >> 5) & 7);
     h->x[0] = 0;
     return SYS_NORETURN;
 }

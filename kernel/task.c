@@ -396,7 +396,7 @@ void sched_load(struct task *t)
     memcpy(h->f, t->ctx.f, sizeof(h->f));
     h->pc = t->ctx.pc;
     h->fflags = t->ctx.fflags;
-    h->frm = t->ctx.frm;
+    hart_set_frm(h, t->ctx.frm);
     h->resv_valid = false;          /* a context switch breaks LR/SC */
     if (c->loaded_mm != t->mm) {
         /* satp carries the ASID: the MMU's TLBs keep the other address

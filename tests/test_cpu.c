@@ -234,7 +234,7 @@ static void run_case(const struct icase *c)
     h->f[11] = c->f1;
     h->f[12] = c->f2;
     h->f[13] = c->f3;
-    h->frm = c->frm_in;
+    hart_set_frm(h, c->frm_in);
     enum hart_stop s = hart_run(h, 100);
     int want_stop = c->stop ? c->stop : HART_STOP_ECALL;
     ck_assert_msg((int)s == want_stop, "%s: stop %d, want %d (cause %u tval %#lx)", c->text, s,
@@ -418,7 +418,7 @@ static void expect_illegal(uint32_t insn, uint32_t frm)
     struct mock *m = mock_new();
     uint32_t prog[2] = { insn, ECALL };
     put_words(m, CODE, prog, 2);
-    m->h.frm = frm;
+    hart_set_frm(&m->h, frm);
     m->h.x[10] = 77;
     ck_assert_int_eq(hart_run(&m->h, 10), HART_STOP_TRAP);
     ck_assert_uint_eq(m->h.cause, CAUSE_ILLEGAL_INSN);

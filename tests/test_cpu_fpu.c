@@ -51,7 +51,7 @@ static struct fres run1(uint32_t insn, uint64_t a, uint64_t b, uint64_t c, uint6
     m->h.f[12] = b;
     m->h.f[13] = c;
     m->h.x[11] = xa;
-    m->h.frm = frm;
+    hart_set_frm(&m->h, frm);
     enum hart_stop s = hart_run(&m->h, 10);
     ck_assert_msg(s == HART_STOP_ECALL, "insn %#x: stop %d cause %u", insn, s, m->h.cause);
     struct fres r = { m->h.f[10], m->h.x[10], m->h.fflags };
@@ -154,7 +154,7 @@ START_TEST(every_flag)
     m->h.f[11] = D(1.0);
     m->h.f[12] = D(3.0);
     m->h.x[12] = RUP;
-    m->h.frm = RTZ;
+    hart_set_frm(&m->h, RTZ);
     ck_assert_int_eq(hart_run(&m->h, 100), HART_STOP_ECALL);
     ck_assert_uint_eq(m->h.x[10], NX);
     ck_assert_uint_eq(m->h.x[11], 0);

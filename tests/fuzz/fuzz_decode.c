@@ -168,7 +168,7 @@ static void seed_regs(struct hart *h, const uint8_t *hdr)
     };
     for (unsigned i = 0; i < 32; i++)
         h->f[i] = fvals[(hdr[32 + i / 4] >> (2 * (i % 4))) & 7];
-    h->frm = hdr[0] >> 5;
+    hart_set_frm(h, hdr[0] >> 5);
 }
 
 /* The state hart_init() leaves, without its 4 MiB calloc of the decode
@@ -181,7 +181,8 @@ static void reset_hart(struct hart *h)
     memset(h->x, 0, sizeof(h->x));
     memset(h->f, 0, sizeof(h->f));
     h->pc = 0;
-    h->fflags = h->frm = 0;
+    h->fflags = 0;
+    hart_set_frm(h, 0);
     h->cycle = h->instret = 0;
     h->resv_addr = 0;
     h->resv_valid = false;
