@@ -472,6 +472,98 @@ START_TEST(host_environment_session)
 }
 END_TEST
 
+/* fadd.d rd, rs1, rs2 with rounding mode rm; csrrwi zero, frm, imm. */
+static uint32_t fadd_d(uint32_t rd, uint32_t rs1, uint32_t rs2, uint32_t rm)
+{
+    return 0x01u << 25 | rs2 << 20 | rs1 << 15 | rm << 12 | rd << 7 | 0x53;
+}
+static uint32_t fsrmi(uint32_t imm) { return 0x002u << 20 | imm << 15 | 5u << 12 | 0x73; }
+
+/* rm_map matches frm and host_round (what checked builds assert at each
+ * use), and host_round is RNE between runs. */
+static void check_rm_map(const struct hart *h)
+{
+    ck_assert_int_eq(h->host_round, RNE);
+    for (unsigned i = 0; i < 8; i++)
+        ck_assert_uint_eq(h->rm_map[i], hart_rm_entry(i, h->frm, h->host_round));
+}
+
+/* The dynamic mode follows frm wherever it is written, whatever mode the
+ * host was left in: static modes and frm writes interleaved in one run
+ * (inline ops in the host's mode, the others switching it), frm set
+ * between runs as sigreturn or a context switch does, and an invalid frm
+ * written by the guest trapping at the next dynamic op. */
+START_TEST(dynamic_mode_follows_frm)
+{
+    /* fa1 = 1, fa2 = 0.75 ulp(1), fa3 = 0.25 ulp(1) */
+    const uint64_t one = D(1.0), up = D(1.0 + 0x1p-52);
+    const uint32_t prog[] = {
+        fadd_d(10, 11, 12, RTZ),    /* static: the host goes to RTZ */
+        fadd_d(14, 11, 12, DYN),    /* frm = RNE: back to RNE */
+        fsrmi(RTZ),                 /* frm = RTZ, host in RNE */
+        fadd_d(15, 11, 12, DYN),    /* RTZ: the host switches */
+        fadd_d(16, 11, 12, DYN),    /* RTZ: inline */
+        fsrmi(RUP),                 /* frm = RUP, host in RTZ */
+        fadd_d(17, 11, 13, DYN),    /* RUP */
+        fadd_d(18, 11, 13, RNE),    /* static RNE */
+        fadd_d(19, 11, 13, DYN),    /* RUP again */
+        ECALL,
+    };
+    struct mock *m = mock_new();
+    put_words(m, CODE, prog, ARRAY_SIZE(prog));
+    m->h.f[11] = one;
+    m->h.f[12] = D(0x1.8p-53);
+    m->h.f[13] = D(0x1p-54);
+    hart_set_frm(&m->h, RNE);
+    check_rm_map(&m->h);
+    ck_assert_int_eq(hart_run(&m->h, 100), HART_STOP_ECALL);
+    ck_assert_uint_eq(m->h.f[10], one);
+    ck_assert_uint_eq(m->h.f[14], up);
+    ck_assert_uint_eq(m->h.f[15], one);
+    ck_assert_uint_eq(m->h.f[16], one);
+    ck_assert_uint_eq(m->h.f[17], up);
+    ck_assert_uint_eq(m->h.f[18], one);
+    ck_assert_uint_eq(m->h.f[19], up);
+    ck_assert_uint_eq(m->h.frm, RUP);
+    check_rm_map(&m->h);
+
+    /* frm written between runs: fadd.d fa0, fa1, fa2 (dyn) in each mode */
+    const uint32_t one_op[] = { fadd_d(10, 11, 12, DYN), ECALL };
+    put_words(m, CODE, one_op, ARRAY_SIZE(one_op));
+    hart_icache_flush(&m->h);
+    static const struct { uint32_t frm; double want; } modes[] = {
+        { RTZ, 1.0 }, { RUP, 1.0 + 0x1p-52 }, { RDN, 1.0 }, { RNE, 1.0 + 0x1p-52 },
+        { RNE, 1.0 + 0x1p-52 }, { RTZ, 1.0 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        hart_set_frm(&m->h, modes[i].frm);
+        m->h.pc = CODE;
+        ck_assert_int_eq(hart_run(&m->h, 100), HART_STOP_ECALL);
+        ck_assert_msg(m->h.f[10] == D(modes[i].want), "frm %u", modes[i].frm);
+        check_rm_map(&m->h);
+    }
+
+    /* the guest makes frm invalid with the host in another mode: the next
+     * dynamic op is illegal, committing nothing; a valid frm lets it run */
+    const uint32_t bad[] = { fadd_d(10, 11, 12, RUP), fsrmi(5), fadd_d(11, 11, 12, DYN), ECALL };
+    put_words(m, CODE, bad, ARRAY_SIZE(bad));
+    hart_icache_flush(&m->h);
+    m->h.pc = CODE;
+    ck_assert_int_eq(hart_run(&m->h, 100), HART_STOP_TRAP);
+    ck_assert_uint_eq(m->h.cause, CAUSE_ILLEGAL_INSN);
+    ck_assert_uint_eq(m->h.tval, bad[2]);
+    ck_assert_uint_eq(m->h.pc, CODE + 8);
+    ck_assert_uint_eq(m->h.f[10], up);
+    ck_assert_uint_eq(m->h.f[11], one);
+    ck_assert_uint_eq(m->h.frm, 5);
+    check_rm_map(&m->h);
+    hart_set_frm(&m->h, RUP);
+    ck_assert_int_eq(hart_run(&m->h, 100), HART_STOP_ECALL);
+    ck_assert_uint_eq(m->h.f[11], up);
+    mock_free(m);
+}
+END_TEST
+
 START_TEST(host_environment_restored)
 {
     fesetround(FE_UPWARD);
@@ -493,6 +585,7 @@ int main(void)
     Suite *s = suite_create("cpu_fpu");
     TCase *t = tcase_create("fpu");
     tcase_add_test(t, rounding_modes);
+    tcase_add_test(t, dynamic_mode_follows_frm);
     tcase_add_test(t, every_flag);
     tcase_add_test(t, nan_boxing_and_canonical_nans);
     tcase_add_test(t, conversions_saturate);
