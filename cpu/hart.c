@@ -26,7 +26,7 @@ int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void 
     h->ctx = ctx;
     h->tm_resume_gen = UINT64_MAX;      /* code_gen never gets there */
     h->tm_df.mru_clock = h->tm_if.mru_clock = UINT64_MAX;  /* nor does a cache's clock */
-    hart_set_host_round(h, RM_RNE);     /* and frm = RNE: fills rm_map */
+    hart_rm_map_init(h);                /* frm and host_round RNE */
     /* calloc: untouched frames cost no host memory until used. */
     h->dcache = calloc(1, sizeof(*h->dcache));
     if (!h->dcache)

@@ -251,12 +251,22 @@ static inline void hart_set_frm(struct hart *h, uint32_t frm)
     h->rm_map[7] = hart_rm_entry(7, h->frm, h->host_round);
 }
 
-/* Record that the host FPU is now in rounding mode rm (RM_RNE..RM_RUP). */
+/* Record that the host FPU is now in rounding mode rm (RM_RNE..RM_RUP):
+ * the flag moves from the old mode's entry to rm's, and the dynamic entry
+ * follows.  A run that raised a flag ends here, so no loop. */
 static inline void hart_set_host_round(struct hart *h, int rm)
 {
+    h->rm_map[h->host_round] &= (uint8_t)~HART_RM_HOST;
+    h->rm_map[rm] |= HART_RM_HOST;
     h->host_round = rm;
+    h->rm_map[7] = hart_rm_entry(7, h->frm, rm);
+}
+
+/* Build rm_map from frm and host_round (hart_init). */
+static inline void hart_rm_map_init(struct hart *h)
+{
     for (unsigned i = 0; i < 8; i++)
-        h->rm_map[i] = hart_rm_entry(i, h->frm, rm);
+        h->rm_map[i] = hart_rm_entry(i, h->frm, h->host_round);
 }
 
 /* Initialise a hart (zeroed state, empty TLB and decode cache).  Returns 0,
