@@ -450,15 +450,17 @@ int LOOP_NAME(struct hart *h, uint64_t max, uint64_t *retired_io)
 #else
 #define FMA3_KNOWN false
 #endif
+/* fop_d/fop_s's lean form (see there) in the fast loop only. */
+#define FOP_LEAN (LOOP_MODE == MODE_FAST)
 #define FOP_S(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_s(h, d, kind, FMA3_KNOWN)))                          \
+        if (unlikely(!fop_s(h, d, kind, FMA3_KNOWN, FOP_LEAN)))                \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
 #define FOP_D(kind)                                                            \
     do {                                                                       \
-        if (unlikely(!fop_d(h, d, kind, FMA3_KNOWN)))                          \
+        if (unlikely(!fop_d(h, d, kind, FMA3_KNOWN, FOP_LEAN)))                \
             goto illegal_refetch;                                              \
         NEXT();                                                                \
     } while (0)
@@ -1170,6 +1172,7 @@ out:
 #undef GET_RM
 #undef FOP_S
 #undef FMA3_KNOWN
+#undef FOP_LEAN
 #undef FOP_D
 #undef FTOI
 #undef ITOF
