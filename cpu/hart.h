@@ -175,11 +175,12 @@ struct hart {
         bool on;
     } tm_df, tm_if;
     /* The rounding mode of each value of an F/D instruction's rm field,
-     * for every FP op to check with one load: bits 0-2
-     * are the mode (frm for the dynamic 7; above RM_RMM the instruction is
-     * illegal), and HART_RM_HOST is set when the host FPU is in it (while
-     * the hart runs).  Derived from frm and host_round: written only by
-     * hart_set_frm and hart_set_host_round. */
+     * for every FP op to check with one load: bits 0-2 are the mode (frm
+     * for the dynamic 7; above RM_RMM the instruction is illegal), and
+     * HART_RM_HOST is set when the host FPU is in it (while the hart
+     * runs).  Derived from frm and host_round: written only by
+     * hart_set_frm and hart_set_host_round (checked builds recompute each
+     * entry where it is used). */
     uint8_t rm_map[8];
 
     /* The rest is for rarer events. */
