@@ -304,7 +304,7 @@ struct hart_dstore *hart_dstore_create(void)
     if (!s)
         return NULL;
     s->mask = 63;
-    s->table = calloc(s->mask + 1, sizeof(*s->table));
+    s->table = calloc(s->mask + 1, sizeof(struct dpage *));
     if (!s->table) {
         free(s);
         return NULL;
@@ -332,11 +332,11 @@ void hart_dstore_destroy(struct hart_dstore *s)
 /* h uses s from now on, and brings chunk. */
 static int dstore_add(struct hart_dstore *s, struct dpage *chunk, struct hart *h)
 {
-    struct dpage **chunks = realloc(s->chunk, (s->nchunks + 1) * sizeof(*chunks));
+    struct dpage **chunks = realloc(s->chunk, (s->nchunks + 1) * sizeof(struct dpage *));
     if (!chunks)
         return -1;
     s->chunk = chunks;
-    struct hart **harts = realloc(s->harts, (s->nharts + 1) * sizeof(*harts));
+    struct hart **harts = realloc(s->harts, (s->nharts + 1) * sizeof(struct hart *));
     if (!harts)
         return -1;
     s->harts = harts;
@@ -380,7 +380,7 @@ static inline unsigned dstore_hash(const struct hart_dstore *s, uintptr_t host)
 static void dstore_grow(struct hart_dstore *s)
 {
     unsigned mask = s->mask * 2 + 1;
-    struct dpage **t = calloc((size_t)mask + 1, sizeof(*t));
+    struct dpage **t = calloc((size_t)mask + 1, sizeof(struct dpage *));
     if (!t)
         return;
     struct hart_dstore n = {.table = t, .mask = mask};
