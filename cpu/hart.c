@@ -18,6 +18,16 @@ const char *const hart_freg_name[32] = {
     "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
+/* Pages are carved from chunks of DCACHE_SETS * DCACHE_WAYS + 1, one chunk
+ * per hart using the store, so a hart's miss always finds one: a hart
+ * holds at most a tag's worth, and keeps at most one more that no tag
+ * holds (its tm_resume_page, see dstore_get); calloc'd, so that pages
+ * never used cost no host memory. */
+#define DSTORE_CHUNK (DCACHE_SETS * DCACHE_WAYS + 1)
+
+static int dstore_add(struct hart_dstore *s, struct dpage *chunk, struct hart *h);
+static void dstore_leave(struct hart_dstore *s, const struct hart *h);
+
 int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void *ctx)
 {
     memset(h, 0, sizeof(*h));
@@ -27,19 +37,40 @@ int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void 
     h->tm_resume_gen = UINT64_MAX;      /* code_gen never gets there */
     h->tm_df.mru_clock = h->tm_if.mru_clock = UINT64_MAX;  /* nor does a cache's clock */
     hart_rm_map_init(h);                /* frm and host_round RNE */
-    /* calloc: untouched frames cost no host memory until used. */
+    /* calloc: no tags. */
     h->dcache = calloc(1, sizeof(*h->dcache));
     if (!h->dcache)
         return -1;
+    struct hart_dstore *s = hart_dstore_create();
+    struct dpage *chunk = calloc(DSTORE_CHUNK, sizeof(*chunk));
+    if (!s || !chunk || dstore_add(s, chunk, h)) {
+        free(chunk);
+        hart_dstore_destroy(s);
+        free(h->dcache);
+        h->dcache = NULL;
+        return -1;
+    }
+    h->dcache->store = s;
+    h->dcache->own_store = true;
     hart_tlb_flush(h);
     return 0;
 }
 
+static void dtag_drop(struct hart_dcache *dc, struct dtag *t);
+
 void hart_destroy(struct hart *h)
 {
-    if (!h)
+    if (!h || !h->dcache)
         return;
-    free(h->dcache);
+    struct hart_dcache *dc = h->dcache;
+    for (int i = 0; i < DCACHE_SETS; i++)
+        for (int w = 0; w < DCACHE_WAYS; w++)
+            dtag_drop(dc, &dc->tag[i][w]);
+    if (dc->own_store)
+        hart_dstore_destroy(dc->store);
+    else
+        dstore_leave(dc->store, h);
+    free(dc);
     h->dcache = NULL;
 }
 
@@ -84,11 +115,12 @@ void hart_tlb_flush_range(struct hart *h, uint64_t va, uint64_t len, bool fetch,
 
 void hart_icache_flush(struct hart *h)
 {
+    struct hart_dcache *dc = h->dcache;
     h->stats.icache_flushes++;
     h->code_gen++;
     for (int i = 0; i < DCACHE_SETS; i++)
         for (int w = 0; w < DCACHE_WAYS; w++)
-            h->dcache->page[i][w].host = 0;
+            dtag_drop(dc, &dc->tag[i][w]);
 }
 
 /* Calls out of the simulator run with the caller's FP environment. */
@@ -214,9 +246,264 @@ int hart_write_mem(struct hart *h, uint64_t vaddr, const void *src, size_t len)
     return copy_mem(h, vaddr, (uint8_t *)(uintptr_t)src, len, true);
 }
 
-/* ---- Decoded-instruction cache ---- */
+/* ---- Decoded-instruction cache ----
+ *
+ * Sharing decoded pages.  Each hart keeps its own tags (64 sets x 2 ways,
+ * replaced as before), so its decode misses, its code_gen and everything
+ * derived from them are what they were with a private copy per hart; the
+ * pages the tags point to come from a store, shared by the harts of a
+ * machine.  A hart's miss on a page that another hart holds right now, and
+ * that the kernel vouches for (hart_mem_ops.code_shared), takes that
+ * hart's page, slots decoded so far included; otherwise it takes a clean
+ * page (every slot RV_UNDECODED), in the table only when vouched for.
+ *
+ * Why a shared page decodes exactly as a private one would.  A slot's
+ * decoded form depends only on its 2 or 4 bytes and its offset
+ * (rv_decode_raw, rv_xop_place; a 32-bit instruction in the last slot is
+ * RV_CROSS, decoded at each execution), and blen only on the slots up to
+ * the end of the block.  A private page decodes each slot from the bytes
+ * at the moment its hart first needs it, at or after the hart's miss.  So
+ * sharing is exact when the bytes do not change from the moment the page
+ * is set up until the last hart holding it lets it go: then every hart
+ * reads the same bytes whenever it decodes.  code_shared promises that:
+ * the kernel says yes only for an executable, non-writable, private
+ * mapping, and every way to change such a page's bytes (mprotect adding
+ * write, munmap and the frame's reuse, MADV_DONTNEED, migration, exit)
+ * first flushes the decoded code of every hart that has the address
+ * space loaded, which lets go of the page; a hart that switches to
+ * another address space flushes too (sched_load).  A page whose last
+ * holder let it go leaves the table and is set up afresh by the next miss,
+ * so nothing decoded survives a time when no hart held it.  A page not
+ * vouched for (writable: JIT code, a self-modifying test) stays private
+ * to one hart, with today's lazy decoding from the live bytes.  Checked
+ * builds keep a copy of a shared page's bytes and assert, at each share
+ * and each decode into it, that they have not changed.
+ *
+ * A page no tag holds is reused only on a decode miss, which a run takes
+ * only at a lookup, after leaving the page it was in: so a run that a
+ * callout flushed (a shootdown from a page fault) finishes the page it is
+ * in, decoding into it, as it did with its flushed private copy.  If that
+ * run then stops at the run-ahead limit, its tm_resume_page is such a
+ * page, and its next run resumes there without a lookup (code_gen was
+ * moved by the flush before it was recorded): a page some hart may
+ * resume in is not reused (dpage_pinned), one a hart at most. */
 
-static struct dpage *dpage_for_host(struct hart *h, uintptr_t host)
+struct hart_dstore {
+    struct dpage **table;               /* shared pages by host page, chained */
+    unsigned mask;                      /* table size - 1 */
+    unsigned shared;                    /* pages in the table */
+    struct dpage *free;                 /* pages let go, to reuse */
+    struct dpage **chunk;               /* carved in order */
+    unsigned nchunks, cur, used;        /* pages carved from chunk[cur] */
+    struct hart **harts;                /* its users (for tm_resume_page) */
+    unsigned nharts;
+};
+
+struct hart_dstore *hart_dstore_create(void)
+{
+    struct hart_dstore *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->mask = 63;
+    s->table = calloc(s->mask + 1, sizeof(struct dpage *));
+    if (!s->table) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void hart_dstore_destroy(struct hart_dstore *s)
+{
+    if (!s)
+        return;
+#if defined(MMSIM_CHECKS)
+    for (unsigned c = 0; c < s->nchunks; c++)
+        for (unsigned i = 0; i < DSTORE_CHUNK; i++)
+            free(s->chunk[c][i].snap);
+#endif
+    for (unsigned c = 0; c < s->nchunks; c++)
+        free(s->chunk[c]);
+    free(s->chunk);
+    free(s->harts);
+    free(s->table);
+    free(s);
+}
+
+/* h uses s from now on, and brings chunk. */
+static int dstore_add(struct hart_dstore *s, struct dpage *chunk, struct hart *h)
+{
+    struct dpage **chunks = realloc(s->chunk, (s->nchunks + 1) * sizeof(struct dpage *));
+    if (!chunks)
+        return -1;
+    s->chunk = chunks;
+    struct hart **harts = realloc(s->harts, (s->nharts + 1) * sizeof(struct hart *));
+    if (!harts)
+        return -1;
+    s->harts = harts;
+    s->chunk[s->nchunks++] = chunk;
+    s->harts[s->nharts++] = h;
+    return 0;
+}
+
+static void dstore_leave(struct hart_dstore *s, const struct hart *h)
+{
+    for (unsigned i = 0; i < s->nharts; i++)
+        if (s->harts[i] == h) {
+            s->harts[i] = s->harts[--s->nharts];
+            return;
+        }
+}
+
+/* The hart brings its chunk (hart_init's, unused so far) to s. */
+int hart_dstore_use(struct hart *h, struct hart_dstore *s)
+{
+    struct hart_dcache *dc = h->dcache;
+    struct hart_dstore *own = dc->store;
+    MMSIM_ASSERT(dc->own_store && own->nchunks == 1 && own->used == 0 && !own->free);
+    if (dstore_add(s, own->chunk[0], h))
+        return -1;
+    own->nchunks = 0;
+    hart_dstore_destroy(own);
+    dc->store = s;
+    dc->own_store = false;
+    return 0;
+}
+
+static inline unsigned dstore_hash(const struct hart_dstore *s, uintptr_t host)
+{
+    uint64_t k = (uint64_t)(host >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ull;
+    return (unsigned)(k >> 32) & s->mask;
+}
+
+/* Double the table (when it holds as many pages as it has heads).  Without
+ * memory it stays as it is: longer chains, still correct. */
+static void dstore_grow(struct hart_dstore *s)
+{
+    unsigned mask = s->mask * 2 + 1;
+    struct dpage **t = calloc((size_t)mask + 1, sizeof(struct dpage *));
+    if (!t)
+        return;
+    struct hart_dstore n = {.table = t, .mask = mask};
+    for (unsigned i = 0; i <= s->mask; i++)
+        for (struct dpage *p = s->table[i], *next; p; p = next) {
+            next = p->next;
+            unsigned b = dstore_hash(&n, p->host);
+            p->next = t[b];
+            t[b] = p;
+        }
+    free(s->table);
+    s->table = t;
+    s->mask = mask;
+}
+
+static bool dpage_pinned(const struct hart_dstore *s, const struct dpage *p)
+{
+    for (unsigned i = 0; i < s->nharts; i++) {
+        const struct hart *h = s->harts[i];
+        if (h->tm_resume_page == p && h->tm_resume_gen == h->code_gen)
+            return true;
+    }
+    return false;
+}
+
+/* A page for host to be held by one more tag: the shared one when there is
+ * one and share, else a clean one (in the table when share). */
+static struct dpage *dstore_get(struct hart_dstore *s, uintptr_t host, bool share)
+{
+    struct dpage *p;
+    if (share) {
+        for (p = s->table[dstore_hash(s, host)]; p; p = p->next)
+            if (p->host == host) {
+#if defined(MMSIM_CHECKS)
+                MMSIM_ASSERT(p->snap && !memcmp(p->snap, p->bytes, PAGE_SIZE));
+#endif
+                p->users++;
+                return p;
+            }
+    }
+    /* Not a page that some hart's next run may resume in (tm_resume_page,
+     * valid while its code_gen stays): a callout may have flushed the run
+     * that stopped there, and that run resumes in the page as it was. */
+    struct dpage **pp = &s->free;
+    while (*pp && dpage_pinned(s, *pp))
+        pp = &(*pp)->next;
+    if (*pp) {
+        p = *pp;
+        *pp = p->next;
+    } else {
+        /* One chunk per hart, and a hart holds at most a chunk's worth. */
+        if (s->used == DSTORE_CHUNK) {
+            s->cur++;
+            s->used = 0;
+        }
+        MMSIM_ASSERT(s->cur < s->nchunks);
+        p = &s->chunk[s->cur][s->used++];
+    }
+    memset(p->slot, 0, sizeof(p->slot));    /* all RV_UNDECODED */
+    p->slot[PAGE_SLOTS].op = p->slot[PAGE_SLOTS].xop = RV_PAGE_END;
+    p->host = host;
+    p->bytes = (const uint8_t *)host;
+    p->users = 1;
+    p->shared = share;
+    p->next = NULL;
+    if (share) {
+#if defined(MMSIM_CHECKS)
+        if (!p->snap)
+            p->snap = malloc(PAGE_SIZE);
+        MMSIM_ASSERT(p->snap);
+        memcpy(p->snap, p->bytes, PAGE_SIZE);
+#endif
+        if (s->shared > s->mask)
+            dstore_grow(s);
+        unsigned b = dstore_hash(s, host);
+        p->next = s->table[b];
+        s->table[b] = p;
+        s->shared++;
+    }
+    return p;
+}
+
+/* One tag fewer holds p: the last one sends it to the free list (its slots
+ * and bytes stay as they are until a miss reuses it). */
+static void dstore_put(struct hart_dstore *s, struct dpage *p)
+{
+    MMSIM_ASSERT(p->users > 0);
+    if (--p->users)
+        return;
+    if (p->shared) {
+        struct dpage **pp = &s->table[dstore_hash(s, p->host)];
+        while (*pp != p)
+            pp = &(*pp)->next;
+        *pp = p->next;
+        s->shared--;
+        p->shared = false;
+    }
+    p->next = s->free;
+    s->free = p;
+}
+
+static void dtag_drop(struct hart_dcache *dc, struct dtag *t)
+{
+    if (t->host) {
+        dstore_put(dc->store, t->page);
+        t->host = 0;
+        t->page = NULL;
+    }
+}
+
+static bool code_shared(struct hart *h, uint64_t pc)
+{
+    if (!h->ops->code_shared)
+        return false;
+    hostfp_env env;
+    hart_callout_enter(h, &env);
+    bool r = h->ops->code_shared(h->ctx, pc);
+    hart_callout_leave(h, &env);
+    return r;
+}
+
+static struct dpage *dpage_for_host(struct hart *h, uintptr_t host, uint64_t pc)
 {
     struct hart_dcache *dc = h->dcache;
     struct dpage *p = dcache_find(dc, host);
@@ -226,13 +513,13 @@ static struct dpage *dpage_for_host(struct hart *h, uintptr_t host)
     unsigned set = dcache_set(host);
     unsigned way = dc->last_fill[set] ^ 1;
     dc->last_fill[set] = (uint8_t)way;
-    p = &dc->page[set][way];
+    struct dtag *t = &dc->tag[set][way];
+    dtag_drop(dc, t);
     h->stats.decode_misses++;
     h->code_gen++;
-    memset(p->slot, 0, sizeof(p->slot));    /* all RV_UNDECODED */
-    p->slot[PAGE_SLOTS].op = p->slot[PAGE_SLOTS].xop = RV_PAGE_END;
-    p->host = host;
-    p->bytes = (const uint8_t *)host;
+    p = dstore_get(dc->store, host, code_shared(h, pc));
+    t->host = host;
+    t->page = p;
     return p;
 }
 
@@ -241,7 +528,7 @@ struct dpage *hart_dpage_lookup(struct hart *h, uint64_t pc)
     uint8_t *hp = host_addr(h, pc, HART_EXEC);
     if (unlikely(!hp))
         return NULL;
-    return dpage_for_host(h, (uintptr_t)hp & ~(uintptr_t)(PAGE_SIZE - 1));
+    return dpage_for_host(h, (uintptr_t)hp & ~(uintptr_t)(PAGE_SIZE - 1), pc);
 }
 
 void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx)
@@ -250,6 +537,11 @@ void hart_decode_slot(struct hart *h, struct dpage *p, unsigned idx)
     struct rv_dinsn *d = &p->slot[idx];
     uint16_t lo;
     memcpy(&lo, page + 2 * idx, 2);
+#if defined(MMSIM_CHECKS)
+    /* (The slot's 2 bytes, and the next 2 when it is not the last.) */
+    MMSIM_ASSERT(!p->shared ||
+                 !memcmp(p->snap + 2 * idx, page + 2 * idx, idx < PAGE_SLOTS - 1 ? 4 : 2));
+#endif
     if ((lo & 3) != 3) {
         rv_decode_raw(d, lo);
     } else if (idx == PAGE_SLOTS - 1) {

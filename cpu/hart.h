@@ -78,6 +78,14 @@ struct hart_mem_ops {
      * with that result. */
     int (*mem_time)(void *ctx, const void *host, enum hart_mem_kind kind, uint64_t cycle,
                     uint64_t *done, bool *miss);
+    /* Optional (NULL: never).  May the decoded form of the code page at
+     * vaddr (just translated for execute) be shared with the other harts
+     * of the store (hart_dstore_use)?  Only when the page's bytes cannot
+     * change while this hart holds it: nothing may write them, nor free
+     * the frame, without first calling hart_icache_flush on every hart
+     * whose address space maps it there (see "Sharing decoded pages" in
+     * hart.c).  Runs with the caller's floating-point environment. */
+    bool (*code_shared)(void *ctx, uint64_t vaddr);
 };
 
 struct pipe;
@@ -281,6 +289,15 @@ static inline void hart_rm_map_init(struct hart *h)
  * or -1 when the decode cache cannot be allocated. */
 int hart_init(struct hart *h, uint32_t id, const struct hart_mem_ops *ops, void *ctx);
 void hart_destroy(struct hart *h);
+
+/* A store of decoded pages for the harts of one machine to share (each
+ * hart has its own until hart_dstore_use).  The store outlives its harts:
+ * destroy it after them.  hart_dstore_use, before the hart first runs,
+ * returns 0 or -1 (no memory). */
+struct hart_dstore;
+struct hart_dstore *hart_dstore_create(void);
+void hart_dstore_destroy(struct hart_dstore *s);
+int hart_dstore_use(struct hart *h, struct hart_dstore *s);
 
 /* Execute up to max_insns instructions; returns why it stopped.  The host
  * floating-point environment is restored before returning. */

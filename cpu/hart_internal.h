@@ -25,13 +25,26 @@
 /* Decoded form of one guest page, keyed by the host address of the page
  * (so it survives TLB flushes and serves every virtual alias).  Slot i
  * holds the instruction starting at byte 2*i; slot PAGE_SLOTS is the
- * RV_PAGE_END sentinel that sends sequential flow back to a lookup. */
+ * RV_PAGE_END sentinel that sends sequential flow back to a lookup.
+ *
+ * Pages live in a store (struct hart_dstore, hart.c) that the harts of a
+ * machine share: a hart's decode cache holds only tags pointing at them,
+ * and harts that run the same code from a page the kernel vouches for
+ * (hart_mem_ops.code_shared) hold the same page.  Why that is exact: see
+ * "Sharing decoded pages" in hart.c. */
 struct dpage {
-    uintptr_t host;                     /* lookup key: host page, 0 = free */
-    /* Where the slots were decoded from.  Kept when hart_icache_flush()
-     * clears the key, so a run that a callout flushed under its feet can
-     * still finish decoding the block it is in. */
+    uintptr_t host;                     /* the page's host address while used */
+    /* Where the slots were decoded from.  Kept when the last hart lets the
+     * page go, so a run that a callout flushed under its feet can still
+     * finish decoding the block it is in (a page is reused only by a
+     * hart's decode miss, which that run takes only after leaving it). */
     const uint8_t *bytes;
+    struct dpage *next;                 /* hash chain, or the free list */
+    uint32_t users;                     /* tags that point here */
+    bool shared;                        /* in the store's table */
+#if defined(MMSIM_CHECKS)
+    uint8_t *snap;                      /* the bytes when it was set up */
+#endif
     struct rv_dinsn slot[PAGE_SLOTS + 1];
 };
 
@@ -76,12 +89,20 @@ static inline void hostfp_set_default(void) { fesetenv(FE_DFL_ENV); }
 #define DCACHE_SETS 64
 #define DCACHE_WAYS 2
 
+/* A tag: the host page (0: none) and its decoded page in the store. */
+struct dtag {
+    uintptr_t host;
+    struct dpage *page;
+};
+
 struct hart_dcache {
-    struct dpage page[DCACHE_SETS][DCACHE_WAYS];
+    struct dtag tag[DCACHE_SETS][DCACHE_WAYS];
     uint8_t last_fill[DCACHE_SETS];     /* way filled most recently */
     /* A straddling instruction decoded for one execution, followed by a
      * page-end sentinel at the slot its length leads to. */
     struct rv_dinsn cross[3];
+    struct hart_dstore *store;          /* where the pages are */
+    bool own_store;                     /* this hart's alone (hart_init's) */
 };
 
 static inline unsigned dcache_set(uintptr_t host)
@@ -92,11 +113,11 @@ static inline unsigned dcache_set(uintptr_t host)
 /* The decoded page for a host page address, or NULL. */
 static inline struct dpage *dcache_find(struct hart_dcache *dc, uintptr_t host)
 {
-    struct dpage *set = dc->page[dcache_set(host)];
+    const struct dtag *set = dc->tag[dcache_set(host)];
     if (likely(set[0].host == host))
-        return &set[0];
+        return set[0].page;
     if (set[1].host == host)
-        return &set[1];
+        return set[1].page;
     return NULL;
 }
 

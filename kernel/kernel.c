@@ -71,10 +71,28 @@ static uint64_t k_read_time(void *ctx)
     return kernel_sim_ns(c->k, h->cycle) / (1000000000ULL / KERNEL_TIMEBASE_HZ);
 }
 
+/* The harts share the decoded form of a page mapped executable and not
+ * writable, privately: its bytes change only after mprotect adds write
+ * access, or after its frame was freed (munmap, MADV_DONTNEED, migration,
+ * exit), and each of those shoots down the decoded code of every CPU that
+ * has the address space loaded (MM_FLUSH_EXEC); a CPU that loads another
+ * address space flushes too (sched_load).  Writes through a syscall need
+ * write access (mm_copy_out); the loaders' writes (mm_poke) go to pages
+ * not yet mapped or flush after (a file's mmap). */
+static bool k_code_shared(void *ctx, uint64_t vaddr)
+{
+    struct kcpu *c = ctx;
+    if (!c->cur || !c->cur->mm)
+        return false;
+    const struct vma *v = mm_find_vma(c->cur->mm, vaddr);
+    return v && (v->prot & MM_PROT_X) && !(v->prot & MM_PROT_W) && !(v->flags & VMA_SHARED);
+}
+
 static const struct hart_mem_ops kernel_hart_ops = {
     .translate = k_translate,
     .read_time = k_read_time,
     .mem_time = kernel_mem_time,
+    .code_shared = k_code_shared,
 };
 
 /* ---- The MMU of a CPU ------------------------------------------------------- */
@@ -190,8 +208,14 @@ struct hart *kernel_hart(struct guest_kernel *k, uint32_t cpu)
     if (!c->hart_ready) {
         if (!c->mmu && cpu_mmu_create(k, c))
             return NULL;
+        if (!k->dstore && !(k->dstore = hart_dstore_create()))
+            return NULL;
         if (hart_init(h, cpu, &kernel_hart_ops, c))
             return NULL;
+        if (hart_dstore_use(h, k->dstore)) {
+            hart_destroy(h);
+            return NULL;
+        }
         c->hart_ready = true;
         h->trace = k->trace;
         if (kernel_timing_cpu(k, cpu))
@@ -328,6 +352,7 @@ void kernel_destroy(struct guest_kernel *k)
         free(m->harts);
         m->harts = NULL;
     }
+    hart_dstore_destroy(k->dstore);     /* after the harts that use it */
     kernel_timing_destroy(k);
     for (uint32_t i = 0; i < m->topo->ncpus; i++)
         mmu_destroy(k->cpus[i].mmu);

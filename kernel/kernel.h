@@ -202,6 +202,7 @@ struct guest_kernel {
     FILE *trace;                /* instruction + syscall trace, or NULL */
     int stdio[3];               /* host fds behind guest 0/1/2 */
     struct kcpu *cpus;          /* topo->ncpus */
+    struct hart_dstore *dstore; /* decoded pages the harts share */
     struct task *tasks;         /* every thread, newest first */
     struct tgroup *groups;
     struct task *futex_q;       /* futex waiters, oldest first */

@@ -277,7 +277,9 @@ int mm_map_page(struct mm *mm, uint64_t vpn, uint64_t pfn)
     *pte = pte_make(pfn << MM_PAGE_SHIFT, prot_bits(v ? v->prot : MM_PROT_R | MM_PROT_W) |
                                                PTE_A | PTE_D);
     mm->frames++;
-    flush_range(mm, va, va + MM_PAGE_SIZE, 0);
+    /* A frame replaced under executable code: the harts' decoded copies go
+     * too (they may share them: k_code_shared in kernel.c). */
+    flush_range(mm, va, va + MM_PAGE_SIZE, v && (v->prot & MM_PROT_X) ? MM_FLUSH_EXEC : 0);
     return 0;
 }
 

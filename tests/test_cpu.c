@@ -814,6 +814,162 @@ START_TEST(fence_i_self_modifying)
 }
 END_TEST
 
+/* ---- Decoded pages shared between harts ---- */
+
+/* Two mocks on the same memory whose harts share one store. */
+static void mock_pair(struct mock **a, struct mock **b, struct hart_dstore **s, bool share)
+{
+    *a = mock_new();
+    *b = mock_new();
+    free((*b)->mem);
+    (*b)->mem = (*a)->mem;
+    *s = hart_dstore_create();
+    ck_assert_ptr_nonnull(*s);
+    ck_assert_int_eq(hart_dstore_use(&(*a)->h, *s), 0);
+    ck_assert_int_eq(hart_dstore_use(&(*b)->h, *s), 0);
+    (*a)->share_code = (*b)->share_code = share;
+}
+
+static void mock_pair_free(struct mock *a, struct mock *b, struct hart_dstore *s)
+{
+    b->mem = NULL;
+    mock_free(b);
+    mock_free(a);
+    hart_dstore_destroy(s);
+}
+
+/* li t0,N ; loop: addi a0,a0,1 ; addi t0,t0,-1 ; bnez t0,loop ; ecall */
+static void put_count_loop(struct mock *m, uint64_t va, int n)
+{
+    const uint32_t prog[] = { 0x00000293u | (uint32_t)n << 20, 0x00150513, 0xfff28293,
+                              0xfe029ce3, ECALL };
+    put_words(m, va, prog, ARRAY_SIZE(prog));
+}
+
+static uint64_t run_at(struct mock *m, uint64_t pc)
+{
+    m->h.pc = pc;
+    m->h.x[10] = 0;
+    ck_assert_int_eq(hart_run(&m->h, 1000), HART_STOP_ECALL);
+    return m->h.x[10];
+}
+
+START_TEST(shared_pages_keep_per_hart_misses)
+{
+    /* Each hart counts its own decode misses and code generations, shared
+     * or not: the same numbers as two harts with their own stores. */
+    for (int share = 0; share < 2; share++) {
+        struct mock *a, *b;
+        struct hart_dstore *s;
+        mock_pair(&a, &b, &s, share);
+        struct mock *solo = mock_new();
+        put_count_loop(a, CODE, 7);
+        put_count_loop(a, CODE + 0x1000, 9);
+        put_count_loop(solo, CODE, 7);
+        put_count_loop(solo, CODE + 0x1000, 9);
+        ck_assert_uint_eq(run_at(a, CODE), 7);
+        ck_assert_uint_eq(run_at(b, CODE), 7);
+        ck_assert_uint_eq(run_at(b, CODE + 0x1000), 9);
+        ck_assert_uint_eq(run_at(a, CODE), 7);
+        ck_assert_uint_eq(run_at(solo, CODE), 7);
+        ck_assert_uint_eq(run_at(solo, CODE), 7);
+        ck_assert_uint_eq(a->h.stats.decode_misses, 1);
+        ck_assert_uint_eq(b->h.stats.decode_misses, 2);
+        ck_assert_uint_eq(a->h.stats.decode_misses, solo->h.stats.decode_misses);
+        ck_assert_uint_eq(a->h.code_gen, solo->h.code_gen);
+        hart_icache_flush(&a->h);
+        ck_assert_uint_eq(run_at(a, CODE), 7);
+        ck_assert_uint_eq(run_at(b, CODE), 7);
+        ck_assert_uint_eq(a->h.stats.decode_misses, 2);
+        ck_assert_uint_eq(b->h.stats.decode_misses, 2);
+        mock_free(solo);
+        mock_pair_free(a, b, s);
+    }
+}
+END_TEST
+
+START_TEST(shared_page_rewritten_after_flushes)
+{
+    /* A page both harts let go of (as the kernel's shootdown makes them
+     * before its frame is reused) is decoded afresh by the next miss, even
+     * when one hart flushed long before the other. */
+    struct mock *a, *b;
+    struct hart_dstore *s;
+    mock_pair(&a, &b, &s, true);
+    put_count_loop(a, CODE, 5);
+    ck_assert_uint_eq(run_at(a, CODE), 5);
+    ck_assert_uint_eq(run_at(b, CODE), 5);
+    hart_icache_flush(&a->h);
+    ck_assert_uint_eq(run_at(b, CODE), 5);      /* b still holds it */
+    hart_icache_flush(&b->h);
+    put_count_loop(a, CODE, 11);
+    ck_assert_uint_eq(run_at(b, CODE), 11);
+    ck_assert_uint_eq(run_at(a, CODE), 11);
+    /* And the other way round, a page the harts hold in different ways. */
+    hart_icache_flush(&a->h);
+    hart_icache_flush(&b->h);
+    put_count_loop(a, CODE, 3);
+    ck_assert_uint_eq(run_at(a, CODE), 3);
+    ck_assert_uint_eq(run_at(b, CODE), 3);
+    mock_pair_free(a, b, s);
+}
+END_TEST
+
+START_TEST(unshared_pages_decode_lazily)
+{
+    /* Code the kernel does not vouch for (writable) keeps one copy per
+     * hart, each decoded when its hart first runs a block: a hart that
+     * never ran the rewritten block sees the new code without a fence.i,
+     * one that ran it keeps the old until it flushes. */
+    struct mock *a, *b;
+    struct hart_dstore *s;
+    mock_pair(&a, &b, &s, false);
+    put_count_loop(a, CODE, 5);
+    put_count_loop(a, CODE + 0x100, 6);
+    ck_assert_uint_eq(run_at(a, CODE), 5);
+    ck_assert_uint_eq(run_at(a, CODE + 0x100), 6);
+    ck_assert_uint_eq(run_at(b, CODE), 5);
+    put_count_loop(a, CODE + 0x100, 8);
+    ck_assert_uint_eq(run_at(b, CODE + 0x100), 8);
+    ck_assert_uint_eq(run_at(a, CODE + 0x100), 6);
+    hart_icache_flush(&a->h);
+    ck_assert_uint_eq(run_at(a, CODE + 0x100), 8);
+    mock_pair_free(a, b, s);
+}
+END_TEST
+
+START_TEST(shared_flush_during_run)
+{
+    /* flush_during_run with the page shared with a second hart: the
+     * flushed run finishes its page, the other hart keeps its tag. */
+    static const uint32_t prog[] = { 0x00500293, 0x00001337, 0x00063583, 0x00660633,
+                                     0x00150513, 0xfff28293, 0xfe0298e3, ECALL };
+    struct mock *a, *b;
+    struct hart_dstore *s;
+    mock_pair(&a, &b, &s, true);
+    put_words(a, CODE, prog, ARRAY_SIZE(prog));
+    for (int i = 0; i < 5; i++)
+        put64(a, DATA + 0x1000ull * (unsigned)i, 100u + (unsigned)i);
+    for (int r = 0; r < 2; r++) {
+        struct mock *m = r ? b : a;
+        m->h.pc = CODE;
+        m->h.x[10] = 0;
+        m->h.x[12] = DATA;
+        m->flush_in_translate = !r;
+        ck_assert_int_eq(hart_run(&m->h, 1000), HART_STOP_ECALL);
+        ck_assert_uint_eq(m->h.x[10], 5);
+        ck_assert_uint_eq(m->h.x[11], 104);
+    }
+    a->flush_in_translate = false;
+    b->h.pc = CODE;
+    b->h.x[12] = DATA;
+    b->flush_in_translate = true;
+    ck_assert_int_eq(hart_run(&b->h, 1000), HART_STOP_ECALL);
+    ck_assert_uint_eq(b->h.x[11], 104);
+    mock_pair_free(a, b, s);
+}
+END_TEST
+
 /* ---- Trace ---- */
 
 START_TEST(trace_format)
@@ -1049,6 +1205,10 @@ static Suite *cpu_suite(void)
     tcase_add_test(t, code_on_many_pages);
     tcase_add_test(t, flush_during_run);
     tcase_add_test(t, fence_i_self_modifying);
+    tcase_add_test(t, shared_pages_keep_per_hart_misses);
+    tcase_add_test(t, shared_page_rewritten_after_flushes);
+    tcase_add_test(t, unshared_pages_decode_lazily);
+    tcase_add_test(t, shared_flush_during_run);
     suite_add_tcase(s, t);
     t = tcase_create("text");
     tcase_add_test(t, trace_format);

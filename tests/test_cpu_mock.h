@@ -23,6 +23,7 @@ struct mock {
     uint64_t time;
     unsigned translations;
     bool flush_in_translate;    /* the "kernel" flushes from inside translate */
+    bool share_code;            /* code_shared's answer */
     struct hart h;
 };
 
@@ -50,7 +51,14 @@ static inline uint64_t mock_time(void *ctx)
     return ((struct mock *)ctx)->time;
 }
 
-static const struct hart_mem_ops mock_ops = {.translate = mock_translate, .read_time = mock_time};
+static inline bool mock_code_shared(void *ctx, uint64_t va)
+{
+    (void)va;
+    return ((struct mock *)ctx)->share_code;
+}
+
+static const struct hart_mem_ops mock_ops = {
+    .translate = mock_translate, .read_time = mock_time, .code_shared = mock_code_shared};
 
 static inline struct mock *mock_new(void)
 {
