@@ -78,7 +78,9 @@ static uint64_t k_read_time(void *ctx)
  * has the address space loaded (MM_FLUSH_EXEC); a CPU that loads another
  * address space flushes too (sched_load).  Writes through a syscall need
  * write access (mm_copy_out); the loaders' writes (mm_poke) go to pages
- * not yet mapped or flush after (a file's mmap). */
+ * not yet mapped or flush after (a file's mmap); the host's /proc/PID/mem,
+ * which would write the simulator's memory behind the kernel's back, is
+ * refused (sys_fs.c, proc_refused). */
 static bool k_code_shared(void *ctx, uint64_t vaddr)
 {
     struct kcpu *c = ctx;

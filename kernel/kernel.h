@@ -239,6 +239,7 @@ struct guest_kernel {
     uint64_t lookahead;         /* cycles a CPU may run ahead of that horizon */
     uint64_t ps_fx, cyc_fx;     /* ps per cycle (32.32), cycles per ps (0.64) */
     uint8_t unknown_seen[1024 / 8];
+    bool proc_refused_seen;     /* warned of a refused /proc file (sys_fs.c) */
     uint64_t unknown_big[32];   /* numbers >= 1024 already reported */
     unsigned nr_unknown_big;
     FILE *diag;                 /* warnings and fault diagnoses (stderr) */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/vfs.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -226,6 +227,46 @@ static int open_maps(struct task *t)
     return task_fd_install(t, h, KFD_OWNED, 0);
 }
 
+#define PROC_FS_MAGIC 0x9fa0     /* statfs f_type of procfs */
+
+/* Host files are passed through, but the host's /proc describes the
+ * simulator's process, not the guest's: its mem file is the simulator's
+ * own memory (not the guest's address space, which it does not map at
+ * guest addresses), and writing its other files (clear_refs,
+ * oom_score_adj, comm, ...) would act on the simulator.  Refused, checked
+ * on the file the host opened, so that no spelling, symlink or directory
+ * fd gets around it: any process's mem (the guest's pids are not the
+ * host's), and this process's files opened for writing.  Reading the
+ * others stays allowed (they describe the simulator; maps, numa_maps and
+ * exe are the guest's own, above).  Linux refuses such an open with
+ * EACCES when ptrace access is denied, which is what the guest sees. */
+static bool proc_refused(struct task *t, int h, int flags)
+{
+    struct statfs sf;
+    if (fstatfs(h, &sf) != 0 || sf.f_type != PROC_FS_MAGIC)
+        return false;
+    char link[64], path[256];
+    mmsim_fmt(link, sizeof(link), "/proc/self/fd/%d", h);
+    ssize_t n = readlink(link, path, sizeof(path) - 1);
+    if (n <= 0)
+        return true;    /* a procfs file we cannot name: not worth the risk */
+    path[n] = '\0';
+    const char *base = strrchr(path, '/');
+    bool refuse = base && strcmp(base, "/mem") == 0;
+    if (!refuse && (flags & O_ACCMODE) != O_RDONLY) {
+        char own[32];
+        int l = snprintf(own, sizeof(own), "/proc/%ld/", (long)getpid());
+        refuse = l > 0 && strncmp(path, own, (size_t)l) == 0;
+    }
+    if (refuse && !t->k->proc_refused_seen && t->k->diag) {
+        t->k->proc_refused_seen = true;
+        fprintf(t->k->diag, "mmsim: warning: the guest opened the host's %s%s; refused (EACCES):"
+                " the host's /proc describes the simulator, not the guest\n", path,
+                (flags & O_ACCMODE) != O_RDONLY ? " for writing" : "");
+    }
+    return refuse;
+}
+
 int64_t sys_openat(struct task *t, const uint64_t *a)
 {
     char path[FS_PATH_MAX];
@@ -247,6 +288,10 @@ int64_t sys_openat(struct task *t, const uint64_t *a)
     int h = openat(dfd, path, flags | O_CLOEXEC, (mode_t)(a[3] & ~(uint64_t)t->g->umask));
     if (h < 0)
         return -errno;
+    if (proc_refused(t, h, flags)) {
+        close(h);
+        return -EACCES;
+    }
     struct stat st;
     unsigned kf = KFD_OWNED | ((flags & O_CLOEXEC) ? KFD_CLOEXEC : 0);
     if (fstat(h, &st) == 0 && S_ISDIR(st.st_mode))

@@ -114,6 +114,11 @@ check numa_maps-stack-policy 0 "stack policy interleave:0-1" \
 # "all" is every node with memory, as numactl takes it.
 check numa_maps-all-memoryless 0 "MAP interleave:0 anon=64" \
   -- "$exe" run -q -t "$src/tests/topologies/good/cpu-only-node.yaml" --interleave=all "$guests/proc_numa_maps"
+# The host's /proc/<pid>/mem and writes to the simulator's own /proc files
+# are refused, however named, with one warning.
+check proc-self-mem 0 "proc_self_mem: all as expected" -- "$exe" run -q "$guests/proc_self_mem"
+check proc-self-mem-warning 0 "refused (EACCES): the host's /proc describes the simulator" \
+  -- "$exe" run -q --timing=off "$guests/proc_self_mem"
 # Per program after --.
 "$exe" run -q -t numa-2s --membind=1 "$guests/proc_numa_maps" -- --interleave 0-1 "$guests/proc_numa_maps" \
   >"$tmp/two" 2>&1
