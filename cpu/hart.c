@@ -281,12 +281,15 @@ int hart_write_mem(struct hart *h, uint64_t vaddr, const void *src, size_t len)
  *
  * A page no tag holds is reused only on a decode miss, which a run takes
  * only at a lookup, after leaving the page it was in: so a run that a
- * callout flushed (a shootdown from a page fault) finishes the page it is
- * in, decoding into it, as it did with its flushed private copy.  If that
- * run then stops at the run-ahead limit, its tm_resume_page is such a
- * page, and its next run resumes there without a lookup (code_gen was
- * moved by the flush before it was recorded): a page some hart may
- * resume in is not reused (dpage_pinned), one a hart at most. */
+ * callout flushed would finish the page it is in, decoding into it, as it
+ * did with its flushed private copy.  No callout flushes decoded code
+ * today (translate, read_time, mem_time and code_shared change no
+ * mapping), and checked builds assert at a timed run's resume that its
+ * page is still one of the hart's (interp_loop.h).  Should one ever
+ * flush, a run that then stops at the run-ahead limit would record such a
+ * page as its tm_resume_page, and resume there without a lookup (code_gen
+ * moved before it was recorded): so, as a safety net, a page some hart
+ * may resume in is not reused (dpage_pinned), one a hart at most. */
 
 struct hart_dstore {
     struct dpage **table;               /* shared pages by host page, chained */
