@@ -85,7 +85,7 @@ int fs_resolve(struct task *t, int64_t gdirfd, const char *path, int *hdirfd, ch
     int32_t dfd = (int32_t)gdirfd;
     const char *root = t->k->root;
     *hdirfd = AT_FDCWD;
-    if (strcmp(path, "/proc/self/exe") == 0) {
+    if (fs_is_own_proc(t, path, "exe")) {
         /* The simulator's own /proc/self/exe is not the guest's program. */
         if (!t->g->exe || !t->g->exe_host)
             return -ENOENT;
@@ -148,13 +148,21 @@ int fs_user_path(struct task *t, int64_t gdirfd, uint64_t upath, bool allow_empt
     return fs_resolve(t, gdirfd, path, hdirfd, out, len);
 }
 
-bool fs_is_numa_maps(const struct task *t, const char *path)
+bool fs_is_own_proc(const struct task *t, const char *path, const char *name)
 {
-    if (strcmp(path, "/proc/self/numa_maps") == 0)
-        return true;
-    char own[40];
-    mmsim_fmt(own, sizeof(own), "/proc/%u/numa_maps", (unsigned)t->g->pid);
-    return strcmp(path, own) == 0;
+    const char *rest;
+    if (strncmp(path, "/proc/self/", 11) == 0) {
+        rest = path + 11;
+    } else if (strncmp(path, "/proc/thread-self/", 18) == 0) {
+        rest = path + 18;
+    } else {
+        char own[40];
+        int l = snprintf(own, sizeof(own), "/proc/%u/", (unsigned)t->g->pid);
+        if (l <= 0 || strncmp(path, own, (size_t)l) != 0)
+            return false;
+        rest = path + l;
+    }
+    return strcmp(rest, name) == 0;
 }
 
 int fs_open_numa_maps(struct task *t)

@@ -49,10 +49,11 @@ int fs_resolve(struct task *t, int64_t gdirfd, const char *path, int *hdirfd, ch
 int fs_user_path(struct task *t, int64_t gdirfd, uint64_t upath, bool allow_empty,
                  int *hdirfd, char *out, size_t len);
 
-/* Is path the task's own numa_maps ("/proc/self/numa_maps" or
- * "/proc/<its pid>/numa_maps")?  The host's /proc would show the
- * simulator's, so these never reach the host. */
-bool fs_is_numa_maps(const struct task *t, const char *path);
+/* Is path the task's own /proc file name ("/proc/self/NAME",
+ * "/proc/thread-self/NAME" or "/proc/<its pid>/NAME")?  The host's /proc
+ * would show the simulator's, so the ones the kernel emulates (exe, maps,
+ * numa_maps) never reach the host. */
+bool fs_is_own_proc(const struct task *t, const char *path, const char *name);
 /* An anonymous host file holding the task's numa_maps (kernel/numa_maps.c)
  * at offset 0: a host fd for task_fd_install (KFD_OWNED), or a negative
  * errno. */

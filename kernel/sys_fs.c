@@ -273,9 +273,9 @@ int64_t sys_openat(struct task *t, const uint64_t *a)
     int dfd;
     char gpath[32];
     if (mm_strncpy_in(t->mm, gpath, a[1], sizeof(gpath)) > 0) {
-        if (strcmp(gpath, "/proc/self/maps") == 0)
+        if (fs_is_own_proc(t, gpath, "maps"))
             return open_maps(t);
-        if (fs_is_numa_maps(t, gpath)) {
+        if (fs_is_own_proc(t, gpath, "numa_maps")) {
             int h = fs_open_numa_maps(t);
             return h < 0 ? h : task_fd_install(t, h, KFD_OWNED, 0);
         }
@@ -489,7 +489,7 @@ int64_t sys_readlinkat(struct task *t, const uint64_t *a)
     if ((int64_t)a[3] <= 0)
         return -EINVAL;
     ssize_t r;
-    if (strcmp(gpath, "/proc/self/exe") == 0) {
+    if (fs_is_own_proc(t, gpath, "exe")) {
         if (!t->g->exe)
             return -ENOENT;
         /* Straight from the string: it may be longer than any buffer. */
