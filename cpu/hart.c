@@ -609,7 +609,7 @@ static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint6
         pipe_stall(pp, h->cycle, PIPE_STALL_SYSCALL);
         h->tm_start = h->pc == h->tm_resume_pc && h->tm_resume_gen == h->code_gen
                           ? h->tm_resume_d : NULL;
-        r = hart_run_timing(h, max_insns, &retired);
+        r = hart_run_timing(h, max_insns, &retired);   /* (from retired == 0) */
         if (unlikely(r < 0))
             r = hart_run_timing_step(h, max_insns, &retired);
         h->cycle = pp->cycle;
