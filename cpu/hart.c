@@ -606,15 +606,16 @@ static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint6
     uint64_t retired = 0;
     int r;
 
-    if (likely(h->pipe && !h->trace)) {
+    struct pipe *const pp = h->pipe;
+    if (likely(pp && !h->trace)) {
         /* time the kernel charged since (switches, idle, syscalls) */
-        pipe_stall(h->pipe, h->cycle, PIPE_STALL_SYSCALL);
+        pipe_stall(pp, h->cycle, PIPE_STALL_SYSCALL);
         h->tm_start = h->pc == h->tm_resume_pc && h->tm_resume_gen == h->code_gen
                           ? h->tm_resume_d : NULL;
-        r = hart_run_timing(h, max_insns, &retired);
+        r = hart_run_timing(h, max_insns, &retired);   /* (from retired == 0) */
         if (unlikely(r < 0))
             r = hart_run_timing_step(h, max_insns, &retired);
-        h->cycle = h->pipe->cycle;
+        h->cycle = pp->cycle;
     } else {
         for (;;) {
             if (h->trace) {
@@ -638,10 +639,12 @@ static inline __attribute__((always_inline)) int run_guest(struct hart *h, uint6
     }
     h->instret += retired;
     h->stats.insns += retired;
-    if (unlikely(r == HART_STOP_TRAP))
-        h->stats.traps++;
-    else if (unlikely(r == HART_STOP_ECALL))
-        h->stats.ecalls++;
+    if (unlikely(r != HART_STOP_BUDGET)) {     /* (a run-ahead stop is a budget) */
+        if (r == HART_STOP_TRAP)
+            h->stats.traps++;
+        else if (r == HART_STOP_ECALL)
+            h->stats.ecalls++;
+    }
     return r;
 }
 

@@ -256,15 +256,19 @@ static inline struct task *pick(struct guest_kernel *k, uint64_t *when, uint64_t
         return NULL;
     }
     uint64_t w = k->q[k->qhd];
-    uint64_t we = w >> SCHED_CPU_BITS, he = UINT64_MAX;
+    uint64_t he = UINT64_MAX;
+    /* The largest key of the two: the queue is sorted, so when it is below
+     * the saturated keys, so is the head's. */
+    uint64_t last = w;
     *next = UINT32_MAX;
     if (k->qn > 1) {
         uint64_t x = k->q[(k->qhd + 1) & k->qmask];
         he = x >> SCHED_CPU_BITS;
         *next = (uint32_t)(x & SCHED_CPU_MASK);
+        last = x;
     }
-    if (likely(we < SCHED_EV_SAT && he != SCHED_EV_SAT)) {
-        *when = we;
+    if (likely(last < (uint64_t)SCHED_EV_SAT << SCHED_CPU_BITS)) {
+        *when = w >> SCHED_CPU_BITS;
         *horizon = he;
         return k->slots[w & SCHED_CPU_MASK].t;
     }
@@ -584,7 +588,8 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
         if (k->last_cpu != t->cpu)
             h->resv_valid = false;
         k->last_cpu = t->cpu;
-        uint64_t before = h->instret;
+        /* (Counted only for max_insns.) */
+        const uint64_t before = unlikely(limits) ? h->instret : 0;
         if (h->pipe) {
             /* A CPU runs at most `lookahead` cycles past the others, so
              * what another CPU does to a line it holds (an invalidation, a
@@ -609,7 +614,8 @@ static int run_loop(mmsim_machine *m, uint64_t max_insns, uint64_t until,
         } else {
             stop = hart_run_in(h, budget, fp);
         }
-        done += h->instret - before;
+        if (unlikely(limits))
+            done += h->instret - before;
         if (unlikely(stop != HART_STOP_BUDGET && stop != HART_STOP_YIELD)) {
             hart_fp_host(fp);   /* the kernel's turn: syscalls, faults, signals */
             rescan = true;
