@@ -237,9 +237,10 @@ static int open_maps(struct task *t)
  * on the file the host opened, so that no spelling, symlink or directory
  * fd gets around it: any process's mem (the guest's pids are not the
  * host's), and this process's files opened for writing.  Reading the
- * others stays allowed (they describe the simulator; maps, numa_maps and
- * exe are the guest's own, above).  Linux refuses such an open with
- * EACCES when ptrace access is denied, which is what the guest sees. */
+ * others stays allowed (they describe the simulator; the guest's own
+ * maps, numa_maps and exe are emulated before the host sees the path:
+ * sys_openat, fs_resolve).  Linux refuses such an open with EACCES when
+ * ptrace access is denied, which is what the guest sees. */
 static bool proc_refused(struct task *t, int h, int flags)
 {
     struct statfs sf;
